@@ -1,0 +1,41 @@
+"""Command-line wiring only: one Typer app, one function per command module."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from promptaudit import __version__
+from promptaudit.commands import count
+
+app = typer.Typer(
+    name="promptaudit",
+    help="What your LLM prompts cost, where the money goes, and what each lever saves. Offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("count")(count.count_command)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"promptaudit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """What your LLM prompts cost, where the money goes, and what each lever saves. Offline."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        sys.exit(0)

@@ -1,0 +1,52 @@
+"""What every command shares: error handling, diagnostics on stderr, output formats, model lists."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from enum import Enum
+from typing import TypeVar
+
+import typer
+
+from promptaudit import exitcodes
+from promptaudit.errors import PromptauditError
+
+F = TypeVar("F", bound=Callable)
+DEFAULT_MODEL = "gpt-4o"
+
+
+def warn(message: str) -> None:
+    """One diagnostic line on stderr (never on stdout, which holds only the report)."""
+    sys.stderr.write(f"promptaudit: {message}\n")
+    sys.stderr.flush()
+
+
+def user_errors(func: F) -> F:
+    """Turn a user's mistake (PromptauditError) into one stderr line and exit code 2, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except PromptauditError as exc:
+            warn(f"error: {exc}")
+            raise typer.Exit(exitcodes.USAGE) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class TableFormat(str, Enum):
+    """Output formats of commands that print a table."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+def choose_models(cli_models: list[str] | None, config) -> list[str]:
+    """Models from ``--model``, else the config's ``models``, else the default (gpt-4o)."""
+    models = cli_models or config.get("models") or [DEFAULT_MODEL]
+    return list(dict.fromkeys(models))

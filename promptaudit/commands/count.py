@@ -1,0 +1,84 @@
+"""``promptaudit count``: exact token counts and input cost per request, per file and model."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from promptaudit import exitcodes
+from promptaudit.commands._common import TableFormat, choose_models, user_errors, warn
+
+
+def gather_prompts(paths: list[str], extensions: tuple[str, ...]) -> tuple[list, int]:
+    """Read every path into prompts; report each unreadable input on stderr and count failures."""
+    from promptaudit.errors import InputError
+    from promptaudit.prompts import load_prompts
+    from promptaudit.sources import discover
+
+    prompts, failures = [], 0
+    for item in discover(paths, extensions):
+        try:
+            if isinstance(item, InputError):
+                raise item
+            prompts.extend(load_prompts(item))
+        except InputError as exc:
+            warn(f"error: {exc}")
+            failures += 1
+    return prompts, failures
+
+
+def usable_models(models: list[str]) -> tuple[list[str], int]:
+    """Keep the models that have a tokenizer and a price; report the rest on stderr."""
+    from promptaudit import pricing, tokens
+    from promptaudit.errors import UnknownModelError
+
+    usable, failures = [], 0
+    for model in models:
+        try:
+            pricing.price_for(model)
+            tokens.tokenizer_for(model)
+            usable.append(model)
+        except UnknownModelError as exc:
+            warn(f"error: {exc}")
+            failures += 1
+    return usable, failures
+
+
+def extensions_from(config, cli_ext: list[str] | None) -> tuple[str, ...]:
+    """File extensions to pick from directories: ``--ext``, else config, else the defaults."""
+    from promptaudit.sources import DEFAULT_EXTENSIONS
+
+    chosen = cli_ext or config.get("extensions") or DEFAULT_EXTENSIONS
+    return tuple(e if e.startswith(".") else f".{e}" for e in chosen)
+
+
+@user_errors
+def count_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (searched recursively) or - for stdin.")],
+    model: Annotated[
+        list[str] | None, typer.Option("--model", "-m", help="Model to count for; repeat for side-by-side columns.")
+    ] = None,
+    output_format: Annotated[TableFormat, typer.Option("--format", "-f", help="table, json or csv.")] = TableFormat.table,
+    ext: Annotated[list[str] | None, typer.Option("--ext", help="Extension to pick from directories; repeatable.")] = None,
+    config_file: Annotated[str | None, typer.Option("--config", help="Config file to use instead of discovery.")] = None,
+) -> None:
+    """Count tokens exactly (OpenAI) or as labelled estimates (Claude, Gemini), with input cost per request."""
+    from promptaudit import pricing, tokens
+    from promptaudit.config import load_config
+    from promptaudit.counting import count_prompts
+
+    config = load_config(config_file)
+    if output_format is TableFormat.markdown:
+        raise typer.BadParameter("count supports table, json or csv", param_hint="--format")
+    prompts, input_failures = gather_prompts(paths, extensions_from(config, ext))
+    requested = choose_models(model, config)
+    tokens.warm_up([part.text for p in prompts for part in p.parts], requested)
+    from promptaudit.report import count as report  # imported while the vocabulary loads
+
+    models, model_failures = usable_models(requested)
+    results = count_prompts(prompts, models) if models else []
+    if models:
+        report.render(results, models, pricing.price_source(), output_format.value)
+    if model_failures or input_failures or not models:
+        raise typer.Exit(exitcodes.USAGE)

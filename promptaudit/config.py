@@ -1,0 +1,135 @@
+"""Configuration: bundled defaults, then one file, then command-line flags.
+
+The file is ``--config FILE``, else the first ``.promptaudit.yaml`` / ``promptaudit.yaml`` /
+``pyproject.toml`` (with a ``[tool.promptaudit]`` table) found walking up from the working directory.
+Unknown keys and wrong types are errors that name the key and the file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from promptaudit.errors import ConfigError
+from promptaudit.safeyaml import YamlError, load_yaml
+
+CONFIG_NAMES = (".promptaudit.yaml", "promptaudit.yaml")
+SEVERITIES = ("info", "warning", "error")
+VOLUME_KEYS = ("rps", "rpm", "per_day", "per_month")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _is_mapping(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) for k in value)
+
+
+def _is_volume(value: Any) -> bool:
+    return _is_mapping(value) and all(_is_number(v) for v in value.values())
+
+
+# Top-level keys: (type check, what the type is called in error messages).
+SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "models": (_is_str_list, "a list of model names"),
+    "extensions": (_is_str_list, "a list of file extensions such as '.txt'"),
+    "volume": (_is_volume, "a mapping such as {per_day: 10000}"),
+    "traffic": (_is_mapping, "a mapping of glob -> volume settings"),
+    "budgets": (_is_mapping, "a mapping of glob -> token budget"),
+    "max_tokens": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0, "a positive integer"),
+    "fail_on": (lambda v: v in SEVERITIES, "one of info, warning, error"),
+    "rules": (_is_mapping, "a mapping with select, ignore, severity, options"),
+    "prices": (_is_mapping, "a mapping of model -> prices per million tokens"),
+    "vars": (_is_mapping, "a mapping of template variable -> value"),
+    "usage": (_is_mapping, "a mapping of usage-log settings"),
+    "baseline": (lambda v: isinstance(v, str), "a file path"),
+}
+
+
+@dataclass
+class Config:
+    """Validated settings plus where they came from (``path`` is None for bundled defaults)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+    @property
+    def root(self) -> Path:
+        """Directory that config globs are relative to (the config file's folder, else the cwd)."""
+        return self.path.parent if self.path else Path.cwd()
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest config file walking up from ``start`` (default: the working directory)."""
+    here = (start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            if (directory / name).is_file():
+                return directory / name
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file() and _pyproject_section(pyproject) is not None:
+            return pyproject
+    return None
+
+
+def _pyproject_section(path: Path) -> dict | None:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    section = data.get("tool", {}).get("promptaudit")
+    return section if isinstance(section, dict) else None
+
+
+def _read_file(path: Path) -> dict:
+    if path.name == "pyproject.toml":
+        return _pyproject_section(path) or {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc}") from None
+    try:
+        data = load_yaml(text)
+    except YamlError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the config must be a mapping of settings, not {type(data).__name__}")
+    return data
+
+
+def validate(data: dict, path: Path | str) -> dict:
+    """Check every top-level key against SCHEMA; raise ConfigError naming the key and file."""
+    for key, value in data.items():
+        if key not in SCHEMA:
+            raise ConfigError(f"{path}: unknown key {key!r} (known: {', '.join(sorted(SCHEMA))})")
+        check, expected = SCHEMA[key]
+        if not check(value):
+            raise ConfigError(f"{path}: key {key!r} must be {expected}, got {value!r:.60}")
+    return data
+
+
+def load_config(explicit: str | os.PathLike | None = None) -> Config:
+    """Load and validate the config file (explicit, else discovered), or return empty defaults."""
+    path = Path(explicit) if explicit else find_config()
+    if path is None:
+        return Config()
+    return Config(validate(_read_file(path), path), path)

@@ -1,0 +1,56 @@
+"""Render ``count`` results as a Rich table, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from decimal import Decimal
+
+from rich.table import Table
+
+from promptaudit.counting import PromptCount
+from promptaudit.pricing import PriceSource
+from promptaudit.report.common import money, print_json, stdout_console, tokens
+
+
+def render(results: list[PromptCount], models: list[str], prices: PriceSource, fmt: str) -> None:
+    """Print the count report in ``fmt`` (table, json or csv)."""
+    {"table": _table, "json": _json, "csv": _csv}[fmt](results, models, prices)
+
+
+def _json(results: list[PromptCount], models: list[str], prices: PriceSource) -> None:
+    print_json({"files": [r.to_json() for r in results], "prices": prices.to_json()})
+
+
+def _csv(results: list[PromptCount], models: list[str], prices: PriceSource) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["path", "chars", "model", "encoding", "tokens", "exact", "input_cost_per_request"])
+    for result in results:
+        for c in result.counts:
+            writer.writerow([result.prompt.display, result.prompt.chars, c.model, c.encoding, c.tokens,
+                             str(c.exact).lower(), str(c.input_cost_per_request)])
+
+
+def _table(results: list[PromptCount], models: list[str], prices: PriceSource) -> None:
+    table = Table(title="Token count", caption=_caption(results, prices), show_footer=len(results) > 1)
+    width = max((len(r.prompt.display) for r in results), default=4)
+    table.add_column("Path", footer="Total", min_width=min(width, 48), overflow="fold")
+    table.add_column("Chars", justify="right", footer=f"{sum(r.prompt.chars for r in results):,}")
+    for i, model in enumerate(models):
+        column = [r.counts[i] for r in results]
+        exact = all(c.exact for c in column)
+        table.add_column(f"{model}\ntokens", justify="right", footer=tokens(sum(c.tokens for c in column), exact))
+        total_cost = sum((c.input_cost_per_request for c in column), Decimal(0))
+        table.add_column(f"{model}\n$/request", justify="right", footer=money(total_cost))
+    for result in results:
+        cells = [result.prompt.display, f"{result.prompt.chars:,}"]
+        for c in result.counts:
+            cells += [tokens(c.tokens, c.exact), money(c.input_cost_per_request)]
+        table.add_row(*cells)
+    stdout_console().print(table)
+
+
+def _caption(results: list[PromptCount], prices: PriceSource) -> str:
+    estimated = any(not c.exact for r in results for c in r.counts)
+    note = " ~ marks an estimate (no public tokenizer)." if estimated else ""
+    return f"Input cost per request at {prices.source} prices, as of {prices.as_of}.{note}"

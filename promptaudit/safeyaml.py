@@ -1,0 +1,87 @@
+"""YAML loading for untrusted files: safe tags only, bounded aliases and depth, duplicate keys refused.
+
+``yaml.safe_load`` already refuses tags that would run code. On top of it we refuse documents whose
+aliases expand past a million values (a "billion laughs" file expands to gigabytes when walked), nest absurdly deep, or
+repeat a mapping key (YAML says keys are unique; PyYAML would silently keep the last one).
+"""
+
+from __future__ import annotations
+
+import yaml
+
+MAX_EXPANDED_NODES = 1_000_000
+MAX_DEPTH = 64
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class YamlError(ValueError):
+    """A YAML document that cannot be loaded; the message names the place."""
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """SafeLoader that rejects duplicate mapping keys."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    seen: set = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        try:
+            duplicate = key in seen
+        except TypeError:
+            raise YamlError(f"line {key_node.start_mark.line + 1}: a mapping key must be a plain value") from None
+        if duplicate:
+            raise YamlError(f"line {key_node.start_mark.line + 1}: duplicate key {key!r}")
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _expanded_size(node, depth: int = 0, memo: dict | None = None) -> int:
+    """Nodes the document would have once aliases are expanded; shared nodes are counted each time."""
+    memo = {} if memo is None else memo
+    if depth > MAX_DEPTH:
+        raise YamlError(f"line {node.start_mark.line + 1}: nested deeper than {MAX_DEPTH} levels; refused")
+    if id(node) in memo:
+        return memo[id(node)]
+    if isinstance(node, yaml.MappingNode):
+        children = [child for pair in node.value for child in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+    else:
+        children = []
+    size = 1 + sum(_expanded_size(child, depth + 1, memo) for child in children)
+    memo[id(node)] = size
+    return size
+
+
+def load_yaml(text: str):
+    """Parse one YAML document safely, or raise YamlError with the line and reason."""
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node) > MAX_EXPANDED_NODES:
+            raise YamlError(f"expands to more than {MAX_EXPANDED_NODES:,} values through aliases; refused")
+        return loader.construct_document(node)
+    except YamlError:
+        raise
+    except yaml.constructor.ConstructorError as exc:
+        raise YamlError(_describe(exc, "unsupported or unsafe tag")) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(_describe(exc, "invalid YAML")) from None
+    except RecursionError:
+        raise YamlError(f"nested deeper than {MAX_DEPTH} levels; refused") from None
+    finally:
+        loader.dispose()
+
+
+def _describe(exc: yaml.YAMLError, fallback: str) -> str:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or fallback
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    return f"{where}{problem}"

@@ -1,0 +1,132 @@
+"""Find prompt files and read them as text, turning every unreadable input into an InputError.
+
+Directories are walked recursively for prompt-like extensions (configurable); hidden directories and
+dependency folders are skipped; symlinked directories are followed once, so a symlink loop is reported
+instead of walked forever. ``-`` reads standard input.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from promptaudit.errors import InputError
+
+DEFAULT_EXTENSIONS = (".txt", ".md", ".prompt", ".j2", ".jinja", ".yaml", ".yml", ".json")
+SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
+STDIN = "-"
+MAX_FILE_BYTES = 50 * 1024 * 1024
+_SNIFF = 8192
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input to read: a file path, or standard input (``path == '-'``)."""
+
+    path: str
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.path == STDIN
+
+
+def discover(paths: list[str], extensions: tuple[str, ...] = DEFAULT_EXTENSIONS) -> Iterator[Source | InputError]:
+    """Yield a Source for each file to read, or an InputError for each path that cannot be used.
+
+    Files named explicitly are read whatever their extension; directories contribute prompt-like files.
+    """
+    for raw in paths:
+        if raw == STDIN:
+            yield Source(STDIN)
+            continue
+        yield from _expand(raw, tuple(e.lower() for e in extensions))
+
+
+def _expand(raw: str, extensions: tuple[str, ...]) -> Iterator[Source | InputError]:
+    path = Path(raw)
+    try:
+        is_dir = path.is_dir()
+        exists = path.exists()
+    except OSError as exc:
+        yield InputError(raw, _os_reason(exc))
+        return
+    if not exists:
+        yield InputError(raw, "symlink loop" if _is_loop(path) else "no such file or directory")
+    elif is_dir:
+        yield from _walk(path, extensions)
+    else:
+        yield Source(raw)
+
+
+def _is_loop(path: Path) -> bool:
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:
+        return True
+    except OSError as exc:
+        return exc.errno == 40  # ELOOP
+    return False
+
+
+def _walk(root: Path, extensions: tuple[str, ...]) -> Iterator[Source | InputError]:
+    seen: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=None):
+        stat = os.stat(dirpath)
+        if (stat.st_dev, stat.st_ino) in seen:
+            yield InputError(dirpath, "symlink loop (directory already visited); skipped")
+            dirnames[:] = []
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIPPED_DIRS)
+        for name in sorted(filenames):
+            if name.lower().endswith(extensions) and not name.startswith("."):
+                full = os.path.join(dirpath, name)
+                yield Source(full) if os.path.exists(full) else InputError(full, "broken symlink or symlink loop")
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == 40:
+        return "symlink loop"
+    return (exc.strerror or str(exc)).lower()
+
+
+def read_bytes(source: Source) -> bytes:
+    """The raw bytes of a source, or InputError."""
+    if source.is_stdin:
+        return sys.stdin.buffer.read()
+    try:
+        if os.path.getsize(source.path) > MAX_FILE_BYTES:
+            raise InputError(source.path, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; not a prompt file")
+        with open(source.path, "rb") as handle:
+            return handle.read()
+    except IsADirectoryError:
+        raise InputError(source.path, "is a directory") from None
+    except OSError as exc:
+        raise InputError(source.path, _os_reason(exc)) from None
+
+
+def decode(path: str, data: bytes) -> str:
+    """Decode prompt bytes as UTF-8 (a UTF-8 BOM is dropped), or raise InputError saying why not."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise InputError(path, "is UTF-16/UTF-32 (byte-order mark found); save it as UTF-8")
+    if b"\x00" in data[:_SNIFF]:
+        raise InputError(path, "binary file (NUL bytes); not a prompt")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8") from None
+    if not text.strip():
+        raise InputError(path, "empty file" if not text else "file holds only whitespace")
+    return text
+
+
+def read_text(source: Source) -> str:
+    """Read and decode one source as prompt text."""
+    return decode(source.path, read_bytes(source))

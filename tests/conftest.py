@@ -1,0 +1,61 @@
+"""Shared fixtures: every test runs with an isolated HOME and cache, and with the network forbidden."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+
+class NetworkAccessError(AssertionError):
+    """Raised when code under test tries to open a network connection."""
+
+
+def _forbid(*args, **kwargs):
+    raise NetworkAccessError(f"a network socket was opened: {args!r:.200}")
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory, monkeypatch):
+    """Point HOME and every cache at a fresh temp dir so tests never touch the user's files."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.delenv("PROMPTAUDIT_CACHE_DIR", raising=False)
+    monkeypatch.delenv("PROMPTAUDIT_NO_CACHE", raising=False)
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(home / "no-tiktoken-cache"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.chdir(home)
+    return home
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Fail any test whose code connects anywhere: offline is a promise, not a hope."""
+    monkeypatch.setattr(socket.socket, "connect", _forbid)
+    monkeypatch.setattr(socket.socket, "connect_ex", _forbid)
+    monkeypatch.setattr(socket, "create_connection", _forbid)
+    monkeypatch.setattr(socket, "getaddrinfo", _forbid)
+
+
+@pytest.fixture
+def runner():
+    """A Typer CliRunner that keeps stdout and stderr apart (machine output must be pure)."""
+    from typer.testing import CliRunner
+
+    try:
+        return CliRunner(mix_stderr=False)
+    except TypeError:  # Click >= 8.2 always separates them
+        return CliRunner()
+
+
+@pytest.fixture
+def cli(runner):
+    """Invoke the promptaudit app: ``cli('count', 'file.txt')`` -> Result with exit_code, stdout, stderr."""
+    from promptaudit.cli import app
+
+    def invoke(*args: str, input: str | bytes | None = None):
+        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    return invoke

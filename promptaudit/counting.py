@@ -37,7 +37,11 @@ class PromptCount:
     counts: list[ModelCount]
 
     def to_json(self) -> dict:
-        return {"path": self.prompt.display, "chars": self.prompt.chars, "counts": [c.to_json() for c in self.counts]}
+        return {
+            "path": self.prompt.display,
+            "chars": self.prompt.chars,
+            "counts": [c.to_json() for c in self.counts],
+        }
 
 
 def prompt_tokens(prompts: list[Prompt], model: str) -> list[tokens.TokenCount]:

@@ -85,7 +85,7 @@ def _walk(root: Path, extensions: tuple[str, ...]) -> Iterator[Source | InputErr
         for name in sorted(filenames):
             if name.lower().endswith(extensions) and not name.startswith("."):
                 full = os.path.join(dirpath, name)
-                yield Source(full) if os.path.exists(full) else InputError(full, "broken symlink or symlink loop")
+                yield (Source(full) if os.path.exists(full) else InputError(full, "broken symlink or symlink loop"))
 
 
 def _os_reason(exc: OSError) -> str:
@@ -121,7 +121,9 @@ def decode(path: str, data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8") from None
+        raise InputError(
+            path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8"
+        ) from None
     if not text.strip():
         raise InputError(path, "empty file" if not text else "file holds only whitespace")
     return text

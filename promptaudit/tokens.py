@@ -56,7 +56,7 @@ def _tokenizer_rules() -> list[dict]:
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["tokenizers"]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def tokenizer_for(model: str) -> Tokenizer:
     """Return the tokenizer for a model name, or raise UnknownModelError."""
     name = model.strip().lower()
@@ -71,7 +71,10 @@ def tokenizer_for(model: str) -> Tokenizer:
 
 
 def _digest(text: str, encoding: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16, person=b"pa-count").hexdigest() + encoding
+    return (
+        hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16, person=b"pa-count").hexdigest()
+        + encoding
+    )
 
 
 class _CountCache:

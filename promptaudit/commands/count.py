@@ -57,11 +57,18 @@ def extensions_from(config, cli_ext: list[str] | None) -> tuple[str, ...]:
 def count_command(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (searched recursively) or - for stdin.")],
     model: Annotated[
-        list[str] | None, typer.Option("--model", "-m", help="Model to count for; repeat for side-by-side columns.")
+        list[str] | None,
+        typer.Option("--model", "-m", help="Model to count for; repeat for side-by-side columns."),
     ] = None,
-    output_format: Annotated[TableFormat, typer.Option("--format", "-f", help="table, json or csv.")] = TableFormat.table,
-    ext: Annotated[list[str] | None, typer.Option("--ext", help="Extension to pick from directories; repeatable.")] = None,
-    config_file: Annotated[str | None, typer.Option("--config", help="Config file to use instead of discovery.")] = None,
+    output_format: Annotated[
+        TableFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = TableFormat.table,
+    ext: Annotated[
+        list[str] | None, typer.Option("--ext", help="Extension to pick from directories; repeatable.")
+    ] = None,
+    config_file: Annotated[
+        str | None, typer.Option("--config", help="Config file to use instead of discovery.")
+    ] = None,
 ) -> None:
     """Count tokens exactly (OpenAI) or as labelled estimates (Claude, Gemini), with input cost per request."""
     from promptaudit import pricing, tokens

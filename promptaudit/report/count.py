@@ -27,8 +27,17 @@ def _csv(results: list[PromptCount], models: list[str], prices: PriceSource) -> 
     writer.writerow(["path", "chars", "model", "encoding", "tokens", "exact", "input_cost_per_request"])
     for result in results:
         for c in result.counts:
-            writer.writerow([result.prompt.display, result.prompt.chars, c.model, c.encoding, c.tokens,
-                             str(c.exact).lower(), str(c.input_cost_per_request)])
+            writer.writerow(
+                [
+                    result.prompt.display,
+                    result.prompt.chars,
+                    c.model,
+                    c.encoding,
+                    c.tokens,
+                    str(c.exact).lower(),
+                    str(c.input_cost_per_request),
+                ]
+            )
 
 
 def _table(results: list[PromptCount], models: list[str], prices: PriceSource) -> None:

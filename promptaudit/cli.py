@@ -7,7 +7,7 @@ import sys
 import typer
 
 from promptaudit import __version__
-from promptaudit.commands import count
+from promptaudit.commands import audit, check, count, diff, models, project, usage
 
 app = typer.Typer(
     name="promptaudit",
@@ -17,6 +17,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("count")(count.count_command)
+app.command("models")(models.models_command)
+app.command("project")(project.project_command)
+app.command("audit")(audit.audit_command)
+app.command("check")(check.check_command)
+app.command("diff")(diff.diff_command)
+app.command("usage")(usage.usage_command)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,14 @@
+"""``promptaudit check``: placeholder until its issue lands; the owning developer replaces this module."""
+
+from __future__ import annotations
+
+import typer
+
+from promptaudit import exitcodes
+from promptaudit.commands._common import warn
+
+
+def check_command() -> None:
+    """Not implemented yet."""
+    warn("error: 'check' is not implemented yet")
+    raise typer.Exit(exitcodes.USAGE)

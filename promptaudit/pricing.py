@@ -234,3 +234,11 @@ def _notes(provider) -> list[str]:
 def cost_per_request_input(price: ModelPrice, tokens: int) -> Decimal:
     """Input cost of sending ``tokens`` once, uncached."""
     return price.input_cost(tokens)
+
+
+def apply_config(config) -> None:
+    """Install the config file's ``prices:`` as overrides (clearing earlier ones); see price_config."""
+    from promptaudit.price_config import overrides_from_config
+
+    set_overrides({})
+    set_overrides(overrides_from_config(config))

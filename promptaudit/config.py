@@ -37,6 +37,13 @@ def _is_volume(value: Any) -> bool:
     return _is_mapping(value) and all(_is_number(v) for v in value.values())
 
 
+USAGE_KEYS = ("tag_field", "route_field", "model")
+
+
+def _is_usage(value: Any) -> bool:
+    return _is_mapping(value) and all(k in USAGE_KEYS and isinstance(v, str) for k, v in value.items())
+
+
 # Top-level keys: (type check, what the type is called in error messages).
 SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "models": (_is_str_list, "a list of model names"),
@@ -49,7 +56,7 @@ SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "rules": (_is_mapping, "a mapping with select, ignore, severity, options"),
     "prices": (_is_mapping, "a mapping of model -> prices per million tokens"),
     "vars": (_is_mapping, "a mapping of template variable -> value"),
-    "usage": (_is_mapping, "a mapping of usage-log settings"),
+    "usage": (_is_usage, "a mapping with tag_field, route_field and model (strings)"),
     "baseline": (lambda v: isinstance(v, str), "a file path"),
 }
 

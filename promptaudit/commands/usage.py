@@ -1,14 +1,116 @@
-"""``promptaudit usage``: placeholder until its issue lands; the owning developer replaces this module."""
+"""``promptaudit usage``: actual spend, cache hit rate and output lengths from real API usage logs.
+
+Exit codes: 0 when every input was read; 2 when an input is missing or unreadable, a gzip file is
+truncated or corrupt (the report still shows every line read before the damage), or no input held a
+usage record. Lines that match no format and models without a price are reported on stderr, not fatal.
+"""
 
 from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
 
 import typer
 
 from promptaudit import exitcodes
-from promptaudit.commands._common import warn
+from promptaudit.commands._common import user_errors, warn
 
 
-def usage_command() -> None:
-    """Not implemented yet."""
-    warn("error: 'usage' is not implemented yet")
-    raise typer.Exit(exitcodes.USAGE)
+class GroupBy(str, Enum):
+    """How to group records."""
+
+    model = "model"
+    tag = "tag"
+    day = "day"
+
+
+class UsageFormat(str, Enum):
+    """Output formats of ``usage``."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@user_errors
+def usage_command(
+    logs: Annotated[list[str] | None, typer.Argument(help="JSON Lines logs (plain or gzip), or - for stdin.")] = None,
+    by: Annotated[GroupBy, typer.Option("--by", help="Group by model, tag or day (UTC).")] = GroupBy.model,
+    since: Annotated[str | None, typer.Option("--since", help="Only records at or after this ISO date/time.")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Only records before this time (a date includes that day).")
+    ] = None,
+    output_format: Annotated[UsageFormat, typer.Option("--format", "-f", help="table, json or markdown.")] = (
+        UsageFormat.table
+    ),
+    tag_field: Annotated[
+        str | None, typer.Option("--tag-field", help="Dotted path of the tag, e.g. metadata.prompt.")
+    ] = None,
+    route_field: Annotated[
+        str | None, typer.Option("--route-field", help="Dotted path of the route tag (default metadata.route).")
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Model for records that name none.")] = None,
+    compare: Annotated[
+        tuple[str, str] | None, typer.Option("--compare", help="BEFORE_LOG AFTER_LOG: compare two logs.")
+    ] = None,
+    split_at: Annotated[
+        str | None, typer.Option("--split-at", help="Compare records before and after this time.")
+    ] = None,
+    config_file: Annotated[
+        str | None, typer.Option("--config", help="Config file to use instead of discovery.")
+    ] = None,
+) -> None:
+    """Read API usage logs (OpenAI, Anthropic, Gemini) and show actual cost, caching and output lengths."""
+    from promptaudit.config import load_config
+    from promptaudit.usage.options import build_options, check_inputs
+
+    settings = load_config(config_file).get("usage") or {}
+    paths = check_inputs(logs, compare, split_at)
+    options = build_options(by.value, since, until, split_at, settings, tag_field, route_field, model)
+    code = _run(paths, compare, options, output_format.value)
+    raise typer.Exit(code)
+
+
+def _run(paths: list[str], compare: tuple[str, str] | None, options, fmt: str) -> int:
+    from promptaudit import pricing
+    from promptaudit.report import usage as report
+    from promptaudit.usage import result
+    from promptaudit.usage.costing import PriceBook
+    from promptaudit.usage.readers import total_size
+    from promptaudit.usage.scan import scan
+
+    with report.progress(total_size(list(compare or paths))) as on_progress:
+        scans = [scan([p], options, on_progress) for p in compare] if compare else [scan(paths, options, on_progress)]
+    if not any(s.sides for s in scans):
+        return _nothing_found(scans)
+    book = PriceBook(pricing.price_for)
+    if compare or options.split_at is not None:
+        before, after = _sides(scans, options, book)
+        report.render_comparison(result.compare(before, after), scans, pricing.price_source(), fmt)
+    else:
+        report.render(result.build(scans[0], options.by, book), scans[0], pricing.price_source(), fmt)
+    return _diagnose(scans, book)
+
+
+def _sides(scans, options, book):
+    from promptaudit.usage import result
+
+    if len(scans) == 2:
+        return (result.build(s, options.by, book, label=label) for s, label in zip(scans, ("before", "after")))
+    return (result.build(scans[0], options.by, book, side=side, label=side) for side in ("before", "after"))
+
+
+def _nothing_found(scans) -> int:
+    _diagnose(scans, None)
+    warn("error: no usage records found in the input")
+    return exitcodes.USAGE
+
+
+def _diagnose(scans, book) -> int:
+    """Tell the user on stderr what was skipped or damaged; return the exit code."""
+    from promptaudit.usage.options import diagnostics
+
+    lines, failed = diagnostics(scans, book)
+    for line in lines:
+        warn(line)
+    return exitcodes.USAGE if failed else exitcodes.OK

@@ -1,0 +1,94 @@
+"""Command-line and config settings for ``usage`` turned into ScanOptions, and the diagnostics it prints."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from promptaudit.errors import UsageError
+from promptaudit.usage.scan import Scan, ScanOptions
+
+DEFAULT_ROUTE_FIELD = "metadata.route"
+
+
+def check_inputs(logs: list[str] | None, compare: tuple[str, str] | None, split_at: str | None) -> list[str]:
+    """The logs to read; exactly one of LOG..., or --compare BEFORE AFTER, must be given."""
+    if compare and logs:
+        raise UsageError("give either LOG... or --compare BEFORE_LOG AFTER_LOG, not both")
+    if compare and split_at:
+        raise UsageError("give either --compare or --split-at, not both")
+    if not compare and not logs:
+        raise UsageError("name at least one log file (or - for stdin), or use --compare BEFORE_LOG AFTER_LOG")
+    return list(compare) if compare else list(logs or [])
+
+
+def build_options(by, since, until, split_at, settings: dict, tag_field, route_field, model) -> ScanOptions:
+    """ScanOptions from flags, falling back to the config's ``usage:`` settings."""
+    tag = tag_field or settings.get("tag_field")
+    if by == "tag" and not tag:
+        raise UsageError("--by tag needs --tag-field (a dotted path such as metadata.prompt)")
+    start, end = parse_time(since, "--since"), parse_time(until, "--until", end_of_day=True)
+    if start is not None and end is not None and start >= end:
+        raise UsageError(f"--since {since} is not before --until {until}")
+    return ScanOptions(
+        by=by,
+        tag_path=_path(tag),
+        route_path=_path(route_field or settings.get("route_field") or DEFAULT_ROUTE_FIELD),
+        since=start,
+        until=end,
+        split_at=parse_time(split_at, "--split-at"),
+        default_model=model or settings.get("model"),
+    )
+
+
+def _path(dotted: str | None) -> tuple[str, ...]:
+    return tuple(part for part in (dotted or "").split(".") if part)
+
+
+def parse_time(value: str | None, flag: str, end_of_day: bool = False) -> float | None:
+    """Unix seconds from an ISO 8601 date or date-time (UTC unless it says); a bare date with
+    ``end_of_day`` means the end of that day."""
+    if value is None:
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{flag} must be an ISO date or date-time such as 2026-11-01T12:00, got {value!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    if end_of_day and len(text) == 10:
+        moment += timedelta(days=1)
+    return moment.timestamp()
+
+
+def diagnostics(scans: list[Scan], book) -> tuple[list[str], bool]:
+    """Lines for stderr about skipped or damaged input, and whether any input failed (exit code 2)."""
+    lines, failed = [], False
+    for scan in scans:
+        for error in scan.errors:
+            lines.append(f"error: {error}")
+            failed = True
+        for log in scan.files:
+            if log.truncated:
+                lines.append(f"error: {log.path}: {log.truncated}; the report uses the lines read before it")
+                failed = True
+        lines += _skipped(scan)
+    if book is not None:
+        lines += [
+            f"warning: {reason}; its requests are counted but their cost is unknown" for reason in book.unknown.values()
+        ]
+        lines += [f"note: {note}" for note in book.notes]
+    return lines, failed
+
+
+def _skipped(scan: Scan) -> list[str]:
+    lines = []
+    if scan.unparsed_lines:
+        where = ", ".join(scan.first_unparsed)
+        detail = f"{scan.unparsed['invalid_json']:,} not JSON, {scan.unparsed['no_usage']:,} without usage"
+        lines.append(f"warning: {scan.unparsed_lines:,} lines matched no usage format ({detail}); first at {where}")
+    if scan.no_timestamp_skipped:
+        lines.append(f"warning: {scan.no_timestamp_skipped:,} records without a timestamp skipped by the time filter")
+    if scan.no_model:
+        lines.append(f"warning: {scan.no_model:,} records name no model; pass --model to price them")
+    return lines

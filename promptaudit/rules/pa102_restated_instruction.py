@@ -1,0 +1,101 @@
+"""PA102 restated-instruction: a sentence that says again, in other words, what an earlier one said.
+
+The method is lexical (see docs/readme/40-audit.md for the evidence behind the choice): each sentence
+becomes a set of canonical content words (synonyms and phrases mapped, number words turned into
+digits, stopwords dropped, plurals folded). A later sentence restates an earlier one when the smaller
+set is at least ``min_containment`` inside the larger, and three guards agree: the same numbers, the
+same negation, and no contrasting qualifiers from one group (basic/premium, formal/casual). Precision
+comes first: sentences that share words but differ in meaning are not findings. Candidates come from
+an inverted index on each sentence's rarest words, so no sentence is compared with every other one.
+
+Anti-pattern::
+
+    Keep every answer under 100 words.
+    Responses should never run longer than about a hundred words.
+
+Best practice::
+
+    Keep every answer under 100 words.
+
+Not a finding::
+
+    The basic tier allows 5 projects.
+    The premium tier allows 50 projects.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+
+from promptaudit.findings import Problem
+from promptaudit.rules._lexicon import Meaning, contrasting, meaning
+from promptaudit.sentences import HEADING, normalize, shorten
+
+ID = "PA102"
+NAME = "restated-instruction"
+CATEGORY = "redundancy"
+SEVERITY = "warning"
+OPTIONS = {"min_containment": 0.8, "min_words": 3}
+FIX = "Delete one of the two sentences (keep the clearer one)."
+RAREST = 3  # index lookups per sentence
+POSTINGS_CAP = 200  # a word in more sentences than this is too common to find candidates with
+
+
+def restates(a: Meaning, b: Meaning, min_containment: float) -> bool:
+    """Whether ``b`` says what ``a`` says: high overlap, and numbers, negation and qualifiers agree."""
+    if a.numbers != b.numbers or a.negated != b.negated:
+        return False
+    shared = len(a.words & b.words)
+    if shared / min(len(a.words), len(b.words)) < min_containment:
+        return False
+    return not contrasting(a, b)
+
+
+def _candidates(sentences: list, min_words: int) -> list[tuple]:
+    """``(sentence, meaning)`` for sentences worth comparing: not headings, not exact repeats (PA101)."""
+    seen: set[str] = set()
+    kept = []
+    for sentence in sentences:
+        key = normalize(sentence.text)
+        if sentence.kind == HEADING or key in seen:
+            continue
+        seen.add(key)
+        sense = meaning(sentence.text)
+        if len(sense.words) >= min_words:
+            kept.append((sentence, sense))
+    return kept
+
+
+def pairs(ctx) -> list[tuple]:
+    """``(later, earlier)`` sentence pairs where the later restates the earlier."""
+    kept = _candidates(ctx.sentences(), ctx.options["min_words"])
+    frequency = Counter(word for _, sense in kept for word in sense.words)
+    index: dict[str, list[int]] = defaultdict(list)
+    found = []
+    for i, (sentence, sense) in enumerate(kept):
+        rare = sorted(sense.words, key=lambda w: (frequency[w], w))[:RAREST]
+        seen: set[int] = set()
+        for word in rare:
+            for j in index[word][-POSTINGS_CAP:]:
+                if j not in seen and restates(kept[j][1], sense, ctx.options["min_containment"]):
+                    found.append((sentence, kept[j][0]))
+                    break
+                seen.add(j)
+            else:
+                continue
+            break
+        for word in sense.words:
+            index[word].append(i)
+    return found
+
+
+def check(ctx) -> Iterator[Problem]:
+    """Yield one problem per restating sentence, saving that sentence's tokens."""
+    found = pairs(ctx)
+    counts = ctx.count([later.text for later, _ in found])
+    for (later, earlier), tokens in zip(found, counts):
+        line, column = ctx.locate(later.start)
+        first_line, _ = ctx.locate(earlier.start)
+        message = f'restates line {first_line} in other words: "{shorten(earlier.text)}"'
+        yield Problem(line, column, message, tokens_saved=tokens)

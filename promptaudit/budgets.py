@@ -84,10 +84,15 @@ class BudgetResult:
             "budget_source": self.budget.origin if self.budget else None,
             "baseline": self.baseline,
             "excess": self.excess,
-            "requests_per_day": str(self.requests_per_day) if self.requests_per_day is not None else None,
-            "excess_monthly_cost": str(cost) if cost is not None else None,
+            "requests_per_day": decimal_text(self.requests_per_day),
+            "excess_monthly_cost": decimal_text(cost),
             "failed": self.failed,
         }
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    """A Decimal for JSON: full precision, no exponent, no trailing zeros (None stays None)."""
+    return None if value is None else format(value.normalize(), "f")
 
 
 def monthly_cost(tokens: int, price, volume) -> Decimal | None:

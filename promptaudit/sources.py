@@ -75,17 +75,30 @@ def _is_loop(path: Path) -> bool:
 def _walk(root: Path, extensions: tuple[str, ...]) -> Iterator[Source | InputError]:
     seen: set[tuple[int, int]] = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=None):
-        stat = os.stat(dirpath)
-        if (stat.st_dev, stat.st_ino) in seen:
-            yield InputError(dirpath, "symlink loop (directory already visited); skipped")
+        identity = _identity(dirpath)
+        if identity in seen:
             dirnames[:] = []
-            continue
-        seen.add((stat.st_dev, stat.st_ino))
+            if _loops_back(root, dirpath, identity):
+                yield InputError(dirpath, "symlink loop (directory already visited); skipped")
+            continue  # otherwise a second path (a symlink alias) to a directory already walked: count it once
+        seen.add(identity)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIPPED_DIRS)
         for name in sorted(filenames):
             if name.lower().endswith(extensions) and not name.startswith("."):
                 full = os.path.join(dirpath, name)
                 yield (Source(full) if os.path.exists(full) else InputError(full, "broken symlink or symlink loop"))
+
+
+def _identity(path: str | Path) -> tuple[int, int]:
+    stat = os.stat(path)
+    return stat.st_dev, stat.st_ino
+
+
+def _loops_back(root: Path, dirpath: str, identity: tuple[int, int]) -> bool:
+    """True when ``dirpath`` is one of its own ancestors below ``root``: a real cycle, not an alias."""
+    path = Path(dirpath)
+    depth = len(path.parts) - len(root.parts)
+    return any(_identity(parent) == identity for parent in list(path.parents)[:depth])
 
 
 def _os_reason(exc: OSError) -> str:

@@ -10,6 +10,7 @@ are not variables: code shows them literally far more often than it templates th
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -49,7 +50,20 @@ def _code_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _inside(spans: list[tuple[int, int]], position: int) -> bool:
-    return any(start <= position < end for start, end in spans)
+    """Whether ``position`` falls in one of ``spans`` (sorted, non-overlapping)."""
+    index = bisect.bisect_right(spans, (position, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= position < spans[index][1]
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sort spans and merge overlaps, so a bisect finds the one containing a position."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _jinja_name(expr: str) -> str:
@@ -68,8 +82,7 @@ def _jinja_matches(text: str) -> list[tuple[int, int, str | None]]:
 
 
 def _other_matches(text: str, taken: list[tuple[int, int, str | None]]) -> list[tuple[int, int, str | None]]:
-    code = _code_spans(text)
-    blocked = [(s, e) for s, e, _ in taken] + code
+    blocked = _merge([(s, e) for s, e, _ in taken] + _code_spans(text))
     found = []
     for m in _OTHER.finditer(text):
         if _inside(blocked, m.start()):

@@ -85,8 +85,8 @@ def _walk(root: Path, extensions: tuple[str, ...]) -> Iterator[Source | InputErr
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIPPED_DIRS)
         for name in sorted(filenames):
             if name.lower().endswith(extensions) and not name.startswith("."):
-                full = os.path.join(dirpath, name)
-                yield (Source(full) if os.path.exists(full) else InputError(full, "broken symlink or symlink loop"))
+                # Broken links are reported when read: one stat per file here would slow large trees.
+                yield Source(os.path.join(dirpath, name))
 
 
 def _identity(path: str | Path) -> tuple[int, int]:
@@ -112,14 +112,20 @@ def read_bytes(source: Source) -> bytes:
     if source.is_stdin:
         return sys.stdin.buffer.read()
     try:
-        if os.path.getsize(source.path) > MAX_FILE_BYTES:
-            raise InputError(source.path, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; not a prompt file")
         with open(source.path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
+                raise InputError(source.path, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; not a prompt file")
             return handle.read()
     except IsADirectoryError:
         raise InputError(source.path, "is a directory") from None
     except OSError as exc:
-        raise InputError(source.path, _os_reason(exc)) from None
+        raise InputError(source.path, _read_failure(source.path, exc)) from None
+
+
+def _read_failure(path: str, exc: OSError) -> str:
+    if os.path.islink(path) and not os.path.exists(path):
+        return "symlink loop" if exc.errno == 40 else "broken symlink"
+    return _os_reason(exc)
 
 
 def decode(path: str, data: bytes) -> str:

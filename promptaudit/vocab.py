@@ -122,7 +122,15 @@ def prefetch(name: str) -> None:
     renderers and resolve prices while the vocabulary loads; :func:`load_encoding` then just waits.
     """
     if name not in _BUILT:
-        threading.Thread(target=load_encoding, args=(name,), daemon=True, name=f"load-{name}").start()
+        threading.Thread(target=_load_quietly, args=(name,), daemon=True, name=f"load-{name}").start()
+
+
+def _load_quietly(name: str) -> None:
+    # A failure here is raised again, as one clear line, when the command itself asks for the encoding.
+    try:
+        load_encoding(name)
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def _build(name: str):

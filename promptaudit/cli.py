@@ -45,3 +45,7 @@ def main() -> None:
     except BrokenPipeError:  # output piped into `head` and closed early
         sys.stderr.close()
         sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -78,12 +78,18 @@ def _digest(text: str, encoding: str) -> str:
 
 
 class _CountCache:
-    """Raw encoder counts keyed by content digest + encoding, persisted in the user cache."""
+    """Raw encoder counts keyed by content digest + encoding, persisted in the user cache.
+
+    ``files`` maps a counted file's absolute path to ``[size, mtime_ns, [encodings]]`` (see
+    :mod:`promptaudit.prefetch`); it lives in the same file as the counts so that it can never claim
+    a file was counted when the counts themselves are gone.
+    """
 
     def __init__(self) -> None:
         stored = cache.read_json(COUNT_CACHE) or {}
-        entries = stored.get("counts")
+        entries, files = stored.get("counts"), stored.get("files")
         self.counts: dict[str, int] = entries if isinstance(entries, dict) else {}
+        self.files: dict[str, list] = files if isinstance(files, dict) else {}
         self.dirty = False
 
     def get(self, key: str) -> int | None:
@@ -97,10 +103,10 @@ class _CountCache:
     def save(self) -> None:
         if not self.dirty:
             return
-        counts = self.counts
+        counts, files = self.counts, self.files
         if len(counts) > COUNT_CACHE_LIMIT:  # keep the newest entries (dicts keep insertion order)
-            counts = dict(list(counts.items())[-COUNT_CACHE_LIMIT:])
-        cache.write_json(COUNT_CACHE, {"counts": counts})
+            counts, files = dict(list(counts.items())[-COUNT_CACHE_LIMIT:]), {}
+        cache.write_json(COUNT_CACHE, {"counts": counts, "files": files})
         self.dirty = False
 
 

@@ -1,0 +1,5 @@
+"""``python -m promptaudit``."""
+
+from promptaudit.cli import main
+
+main()

@@ -1,4 +1,13 @@
-"""Count prompts for several models: the shared step from prompts to tokens and input cost."""
+"""Count prompts for several models: the shared step from prompts to tokens and input cost.
+
+Chat files in OpenAI format are counted the way OpenAI's published counting guide does (the
+openai-cookbook "How to count tokens with tiktoken"): each message costs its content, its role, and
+:data:`TOKENS_PER_MESSAGE`; a ``name`` adds :data:`TOKENS_PER_NAME` plus the name; every request adds
+:data:`REPLY_PRIMING` for the reply. Tool and function schemas are counted as their compact JSON, an
+approximation: OpenAI renders tools into its own internal format, which adds tokens it does not publish.
+Anthropic requests get no framing tokens (Anthropic publishes no rule); Claude and Gemini counts stay
+labelled estimates. Template variables count as their bound value, or as a labelled default.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +15,32 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from promptaudit import pricing, tokens
-from promptaudit.prompts import Prompt
+from promptaudit.formats.variables import Rendered, render
+from promptaudit.prompts import Part, Prompt
+
+TOKENS_PER_MESSAGE = 3
+TOKENS_PER_NAME = 1
+REPLY_PRIMING = 3
+
+
+@dataclass(frozen=True)
+class PartCount:
+    """One part's tokens for one model: its content (variables filled in) and its message framing."""
+
+    part: Part
+    tokens: int
+    framing: int = 0
+    defaulted: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return self.tokens + self.framing
+
+    def to_json(self) -> dict:
+        p = self.part
+        return {"label": p.label, "line": p.line, "kind": p.kind, "role": p.role, "tokens": self.tokens,
+                "framing": self.framing, "static": p.static, "cache_breakpoint": p.cache_breakpoint,
+                "defaulted_variables": list(self.defaulted)}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -18,15 +52,21 @@ class ModelCount:
     tokens: int
     exact: bool
     input_cost_per_request: Decimal
+    parts: tuple[PartCount, ...] = ()
+    priming: int = 0
 
-    def to_json(self) -> dict:
-        return {
+    def to_json(self, detail: bool = False) -> dict:
+        data = {
             "model": self.model,
             "encoding": self.encoding,
             "tokens": self.tokens,
             "exact": self.exact,
             "input_cost_per_request": str(self.input_cost_per_request),
         }
+        if detail:
+            data["parts"] = [p.to_json() for p in self.parts]
+            data["reply_priming"] = self.priming
+        return data
 
 
 @dataclass(frozen=True)
@@ -35,41 +75,123 @@ class PromptCount:
 
     prompt: Prompt
     counts: list[ModelCount]
+    notes: tuple[str, ...] = ()
+    """With ``detail``: the prompt's parse notes, defaulted variables and cache breakpoint analysis."""
 
-    def to_json(self) -> dict:
-        return {
+    def to_json(self, detail: bool = False) -> dict:
+        data = {
             "path": self.prompt.display,
             "chars": self.prompt.chars,
-            "counts": [c.to_json() for c in self.counts],
+            "counts": [c.to_json(detail) for c in self.counts],
         }
+        if detail:
+            data.update(format=self.prompt.provider_format or self.prompt.kind, notes=list(self.notes))
+        return data
 
 
-def prompt_tokens(prompts: list[Prompt], model: str) -> list[tokens.TokenCount]:
-    """Tokens of each prompt for ``model``: the sum of its parts (chat overhead added by the parser)."""
-    flat = [part.text for prompt in prompts for part in prompt.parts]
-    counted = tokens.count_texts(flat, model) if flat else []
+@dataclass(frozen=True)
+class Measured:
+    """Every part of one prompt counted for one model, plus the reply priming."""
+
+    parts: tuple[PartCount, ...]
+    priming: int
+    exact: bool
+
+    @property
+    def total(self) -> int:
+        return sum(p.total for p in self.parts) + self.priming
+
+
+def is_openai_chat(prompt: Prompt) -> bool:
+    """True when the published OpenAI chat framing applies to ``prompt``."""
+    return prompt.kind == "chat" and prompt.provider_format == "openai"
+
+
+def _framing_texts(prompts: list[Prompt]) -> list[str]:
+    texts = {p.role or "" for prompt in prompts if is_openai_chat(prompt) for p in prompt.parts}
+    texts |= {p.author for prompt in prompts if is_openai_chat(prompt) for p in prompt.parts if p.author}
+    return sorted(texts)
+
+
+def _framing(prompt: Prompt, parts: list[Part], counted: dict[str, int]) -> list[int]:
+    """Framing tokens per part: charged once per message, on its first part."""
+    seen: set[int] = set()
+    framing = []
+    for part in parts:
+        if not is_openai_chat(prompt) or part.message is None or part.message in seen:
+            framing.append(0)
+            continue
+        seen.add(part.message)
+        name = TOKENS_PER_NAME + counted[part.author] if part.author else 0
+        framing.append(TOKENS_PER_MESSAGE + counted[part.role or ""] + name)
+    return framing
+
+
+def measure(prompts: list[Prompt], model: str) -> list[Measured]:
+    """Count every part of every prompt for ``model`` in one batch."""
+    tokenizer = tokens.tokenizer_for(model)
+    rendered: list[list[Rendered]] = [[render(part, prompt.values) for part in prompt.parts] for prompt in prompts]
+    flat = [r.text for group in rendered for r in group]
+    extras = _framing_texts(prompts)
+    counted = [c.tokens for c in tokens.count_texts(flat + extras, model)] if flat or extras else []
+    by_text = dict(zip(extras, counted[len(flat) :]))
     results, offset = [], 0
-    for prompt in prompts:
-        chunk = counted[offset : offset + len(prompt.parts)]
-        offset += len(prompt.parts)
-        total = sum(c.tokens for c in chunk) + prompt_overhead(prompt, model)
-        tokenizer = tokens.tokenizer_for(model)
-        results.append(tokens.TokenCount(model, tokenizer.label, total, tokenizer.exact))
+    for prompt, group in zip(prompts, rendered):
+        sizes = counted[offset : offset + len(group)]
+        offset += len(group)
+        framing = _framing(prompt, prompt.parts, by_text)
+        parts = tuple(
+            PartCount(part, size + r.default_tokens, frame, r.defaulted)
+            for part, size, frame, r in zip(prompt.parts, sizes, framing, group)
+        )
+        exact = tokenizer.exact and not any(r.defaulted for r in group)
+        results.append(Measured(parts, REPLY_PRIMING if is_openai_chat(prompt) else 0, exact))
     return results
 
 
+def prompt_tokens(prompts: list[Prompt], model: str) -> list[tokens.TokenCount]:
+    """Tokens of each prompt for ``model``: its parts (variables filled in) plus chat framing."""
+    label = tokens.tokenizer_for(model).label
+    return [tokens.TokenCount(model, label, m.total, m.exact) for m in measure(prompts, model)]
+
+
 def prompt_overhead(prompt: Prompt, model: str) -> int:
-    """Billing overhead beyond the parts' text (chat message framing); 0 for plain text."""
-    return 0
+    """Billing overhead beyond the parts' text: OpenAI chat framing and reply priming; 0 for plain text."""
+    measured = measure([prompt], model)[0]
+    return sum(p.framing for p in measured.parts) + measured.priming
 
 
-def count_prompts(prompts: list[Prompt], models: list[str]) -> list[PromptCount]:
-    """Count every prompt for every model; prices come from :mod:`promptaudit.pricing`."""
+def detail_notes(prompt: Prompt, counts: list[ModelCount], models: list[str]) -> tuple[str, ...]:
+    """Notes for ``count --detail``: parse notes, defaulted variables, tool approximation, cache breakpoints."""
+    from promptaudit.formats import cache_breakpoints
+    from promptaudit.formats.variables import DEFAULT_VARIABLE_TOKENS
+
+    notes = list(prompt.notes)
+    defaulted = sorted({name for c in counts for p in c.parts for name in p.defaulted})
+    if defaulted:
+        notes.append(f"no value for {', '.join(defaulted)}: counted as ~{DEFAULT_VARIABLE_TOKENS} tokens each "
+                     "(default estimate; set --var name=value or vars: in config)")  # fmt: skip
+    if prompt.tools:
+        notes.append("tool schemas counted as compact JSON: an approximation of how the provider renders tools")
+    if prompt.provider_format == "anthropic":
+        notes += cache_breakpoints.notes(prompt, cache_breakpoints.analysis_model(prompt, models))
+    return tuple(notes)
+
+
+def count_prompts(prompts: list[Prompt], models: list[str], detail: bool = False) -> list[PromptCount]:
+    """Count every prompt for every model; prices come from :mod:`promptaudit.pricing`.
+
+    With ``detail``, each result also carries :func:`detail_notes`.
+    """
     per_model = {}
     for model in models:
         price = pricing.price_for(model)
+        label = tokens.tokenizer_for(model).label
         per_model[model] = [
-            ModelCount(model, c.encoding, c.tokens, c.exact, price.input_cost(c.tokens))
-            for c in prompt_tokens(prompts, model)
+            ModelCount(model, label, m.total, m.exact, price.input_cost(m.total), m.parts, m.priming)
+            for m in measure(prompts, model)
         ]
-    return [PromptCount(p, [per_model[m][i] for m in models]) for i, p in enumerate(prompts)]
+    results = [PromptCount(p, [per_model[m][i] for m in models]) for i, p in enumerate(prompts)]
+    if detail:
+        results = [PromptCount(r.prompt, r.counts, detail_notes(r.prompt, r.counts, models)) for r in results]
+    return results

@@ -1,14 +1,106 @@
-"""``promptaudit audit``: placeholder until its issue lands; the owning developer replaces this module."""
+"""``promptaudit audit``: lint prompts for wasted tokens and broken caching, with what each fix saves."""
 
 from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
 
 import typer
 
 from promptaudit import exitcodes
-from promptaudit.commands._common import warn
+from promptaudit.commands._common import user_errors
 
 
-def audit_command() -> None:
-    """Not implemented yet."""
-    warn("error: 'audit' is not implemented yet")
-    raise typer.Exit(exitcodes.USAGE)
+class AuditFormat(str, Enum):
+    """Output formats of ``audit``."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    sarif = "sarif"
+
+
+class FailOn(str, Enum):
+    """Lowest severity that makes the exit code 1."""
+
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
+def _ids(values: list[str] | None) -> list[str]:
+    """``--select PA1,PA201 --select PA3`` -> ``['PA1', 'PA201', 'PA3']``."""
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def build_report(prompts: list, findings: list, settings):
+    """Per-file token totals and savings (tokens and $/month at each file's volume) for the renderers."""
+    from promptaudit import economics, pricing
+    from promptaudit.counting import prompt_tokens
+    from promptaudit.linter import active_rules
+    from promptaudit.report.audit_common import AuditReport, FileSummary
+
+    price = pricing.price_for(settings.model)
+    files = []
+    for prompt, count in zip(prompts, prompt_tokens(prompts, settings.model) if prompts else []):
+        saved = sum(f.tokens_saved for f in findings if f.path == prompt.display)
+        volume = settings.volume_for(prompt.path)
+        monthly = economics.monthly_cost_of_tokens(saved, price, volume) if volume else None
+        per_day = volume.requests_per_day if volume else None
+        files.append(FileSummary(prompt.display, count.tokens, count.exact, saved, monthly, per_day))
+    return AuditReport(settings.model, files, findings, active_rules(settings), _notes(settings, files))
+
+
+def _notes(settings, files) -> list[str]:
+    from promptaudit import tokens
+
+    notes = []
+    if not tokens.tokenizer_for(settings.model).exact:
+        notes.append(f"token counts for {settings.model} are estimates (no public tokenizer)")
+    if any(f.monthly_saving is None for f in files):
+        notes.append("$/month needs a volume: --per-day N, or volume: in the config file")
+    return notes
+
+
+@user_errors
+def audit_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (searched recursively) or - for stdin.")],
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Target model (default: config, else gpt-4o).")
+    ] = None,
+    output_format: Annotated[
+        AuditFormat, typer.Option("--format", "-f", help="text, json, markdown or sarif.")
+    ] = AuditFormat.text,
+    fail_on: Annotated[
+        FailOn | None, typer.Option("--fail-on", help="Exit 1 on findings at or above this (default: warning).")
+    ] = None,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="Rule IDs or prefixes to run (PA1,PA201).")
+    ] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Rule IDs or prefixes to skip.")] = None,
+    config_file: Annotated[
+        str | None, typer.Option("--config", help="Config file to use instead of discovery.")
+    ] = None,
+    max_tokens: Annotated[int | None, typer.Option("--max-tokens", help="Token budget per prompt (PA301).")] = None,
+    per_day: Annotated[str | None, typer.Option("--per-day", help="Requests per day, for $/month.")] = None,
+) -> None:
+    """Find wasted tokens and broken caching in prompts; say what each fix saves per request and per month."""
+    from promptaudit import linter, pricing, tokens, volume
+    from promptaudit.commands.count import extensions_from, gather_prompts
+    from promptaudit.config import load_config
+    from promptaudit.findings import at_or_above
+    from promptaudit.report.audit_common import render
+
+    config = load_config(config_file)
+    cli_volume = volume.from_cli({"per_day": per_day})
+    settings = linter.settings_from(
+        config, model=model, select=_ids(select), ignore=_ids(ignore), max_tokens=max_tokens, volume=cli_volume
+    )
+    pricing.price_for(settings.model), tokens.tokenizer_for(settings.model)
+    prompts, failures = gather_prompts(paths, extensions_from(config, None))
+    findings = linter.lint(prompts, settings)
+    render(build_report(prompts, findings, settings), output_format.value)
+    level = fail_on.value if fail_on else config.get("fail_on", "warning")
+    if failures:
+        raise typer.Exit(exitcodes.USAGE)
+    raise typer.Exit(exitcodes.FINDINGS if at_or_above(findings, level) else exitcodes.OK)

@@ -1,0 +1,52 @@
+"""Render the audit report for a terminal: findings grouped by file, then a Rich savings table."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+
+from promptaudit.report.audit_common import AuditReport, FileSummary
+from promptaudit.report.common import money, stdout_console, tokens
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def render(report: AuditReport) -> None:
+    """Print each file's findings as ``path:line:col RULE message (saves N tokens)``, then the table."""
+    console = stdout_console()
+    for summary in report.files:
+        for f in report.findings_for(summary.path):
+            line = Text(f"{f.path}:{f.line}:{f.column} ")
+            line.append(f.rule, style=_STYLE[f.severity])
+            line.append(f" [{f.severity}] {f.message}")
+            if f.tokens_saved:
+                line.append(f" (saves {f.tokens_saved:,} tokens)")
+            console.print(line, soft_wrap=True)
+    if not report.findings:
+        console.print("No findings.")
+    console.print(_table(report))
+    for note in report.notes:
+        console.print(Text(f"Note: {note}"))
+
+
+def _monthly(summary: FileSummary) -> str:
+    return "n/a (no volume)" if summary.monthly_saving is None else money(summary.monthly_saving)
+
+
+def _table(report: AuditReport) -> Table:
+    table = Table(title=f"Savings if fixed ({report.model})", show_footer=len(report.files) > 1)
+    total_tokens = sum(f.tokens for f in report.files)
+    exact = all(f.exact for f in report.files)
+    saving = report.monthly_saving
+    table.add_column("File", footer="Total", overflow="fold")
+    table.add_column("Tokens", justify="right", footer=tokens(total_tokens, exact))
+    table.add_column("Removable", justify="right", footer=f"{report.tokens_saved:,}")
+    table.add_column("%", justify="right", footer=_percent(report.tokens_saved, total_tokens))
+    table.add_column("$/month", justify="right", footer="n/a" if saving is None else money(saving))
+    for f in report.files:
+        table.add_row(f.path, tokens(f.tokens, f.exact), f"{f.tokens_saved:,}", f"{f.percent_saved}%", _monthly(f))
+    return table
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "0.0%"

@@ -164,3 +164,14 @@ def break_even_fallback(strong_cost: Decimal, cheap_cost: Decimal) -> Decimal:
 def percent_of(part: Decimal, whole: Decimal) -> Decimal:
     """``part`` as a percentage of ``whole`` (0 when there is no whole)."""
     return ZERO if whole == 0 else part * 100 / whole
+
+
+def hit_rate_from_token_share(token_share: float, input_tokens: int, cacheable: int) -> Decimal:
+    """A per-request hit rate from a measured share of input tokens read from cache.
+
+    Logs measure ``cached input / input``; each hit reads ``cacheable`` tokens, so
+    ``hit_rate = share * input_tokens / cacheable``, capped at 1.
+    """
+    if cacheable <= 0:
+        return ZERO
+    return min(ONE, Decimal(str(token_share)) * input_tokens / cacheable)

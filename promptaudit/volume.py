@@ -104,3 +104,24 @@ def glob_matches(pattern: str, path: str, root: Path) -> bool:
     except (ValueError, OSError):
         relative = candidate.as_posix()
     return fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(candidate.as_posix(), pattern)
+
+
+MAX_TOKENS_PER_REQUEST = 10_000_000  # beyond every model's context window
+
+
+def fraction(value: object, name: str) -> Decimal:
+    """A share or rate between 0 and 1 (``--batch-share``, ``--cache-hit-rate``, ...)."""
+    number = to_decimal(value, name)
+    if not Decimal(0) <= number <= Decimal(1):
+        raise UsageError(f"{name} must be between 0 and 1, got {value}")
+    return number
+
+
+def token_count(value: object, name: str, minimum: int = 0) -> int:
+    """A whole number of tokens per request, from ``minimum`` up to a plausible maximum."""
+    number = to_decimal(value, name)
+    if number != number.to_integral_value():
+        raise UsageError(f"{name} must be a whole number of tokens, got {value}")
+    if not minimum <= number <= MAX_TOKENS_PER_REQUEST:
+        raise UsageError(f"{name} must be between {minimum:,} and {MAX_TOKENS_PER_REQUEST:,} tokens, got {value}")
+    return int(number)

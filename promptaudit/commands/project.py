@@ -1,14 +1,195 @@
-"""``promptaudit project``: placeholder until its issue lands; the owning developer replaces this module."""
+"""``promptaudit project``: cost per request, day and month at real volume, and what each lever saves."""
 
 from __future__ import annotations
+
+from dataclasses import replace
+from enum import Enum
+from typing import Annotated
 
 import typer
 
 from promptaudit import exitcodes
-from promptaudit.commands._common import warn
+from promptaudit.commands._common import choose_models, user_errors, warn
 
 
-def project_command() -> None:
-    """Not implemented yet."""
-    warn("error: 'project' is not implemented yet")
-    raise typer.Exit(exitcodes.USAGE)
+class ProjectFormat(str, Enum):
+    """Output formats of ``project``."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def calibration_for(logs: list[str] | None, model: str):
+    """Measured traffic from usage logs (``--calibrate``), or None when no log is given."""
+    if not logs:
+        return None
+    try:
+        from promptaudit.usage.calibrate import calibrate
+    except ImportError:
+        from promptaudit.errors import UsageError
+
+        raise UsageError("--calibrate needs promptaudit.usage.calibrate, which this install lacks") from None
+    return calibrate(list(logs), model)
+
+
+def prompt_volumes(prompts: list, cli_volume, config, days, calibration) -> list:
+    """Each prompt's volume: command line, else config (glob, then default), else the calibration logs."""
+    from promptaudit import volume
+    from promptaudit.errors import UsageError
+
+    measured = calibration.requests_per_day if calibration else None
+    found = []
+    for prompt in prompts:
+        chosen = cli_volume or volume.from_config(prompt.path, config, days)
+        if chosen is None and measured:
+            chosen = volume.Volume(measured, days, f"calibrated from {calibration.source}")
+        if chosen is None:
+            raise UsageError(
+                f"{prompt.display}: no request volume; give --rps, --rpm, --per-day or --per-month, "
+                "or set volume: in the config"
+            )
+        found.append(chosen)
+    return found
+
+
+def trim_tokens(prompts: list, model: str, config) -> tuple[int, ...] | None:
+    """Per prompt, the tokens ``audit`` flags as removable (redundancy findings); None without the linter."""
+    try:
+        from promptaudit import linter
+    except ImportError:
+        return None
+    findings = linter.lint(prompts, linter.settings_from(config, model=model))
+    removable = {}
+    for finding in findings:
+        if finding.category == "redundancy":
+            removable[finding.path] = removable.get(finding.path, 0) + finding.tokens_saved
+    return tuple(removable.get(p.display, 0) for p in prompts)
+
+
+def build_plan(hit_rate, batch_share, max_tokens, route_to, route_share, fallback_rate, config):
+    """Validate the lever options into a levers.Plan."""
+    from promptaudit import volume
+    from promptaudit.levers import Plan, Routing
+
+    cap = volume.token_count(max_tokens, "--max-tokens", 1) if max_tokens is not None else config.get("max_tokens")
+    routing = None
+    if route_to:
+        share = volume.fraction(route_share if route_share is not None else "0.5", "--route-share")
+        routing = Routing(route_to, share, volume.fraction(fallback_rate or "0", "--fallback-rate"))
+    return Plan(
+        hit_rate=volume.fraction(hit_rate, "--cache-hit-rate") if hit_rate is not None else None,
+        batch_share=volume.fraction(batch_share or "0", "--batch-share"),
+        max_output=cap,
+        routing=routing,
+    )
+
+
+def calibrated(traffic, plan, calibration, prompts, model):
+    """Replace guessed traffic with measured values where the user gave none; say so on stderr."""
+    from promptaudit import counting, economics
+
+    if calibration is None:
+        return traffic, plan
+    warn(f"calibrated from {calibration.source}")
+    mean_prompt = sum(t.tokens for t in counting.prompt_tokens(prompts, model)) // max(len(prompts), 1)
+    if traffic.output_tokens is None and calibration.output_tokens_mean is not None:
+        traffic = replace(traffic, output_tokens=calibration.output_tokens_mean)
+    if traffic.user_tokens is None and calibration.input_tokens_mean is not None:
+        traffic = replace(traffic, user_tokens=max(calibration.input_tokens_mean - mean_prompt, 0))
+    if plan.hit_rate is None and calibration.cache_hit_rate is not None and calibration.input_tokens_mean:
+        rate = economics.hit_rate_from_token_share(
+            calibration.cache_hit_rate, calibration.input_tokens_mean, mean_prompt
+        )
+        plan = replace(plan, hit_rate=rate)
+    return traffic, plan
+
+
+def traffic_from(user_tokens, output_tokens):
+    """Per-request token options; None where not given (calibration may fill them)."""
+    from promptaudit import volume
+    from promptaudit.projection import Traffic
+
+    return Traffic(
+        volume.token_count(user_tokens, "--user-tokens") if user_tokens is not None else None,
+        volume.token_count(output_tokens, "--output-tokens") if output_tokens is not None else None,
+    )
+
+
+def settle(traffic):
+    """Fill what neither the user nor a log gave with 0, and warn that output is then not costed."""
+    if traffic.output_tokens is None:
+        warn("no --output-tokens given: output is costed at 0 tokens per request")
+    return replace(traffic, user_tokens=traffic.user_tokens or 0, output_tokens=traffic.output_tokens or 0)
+
+
+def projections(prompts, models, volumes, traffic, plan, config):
+    """One ModelProjection per model; the routing target is counted with its own tokenizer."""
+    from promptaudit.projection import cases_for, project_model
+
+    target = plan.routing.target if plan.routing else None
+    targets = cases_for(target, prompts, volumes, traffic) if target else None
+    results = []
+    for model in models:
+        trims = trim_tokens(prompts, model, config)
+        model_plan = replace(plan, trim_tokens=trims)
+        results.append(project_model(model, cases_for(model, prompts, volumes, traffic), model_plan, targets))
+    return results
+
+
+Opt = typer.Option
+
+
+@user_errors
+def project_command(
+    paths: Annotated[list[str], typer.Argument(help="Prompt files, directories or - for stdin.")],
+    rps: Annotated[str | None, Opt("--rps", help="Requests per second.")] = None,
+    rpm: Annotated[str | None, Opt("--rpm", help="Requests per minute.")] = None,
+    per_day: Annotated[str | None, Opt("--per-day", help="Requests per day.")] = None,
+    per_month: Annotated[str | None, Opt("--per-month", help="Requests per month.")] = None,
+    model: Annotated[list[str] | None, Opt("--model", "-m", help="Model; repeat for side by side.")] = None,
+    user_tokens: Annotated[str | None, Opt("--user-tokens", help="Average variable input tokens.")] = None,
+    output_tokens: Annotated[str | None, Opt("--output-tokens", help="Average output tokens.")] = None,
+    max_tokens: Annotated[str | None, Opt("--max-tokens", help="Output cap to evaluate.")] = None,
+    cache_hit_rate: Annotated[str | None, Opt("--cache-hit-rate", help="0-1; overrides the model.")] = None,
+    batch_share: Annotated[str | None, Opt("--batch-share", help="0-1 share that can wait 24 h.")] = None,
+    route_to: Annotated[str | None, Opt("--route-to", help="Cheaper model for the routing what-if.")] = None,
+    route_share: Annotated[str | None, Opt("--route-share", help="0-1 share routed (default 0.5).")] = None,
+    fallback_rate: Annotated[str | None, Opt("--fallback-rate", help="0-1 routed share retried.")] = None,
+    days_per_month: Annotated[str, Opt("--days-per-month", help="Days in a month.")] = "30",
+    calibrate: Annotated[list[str] | None, Opt("--calibrate", help="Usage log to measure; repeatable.")] = None,
+    output_format: Annotated[ProjectFormat, Opt("--format", "-f", help="table, json or markdown.")] = (
+        ProjectFormat.table
+    ),
+    ext: Annotated[list[str] | None, Opt("--ext", help="Extension to pick from directories.")] = None,
+    config_file: Annotated[str | None, Opt("--config", help="Config file to use instead of discovery.")] = None,
+) -> None:
+    """Project cost per request, day and month per model, and what each cost lever saves."""
+    from promptaudit import pricing, volume
+    from promptaudit.commands.count import extensions_from, gather_prompts, usable_models
+    from promptaudit.config import load_config
+
+    config = load_config(config_file)
+    pricing.apply_config(config)
+    days = volume.days_per_month(days_per_month)
+    cli_volume = volume.from_cli({"rps": rps, "rpm": rpm, "per_day": per_day, "per_month": per_month}, days)
+    plan = build_plan(cache_hit_rate, batch_share, max_tokens, route_to, route_share, fallback_rate, config)
+    traffic = traffic_from(user_tokens, output_tokens)
+    prompts, failures = gather_prompts(paths, extensions_from(config, ext))
+    models, model_failures = usable_models(choose_models(model, config) + ([route_to] if route_to else []))
+    if failures or model_failures or not prompts:
+        raise typer.Exit(exitcodes.USAGE)
+    models = [m for m in models if m != route_to] or models
+    run(prompts, models, cli_volume, days, config, traffic, plan, calibrate, output_format.value)
+
+
+def run(prompts, models, cli_volume, days, config, traffic, plan, logs, fmt) -> None:
+    """Measure, count, price and render (after every option has been validated)."""
+    from promptaudit import pricing
+    from promptaudit.report import project as report
+
+    calibration = calibration_for(logs, models[0])
+    traffic, plan = calibrated(traffic, plan, calibration, prompts, models[0])
+    volumes = prompt_volumes(prompts, cli_volume, config, days, calibration)
+    results = projections(prompts, models, volumes, settle(traffic), plan, config)
+    report.render(results, volumes, plan, days, calibration, pricing.price_source(), fmt)

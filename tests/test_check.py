@@ -1,0 +1,122 @@
+"""``promptaudit check``: budgets, baseline, exit codes, quiet success, exact JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+BIG = " hello" * 50 + "\n"  # 51 tokens (gpt-4o)
+SMALL = "hello world\n"  # 3 tokens
+
+
+@pytest.fixture
+def project(isolated_env):
+    """A folder with one big and one small prompt and a config: 10,000 requests/day, txt budget 20."""
+    (isolated_env / "prompts").mkdir()
+    (isolated_env / "prompts" / "big.txt").write_text(BIG)
+    (isolated_env / "prompts" / "small.txt").write_text(SMALL)
+    (isolated_env / ".promptaudit.yaml").write_text('budgets:\n  "prompts/*.txt": 20\nvolume: {per_day: 10000}\n')
+    return isolated_env
+
+
+def test_passing_check_prints_nothing(cli, project):
+    result = cli("check", "prompts/small.txt")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_over_budget_names_file_excess_and_monthly_cost(cli, project):
+    result = cli("check", "prompts")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "prompts/big.txt: 51 tokens is 31 over its budget of 20, from budgets 'prompts/*.txt'; "
+        "the excess costs $23.25/month at 10,000 requests/day\n"
+        "1 of 2 prompt(s) over budget, counted for gpt-4o.\n"
+    )
+
+
+def test_without_volume_says_so(cli, project):
+    (project / ".promptaudit.yaml").write_text("max_tokens: 20\n")
+    result = cli("check", "prompts/big.txt")
+    assert result.exit_code == 1
+    assert "from max_tokens; volume not configured" in result.stdout
+
+
+def test_cli_max_tokens_wins_over_config(cli, project):
+    assert cli("check", "prompts", "--max-tokens", "100").exit_code == 0
+    assert cli("check", "prompts", "--max-tokens", "2").exit_code == 1
+
+
+def test_json_report_is_exact(cli, project):
+    result = cli("check", "prompts/big.txt", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {
+        "model": "gpt-4o",
+        "passed": False,
+        "failed": 1,
+        "prompts": [
+            {
+                "path": "prompts/big.txt",
+                "tokens": 51,
+                "exact": True,
+                "budget": 20,
+                "budget_source": "budgets 'prompts/*.txt'",
+                "baseline": None,
+                "excess": 31,
+                "requests_per_day": "10000",
+                "excess_monthly_cost": "23.25",
+                "failed": True,
+            }
+        ],
+    }
+
+
+def test_baseline_lets_old_prompts_pass_until_they_grow(cli, project):
+    result = cli("check", "prompts", "--write-baseline")
+    assert (result.exit_code, result.stdout) == (0, "")
+    recorded = json.loads((project / ".promptaudit-baseline.json").read_text())
+    assert recorded == {"version": 1, "model": "gpt-4o", "prompts": {"prompts/big.txt": 51, "prompts/small.txt": 3}}
+    assert cli("check", "prompts").exit_code == 0
+    (project / "prompts" / "big.txt").write_text(BIG + "hello world\n")
+    result = cli("check", "prompts")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("prompts/big.txt: 54 tokens grew 3 past its baseline of 51 (budget 20)")
+
+
+def test_new_prompt_is_not_covered_by_the_baseline(cli, project):
+    cli("check", "prompts/small.txt", "--write-baseline")
+    assert cli("check", "prompts/big.txt").exit_code == 1
+
+
+def test_write_baseline_merges_and_never_touches_prompts(cli, project):
+    cli("check", "prompts/small.txt", "--write-baseline")
+    cli("check", "prompts/big.txt", "--write-baseline")
+    recorded = json.loads((project / ".promptaudit-baseline.json").read_text())
+    assert recorded["prompts"] == {"prompts/big.txt": 51, "prompts/small.txt": 3}
+    assert (project / "prompts" / "big.txt").read_text() == BIG
+
+
+def test_named_baseline_must_exist(cli, project):
+    result = cli("check", "prompts", "--baseline", "missing.json")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "promptaudit: error: missing.json: baseline file not found; create it with check --write-baseline\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("missing.txt",), ("prompts", "--model", "no-such-model"), ("prompts", "--config", "nope.yaml")],
+)
+def test_input_model_and_config_errors_exit_2(cli, project, args):
+    result = cli("check", *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("promptaudit: error: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_broken_budget_config_exits_2(cli, project):
+    (project / ".promptaudit.yaml").write_text("budgets:\n  '*.txt': lots\n")
+    result = cli("check", "prompts")
+    assert result.exit_code == 2
+    assert "budgets '*.txt'" in result.stderr

@@ -69,6 +69,12 @@ def count_command(
     config_file: Annotated[
         str | None, typer.Option("--config", help="Config file to use instead of discovery.")
     ] = None,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="Per-message and per-tool rows, cache breakpoints and notes.")
+    ] = False,
+    var: Annotated[
+        list[str] | None, typer.Option("--var", help="Template variable value as name=value; repeatable.")
+    ] = None,
 ) -> None:
     """Count tokens exactly (OpenAI) or as labelled estimates (Claude, Gemini), with input cost per request."""
     from promptaudit import pricing, tokens
@@ -78,14 +84,21 @@ def count_command(
     config = load_config(config_file)
     if output_format is TableFormat.markdown:
         raise typer.BadParameter("count supports table, json or csv", param_hint="--format")
+    from promptaudit.formats.variables import bind, parse_assignments
+
+    values = parse_assignments(var)
     prompts, input_failures = gather_prompts(paths, extensions_from(config, ext))
+    bind(prompts, values, config.get("vars"))
+    if not detail:  # with --detail the notes are part of the report
+        for note in (f"{p.display}: {n}" for p in prompts for n in p.notes):
+            warn(f"note: {note}")
     requested = choose_models(model, config)
     tokens.warm_up([part.text for p in prompts for part in p.parts], requested)
     from promptaudit.report import count as report  # imported while the vocabulary loads
 
     models, model_failures = usable_models(requested)
-    results = count_prompts(prompts, models) if models else []
+    results = count_prompts(prompts, models, detail) if models else []
     if models:
-        report.render(results, models, pricing.price_source(), output_format.value)
+        report.render(results, models, pricing.price_source(), output_format.value, detail)
     if model_failures or input_failures or not models:
         raise typer.Exit(exitcodes.USAGE)

@@ -13,13 +13,37 @@ from promptaudit.pricing import PriceSource
 from promptaudit.report.common import money, print_json, stdout_console, tokens
 
 
-def render(results: list[PromptCount], models: list[str], prices: PriceSource, fmt: str) -> None:
-    """Print the count report in ``fmt`` (table, json or csv)."""
-    {"table": _table, "json": _json, "csv": _csv}[fmt](results, models, prices)
+def render(results: list[PromptCount], models: list[str], prices: PriceSource, fmt: str, detail: bool = False) -> None:
+    """Print the count report in ``fmt`` (table, json or csv); ``detail`` adds per-part rows and notes."""
+    if fmt == "json":
+        print_json({"files": [r.to_json(detail) for r in results], "prices": prices.to_json()})
+        return
+    {"table": _table, "csv": _csv}[fmt](results, models, prices)
+    if detail and fmt == "table":
+        for result in results:
+            _detail_table(result, models)
 
 
-def _json(results: list[PromptCount], models: list[str], prices: PriceSource) -> None:
-    print_json({"files": [r.to_json() for r in results], "prices": prices.to_json()})
+def _detail_table(result: PromptCount, models: list[str]) -> None:
+    """One row per tool, system block and message part; framing and notes below."""
+    table = Table(title=result.prompt.display, title_justify="left", caption_justify="left")
+    table.add_column("Part", no_wrap=True)
+    for name in ("Line", "Kind", "Static", "Cache"):
+        table.add_column(name, justify="right" if name == "Line" else "left")
+    for model in models:
+        table.add_column(f"{model}\ntokens", justify="right")
+    for i, part in enumerate(result.prompt.parts):
+        cells = [part.label or "(text)", str(part.line), part.role or part.kind, "yes" if part.static else "no"]
+        cells.append(part.cache_breakpoint or "")
+        table.add_row(*cells, *(_part_cell(c.parts[i].tokens, c.parts[i].framing, c.exact) for c in result.counts))
+    if any(c.priming for c in result.counts):
+        table.add_row("(reply priming)", "", "framing", "", "", *(tokens(c.priming) for c in result.counts))
+    table.caption = "\n".join(f"note: {note}" for note in result.notes) or None
+    stdout_console().print(table)
+
+
+def _part_cell(content: int, framing: int, exact: bool) -> str:
+    return tokens(content, exact) + (f" + {framing}" if framing else "")
 
 
 def _csv(results: list[PromptCount], models: list[str], prices: PriceSource) -> None:

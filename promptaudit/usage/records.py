@@ -50,10 +50,7 @@ def parse(obj: object, tag_path: tuple[str, ...] = (), route_path: tuple[str, ..
     fmt, usage = found
     counts = _COUNTERS[fmt](usage)
     model = body.get("model") or body.get("modelVersion") or obj.get("model")
-    if batch:
-        fmt = f"{fmt} (batch)"
-    if usage is body:
-        fmt = f"{fmt} usage"
+    fmt = _NAMES[fmt, batch, usage is body]
     stamp = timestamp_of(obj) if obj is body else (timestamp_of(obj) or timestamp_of(body))
     tag = _field(obj, body, tag_path)
     route = _field(obj, body, route_path)
@@ -128,6 +125,14 @@ def _gemini(u: dict) -> tuple[int, int, int, int, int]:
 
 
 _COUNTERS = {"openai-chat": _chat, "openai-responses": _responses, "anthropic": _anthropic, "gemini": _gemini}
+
+
+_NAMES = {
+    (fmt, batch, bare): fmt + (" (batch)" if batch else "") + (" usage" if bare else "")
+    for fmt in _COUNTERS
+    for batch in (False, True)
+    for bare in (False, True)
+}
 
 
 def _capped(fmt: str, body: dict) -> bool | None:

@@ -36,8 +36,8 @@ class ScanOptions:
 class Scan:
     """The counted groups (per side: "all", or "before"/"after" with a split), and what was skipped."""
 
-    sides: dict[str, dict[str, Group]] = field(default_factory=dict)
-    routes: dict[str, Group] = field(default_factory=dict)
+    # Groups per side, keyed by (group key, route role or None) so each record is counted once.
+    sides: dict[str, dict[tuple[str, str | None], Group]] = field(default_factory=dict)
     formats: dict[str, int] = field(default_factory=dict)
     files: list[LogFile] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
@@ -52,14 +52,28 @@ class Scan:
         return sum(self.unparsed.values())
 
     def groups(self, side: str = ALL) -> list[Group]:
-        """The groups of one side, sorted by key."""
-        return [self.sides.get(side, {})[k] for k in sorted(self.sides.get(side, {}))]
+        """The groups of one side, sorted by key (route roles merged)."""
+        return _merged(self.sides.get(side, {}), lambda key, role: key)
+
+    @property
+    def routes(self) -> dict[str, Group]:
+        """Records carrying a route tag, as one group per role ("first" or "fallback")."""
+        tagged = {k: g for k, g in self.sides.get(ALL, {}).items() if k[1] is not None}
+        return {g.key: g for g in _merged(tagged, lambda key, role: role)}
 
     def bad_line(self, where: str, reason: str) -> None:
         """Count a line that matched no format, remembering the first few places."""
         self.unparsed[reason] += 1
         if len(self.first_unparsed) < FIRST_BAD_LINES:
             self.first_unparsed.append(where)
+
+
+def _merged(groups: dict[tuple[str, str | None], Group], pick) -> list[Group]:
+    merged: dict[str, Group] = {}
+    for (key, role), group in groups.items():
+        name = pick(key, role)
+        merged.setdefault(name, Group(name)).merge(group)
+    return [merged[name] for name in sorted(merged)]
 
 
 def scan(paths: list[str], options: ScanOptions, on_progress: Callable[[int], None] | None = None) -> Scan:
@@ -78,6 +92,15 @@ def scan(paths: list[str], options: ScanOptions, on_progress: Callable[[int], No
     return result
 
 
+def json_loader():
+    """orjson's ``loads`` when installed (about 4x faster on log lines), else the standard library's."""
+    try:
+        import orjson
+    except ImportError:
+        return json.loads
+    return orjson.loads
+
+
 def _reporter(on_progress: Callable[[int], None] | None, done_bytes: int, log: LogFile) -> Callable[[], None]:
     """A callback reporting bytes read so far across every input (a no-op without a progress bar)."""
     if on_progress is None:
@@ -87,7 +110,7 @@ def _reporter(on_progress: Callable[[int], None] | None, done_bytes: int, log: L
 
 def _scan_file(log: LogFile, counter: _Counter, progress: Callable[[], None]) -> None:
     # Hot loop: kept flat on purpose (local names, no per-line helper calls but the parser).
-    loads, add, tag_path, route_path = json.loads, counter.add, counter.tag_path, counter.route_path
+    loads, add, tag_path, route_path = json_loader(), counter.add, counter.tag_path, counter.route_path
     for number, line in enumerate(read_lines(log), 1):
         try:
             record = parse(loads(line), tag_path, route_path)
@@ -125,14 +148,14 @@ class _Counter:
             return
         self.scan.formats[rec.fmt] = self.scan.formats.get(rec.fmt, 0) + 1
         self.scan.no_model += model == NO_MODEL
-        side = self._side(rec)
-        groups = self.scan.sides.setdefault(side, {})
-        key = self.key_of(rec, model)
-        group = groups.get(key) or groups.setdefault(key, Group(key))
+        groups = self.scan.sides.get(self._side(rec)) or self.scan.sides.setdefault(self._side(rec), {})
+        route = rec.route
+        key = (
+            self.key_of(rec, model),
+            None if route is None else ("fallback" if "fallback" in route.lower() else "first"),
+        )
+        group = groups.get(key) or groups.setdefault(key, Group(key[0]))
         group.add(rec, model)
-        if rec.route is not None:
-            role = "fallback" if "fallback" in rec.route.lower() else "first"
-            self.scan.routes.setdefault(role, Group(role)).add(rec, model)
 
     def _in_window(self, rec: Record) -> bool:
         stamp, opts = rec.timestamp, self.options

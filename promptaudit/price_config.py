@@ -13,7 +13,7 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 from promptaudit.errors import ConfigError, UnknownModelError
-from promptaudit.pricing import ModelPrice, price_for
+from promptaudit.pricing import ModelPrice, snapshot_price
 
 # Config ``prices:`` keys -> ModelPrice fields (USD per million tokens).
 CONFIG_PRICE_KEYS = {
@@ -50,7 +50,7 @@ def _check_price_keys(settings, where: str) -> None:
 def _base_price(model: str, settings: dict, where: str) -> ModelPrice:
     """The snapshot's price to override, or an empty one for a model the snapshot lacks."""
     try:
-        return price_for(model)
+        return snapshot_price(model)
     except UnknownModelError:
         missing = [key for key in ("input", "output") if key not in settings]
         if missing:

@@ -187,6 +187,12 @@ def price_for(model: str) -> ModelPrice:
     key = model.strip().lower()
     if key in _OVERRIDES:
         return _OVERRIDES[key]
+    return snapshot_price(model)
+
+
+def snapshot_price(model: str) -> ModelPrice:
+    """Prices for ``model`` from genai-prices (via the cached index), ignoring config overrides."""
+    key = model.strip().lower()
     index = _index()
     if key in index.models:
         return replace(ModelPrice.from_json(index.models[key]), model=model)

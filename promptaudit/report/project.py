@@ -35,6 +35,12 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else round(float(value), 4)
 
 
+def _money(value: Decimal) -> str:
+    """Money for JSON: the exact Decimal as a plain string, without trailing zeros or exponent."""
+    text = f"{value.normalize():f}"
+    return "0" if text in ("-0", "0") else text
+
+
 def model_json(r: ModelProjection, days: Decimal) -> dict:
     """One entry of ``models`` in the JSON output."""
     return {
@@ -47,12 +53,12 @@ def model_json(r: ModelProjection, days: Decimal) -> dict:
         "cacheable_tokens": r.cached_tokens(),
         "user_tokens_per_request": r.mean_tokens("user_tokens"),
         "exact": r.exact,
-        "cost_per_request": str(r.per_request(r.baseline_daily)),
-        "daily_cost": str(r.baseline_daily),
-        "monthly_cost": str(r.baseline_daily * days),
-        "cached_cost_per_request": str(r.per_request(r.cached_daily)),
-        "daily_cost_cached": str(r.cached_daily),
-        "monthly_cost_cached": str(r.cached_daily * days),
+        "cost_per_request": _money(r.per_request(r.baseline_daily)),
+        "daily_cost": _money(r.baseline_daily),
+        "monthly_cost": _money(r.baseline_daily * days),
+        "cached_cost_per_request": _money(r.per_request(r.cached_daily)),
+        "daily_cost_cached": _money(r.cached_daily),
+        "monthly_cost_cached": _money(r.cached_daily * days),
     }
 
 
@@ -61,8 +67,8 @@ def saving_json(model: str, s: Saving, days: Decimal) -> dict:
     data = {
         "model": model,
         "lever": s.lever,
-        "daily_saving": str(s.daily),
-        "monthly_saving": str(s.daily * days),
+        "daily_saving": _money(s.daily),
+        "monthly_saving": _money(s.daily * days),
         "percent": round(float(s.percent), 2),
         "note": s.note,
     }

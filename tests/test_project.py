@@ -1,0 +1,149 @@
+"""``promptaudit project`` through the CLI: exact JSON, hand-computed figures, bad input -> exit 2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from promptaudit import tokens
+
+PROMPT_2000 = " word" * 2000  # 2,000 o200k_base tokens, no template variable
+
+
+@pytest.fixture
+def prompt_file(isolated_env):
+    path = isolated_env / "system.txt"
+    path.write_text(PROMPT_2000, encoding="utf-8")
+    assert tokens.count_text(PROMPT_2000, "gpt-4o").tokens == 2000
+    return str(path)
+
+
+def run_json(cli, *args):
+    result = cli("project", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_two_thousand_tokens_at_ten_thousand_a_day_on_gpt_4o(cli, prompt_file):
+    data = run_json(cli, prompt_file, "--per-day", "10000", "--output-tokens", "0")
+    model = data["models"][0]
+    assert model["input_tokens_per_request"] * model["requests_per_day"] == 20_000_000
+    assert {k: model[k] for k in ("model", "daily_cost", "monthly_cost", "cost_per_request")} == {
+        "model": "gpt-4o",
+        "daily_cost": "50",
+        "monthly_cost": "1500",
+        "cost_per_request": "0.005",
+    }
+
+
+def test_json_shape(cli, prompt_file):
+    data = run_json(cli, prompt_file, "--rpm", "10", "--output-tokens", "300", "--user-tokens", "50")
+    assert set(data) == {"scenario", "models", "savings", "prices"}
+    assert data["scenario"] == {
+        "days_per_month": 30,
+        "volumes": [{"requests_per_day": 14400, "origin": "command line"}],
+        "cache_hit_rate": None,
+        "batch_share": 0,
+        "max_tokens": None,
+        "routing": None,
+        "calibration": None,
+    }
+    model = data["models"][0]
+    assert (model["requests_per_day"], model["input_tokens_per_request"], model["output_tokens_per_request"]) == (
+        14400,
+        2050,
+        300,
+    )
+    assert [s["lever"] for s in data["savings"]] == ["caching", "trimming", "batch", "all"]
+    assert all(isinstance(s["daily_saving"], str) and isinstance(s["percent"], float) for s in data["savings"])
+    assert set(data["prices"]) == {"source", "as_of"}
+
+
+def test_caching_row_on_gpt_4o(cli, prompt_file):
+    data = run_json(cli, prompt_file, "--per-day", "10000", "--cache-hit-rate", "1", "--output-tokens", "0")
+    caching = data["savings"][0]
+    # 1,920 of 2,000 tokens cached at half price: 1,920 x 1.25 / 1e6 x 10,000 = $24 a day
+    assert (caching["lever"], caching["daily_saving"], caching["monthly_saving"]) == ("caching", "24", "720")
+    assert caching["note"] == "1,920 of 2,000 prefix tokens cacheable; hit rate 100.0% (given)"
+
+
+def test_prefix_below_minimum_says_how_short(cli, isolated_env):
+    path = isolated_env / "short.txt"
+    path.write_text(" word" * 800 + " {question}", encoding="utf-8")
+    data = run_json(cli, str(path), "--per-day", "1000", "--output-tokens", "0")
+    assert data["savings"][0]["daily_saving"] == "0"
+    assert (
+        data["savings"][0]["note"] == "static prefix 801 tokens is 223 short of the 1,024 minimum"
+    )  # the space before {question} is a token
+
+
+def test_routing_and_break_even(cli, prompt_file):
+    args = ("--per-day", "1000", "--output-tokens", "0", "--route-to", "gpt-4o-mini", "--route-share", "0.5")
+    data = run_json(cli, prompt_file, *args)
+    routing = next(s for s in data["savings"] if s["lever"] == "routing")
+    # strong $5.00/day, cheap $0.30/day; half routed, no fallback: saves (5 - 0.3) / 2
+    assert (routing["daily_saving"], routing["break_even_fallback"]) == ("2.35", 0.94)
+    assert [m["model"] for m in data["models"]] == ["gpt-4o"]
+
+
+def test_output_cap_row(cli, prompt_file):
+    data = run_json(cli, prompt_file, "--per-day", "1000", "--output-tokens", "500", "--max-tokens", "300")
+    cap = next(s for s in data["savings"] if s["lever"] == "output_cap")
+    assert cap["daily_saving"] == "2"  # 200 tokens x $10/M x 1,000
+
+
+def test_table_and_markdown_print_both_tables(cli, prompt_file):
+    for fmt in ("table", "markdown"):
+        result = cli("project", prompt_file, "--per-day", "1000", "--format", fmt, "--output-tokens", "10")
+        assert result.exit_code == 0
+        assert "Savings on gpt-4o" in result.stdout and "All levers" in result.stdout
+        assert "genai-prices" in result.stdout
+
+
+def test_missing_output_tokens_warns_on_stderr(cli, prompt_file):
+    result = cli("project", prompt_file, "--per-day", "1000", "--format", "json")
+    assert result.exit_code == 0
+    assert "no --output-tokens given" in result.stderr
+    json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    "flag, value, message",
+    [
+        ("--per-day", "-5", "--per-day must be greater than zero, got -5"),
+        ("--per-day", "0", "--per-day must be greater than zero, got 0"),
+        ("--rps", "lots", "--rps must be a number, got 'lots'"),
+        ("--per-month", "1e30", "is not a plausible volume"),
+        ("--per-day", "nan", "--per-day must be a finite number"),
+        ("--batch-share", "1.5", "--batch-share must be between 0 and 1, got 1.5"),
+        ("--cache-hit-rate", "x", "--cache-hit-rate must be a number"),
+        ("--output-tokens", "2.5", "--output-tokens must be a whole number of tokens"),
+        ("--days-per-month", "40", "--days-per-month must be between 1 and 31"),
+    ],
+)
+def test_bad_values_give_one_line_and_exit_2(cli, prompt_file, flag, value, message):
+    extra = () if flag in ("--per-day", "--rps", "--per-month") else ("--per-day", "100")
+    result = cli("project", prompt_file, flag, value, *extra)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1 and result.stdout == ""
+
+
+def test_no_volume_is_an_error(cli, prompt_file):
+    result = cli("project", prompt_file)
+    assert result.exit_code == 2
+    assert "no request volume" in result.stderr
+
+
+def test_volume_from_config(cli, prompt_file, isolated_env):
+    (isolated_env / ".promptaudit.yaml").write_text("volume: {per_day: 10000}\n", encoding="utf-8")
+    data = run_json(cli, prompt_file, "--output-tokens", "0")
+    assert data["models"][0]["daily_cost"] == "50"
+    assert data["scenario"]["volumes"][0]["origin"].endswith(".promptaudit.yaml: volume")
+
+
+def test_unknown_model_exit_2_with_suggestion(cli, prompt_file):
+    result = cli("project", prompt_file, "--per-day", "10", "-m", "gpt-4oo")
+    assert result.exit_code == 2
+    assert "did you mean" in result.stderr

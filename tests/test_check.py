@@ -68,6 +68,7 @@ def test_json_report_is_exact(cli, project):
                 "failed": True,
             }
         ],
+        "findings": [],
     }
 
 
@@ -120,3 +121,14 @@ def test_broken_budget_config_exits_2(cli, project):
     result = cli("check", "prompts")
     assert result.exit_code == 2
     assert "budgets '*.txt'" in result.stderr
+
+
+DUPLICATED = "Never share another customer's data.\nAnswer in English.\nNever share another customer's data.\n"
+
+
+def test_findings_at_or_above_the_fail_level_fail(cli, project):
+    (project / "prompts" / "dup.txt").write_text(DUPLICATED)
+    result = cli("check", "prompts/dup.txt", "--fail-on", "info")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("prompts/dup.txt:3:1: PA")
+    assert result.stdout.endswith("finding(s) at or above the fail level; see promptaudit audit for fixes.\n")

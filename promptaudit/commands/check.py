@@ -16,6 +16,23 @@ from promptaudit.commands._common import choose_models, user_errors, warn
 from promptaudit.commands.count import extensions_from, gather_prompts
 
 
+class FailOn(str, Enum):
+    """Severities ``--fail-on`` accepts."""
+
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
+def failing_findings(prompts: list, model: str, config, max_tokens: int | None, level: str) -> list:
+    """Audit findings at or above ``level``; PA301 (over budget) is left out because check owns budgets."""
+    from promptaudit.findings import at_or_above
+    from promptaudit.linter import lint, settings_from
+
+    settings = settings_from(config, model=model, ignore=["PA301"], max_tokens=max_tokens)
+    return at_or_above(lint(prompts, settings), level) if prompts else []
+
+
 class CheckFormat(str, Enum):
     """Output formats of ``check``."""
 
@@ -93,12 +110,15 @@ def check_command(
     write_baseline_flag: Annotated[
         bool, typer.Option("--write-baseline", help="Record every prompt's tokens so only growth fails later.")
     ] = False,
+    fail_on: Annotated[
+        FailOn | None, typer.Option("--fail-on", help="Fail on findings at or above this (default: warning).")
+    ] = None,
     output_format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text or json.")] = CheckFormat.text,
     config_file: Annotated[
         str | None, typer.Option("--config", help="Config file to use instead of discovery.")
     ] = None,
 ) -> None:
-    """Fail (exit 1) when a prompt is over its token budget; print nothing when every prompt passes."""
+    """Fail (exit 1) on a prompt over its token budget or with findings; print nothing when all pass."""
     from promptaudit import tokens
     from promptaudit.config import load_config
 
@@ -112,13 +132,15 @@ def check_command(
     if write_baseline_flag:
         write_baseline(recorded, prompts, chosen)
     results = measure(prompts, chosen, config, max_tokens, recorded)
+    level = fail_on.value if fail_on else config.get("fail_on", "warning")
+    findings = failing_findings(prompts, chosen, config, max_tokens, level)
     from promptaudit.report import check as report
 
-    report.render(results, chosen, output_format.value)
-    raise typer.Exit(_exit_code(results, input_failures))
+    report.render(results, findings, chosen, output_format.value)
+    raise typer.Exit(_exit_code(results, findings, input_failures))
 
 
-def _exit_code(results: list, input_failures: int) -> int:
+def _exit_code(results: list, findings: list, input_failures: int) -> int:
     if input_failures:
         return exitcodes.USAGE
-    return exitcodes.FINDINGS if any(r.failed for r in results) else exitcodes.OK
+    return exitcodes.FINDINGS if findings or any(r.failed for r in results) else exitcodes.OK

@@ -11,26 +11,36 @@ from promptaudit.budgets import BudgetResult
 from promptaudit.report.common import money, print_json, tokens
 
 
-def render(results: list[BudgetResult], model: str, fmt: str) -> None:
+def render(results: list[BudgetResult], findings: list, model: str, fmt: str) -> None:
     """Print the check report in ``fmt`` (text or json)."""
     if fmt == "json":
-        print_json(to_json(results, model))
+        print_json(to_json(results, findings, model))
     else:
-        _text(results, model)
+        _text(results, findings, model)
 
 
-def to_json(results: list[BudgetResult], model: str) -> dict:
-    """The JSON report: every prompt checked, failing or not."""
+def to_json(results: list[BudgetResult], findings: list, model: str) -> dict:
+    """The JSON report: every prompt checked, failing or not, and the findings at or above the fail level."""
     failed = [r for r in results if r.failed]
-    return {"model": model, "passed": not failed, "failed": len(failed), "prompts": [r.to_json() for r in results]}
+    return {
+        "model": model,
+        "passed": not failed and not findings,
+        "failed": len(failed),
+        "prompts": [r.to_json() for r in results],
+        "findings": [f.to_json() for f in findings],
+    }
 
 
-def _text(results: list[BudgetResult], model: str) -> None:
+def _text(results: list[BudgetResult], findings: list, model: str) -> None:
     failed = [r for r in results if r.failed]
-    if not failed:
+    if not failed and not findings:
         return  # quiet when everything passes: a hook prints nothing on success
     lines = [failure_line(r) for r in failed]
-    lines.append(f"{len(failed)} of {len(results)} prompt(s) over budget, counted for {model}.")
+    lines += [f"{f.path}:{f.line}:{f.column}: {f.rule} [{f.severity}] {f.message}" for f in findings]
+    if failed:
+        lines.append(f"{len(failed)} of {len(results)} prompt(s) over budget, counted for {model}.")
+    if findings:
+        lines.append(f"{len(findings)} finding(s) at or above the fail level; see promptaudit audit for fixes.")
     sys.stdout.write("\n".join(lines) + "\n")
 
 

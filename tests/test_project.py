@@ -147,3 +147,25 @@ def test_unknown_model_exit_2_with_suggestion(cli, prompt_file):
     result = cli("project", prompt_file, "--per-day", "10", "-m", "gpt-4oo")
     assert result.exit_code == 2
     assert "did you mean" in result.stderr
+
+
+def test_calibrate_uses_measured_volume_output_and_hit_rate(cli, prompt_file, isolated_env):
+    log = isolated_env / "usage.jsonl"
+    log.write_text(
+        '{"model": "gpt-4o", "created": 1767225600, "usage": {"prompt_tokens": 2500, "completion_tokens": 300,'
+        ' "prompt_tokens_details": {"cached_tokens": 2000}}}\n'
+        '{"model": "gpt-4o", "created": 1767229200, "usage": {"prompt_tokens": 2500, "completion_tokens": 500,'
+        ' "prompt_tokens_details": {"cached_tokens": 0}}}\n',
+        encoding="utf-8",
+    )
+    data = run_json(cli, prompt_file, "--calibrate", str(log))
+    model = data["models"][0]
+    # 2 requests an hour apart = 48 a day; output mean 400; input mean 2,500 = 2,000 prompt + 500 variable
+    assert (model["requests_per_day"], model["output_tokens_per_request"], model["user_tokens_per_request"]) == (
+        48,
+        400,
+        500,
+    )
+    # 2,000 of 5,000 input tokens were cached: token share 0.4 x 2,500 / 2,000 = hit rate 0.5 per request
+    assert data["scenario"]["cache_hit_rate"] == 0.5
+    assert data["scenario"]["calibration"].startswith("usage.jsonl: 2 requests")

@@ -18,6 +18,7 @@ LABELS = {
     "all": "All levers",
 }
 COST_HEADERS = ("Model", "Req/day", "Prompt", "Variable", "Output", "$/request", "$/day", "$/month", "$/month cached")
+JSON_MONEY_STEP = Decimal("1e-10")
 SAVING_HEADERS = ("Lever", "$/day", "$/month", "% of bill", "Note")
 
 
@@ -36,8 +37,8 @@ def _number(value: Decimal) -> int | float:
 
 
 def _money(value: Decimal) -> str:
-    """Money for JSON: the exact Decimal as a plain string, without trailing zeros or exponent."""
-    text = f"{value.normalize():f}"
+    """Money for JSON: a plain decimal string to 1e-10 dollars (hides exp() residue), no exponent."""
+    text = f"{value.quantize(JSON_MONEY_STEP).normalize():f}"
     return "0" if text in ("-0", "0") else text
 
 

@@ -1,0 +1,65 @@
+"""The installed ``promptaudit`` console script, run as a user would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SCRIPT = Path(sys.executable).parent / "promptaudit"
+CLASSIFIER = REPO / "sample_prompts" / "classifier.txt"
+
+
+@pytest.fixture
+def run(isolated_env):
+    if not SCRIPT.exists():
+        pytest.fail(f"console script not installed next to {sys.executable}; run pip install -e '.[test]'")
+
+    def run_script(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(SCRIPT), *args], cwd=REPO, env=dict(os.environ), capture_output=True, text=True, timeout=60
+        )
+
+    return run_script
+
+
+def test_count_json_on_the_classifier_sample(run, reference_encoding):
+    text = CLASSIFIER.read_bytes().decode("utf-8")
+    expected = len(reference_encoding("o200k_base").encode_ordinary(text))
+
+    done = run("count", "sample_prompts/classifier.txt", "--format", "json")
+
+    assert (done.returncode, done.stderr) == (0, "")
+    payload = json.loads(done.stdout)
+    assert set(payload) == {"files", "prices"}
+    [file] = payload["files"]
+    assert (file["path"], file["chars"]) == ("sample_prompts/classifier.txt", len(text))
+    assert file["counts"] == [
+        {
+            "model": "gpt-4o",
+            "encoding": "o200k_base",
+            "tokens": expected,
+            "exact": True,
+            "input_cost_per_request": str(Decimal(expected) * Decimal("2.5") / Decimal(1_000_000)),
+        }
+    ]
+    assert payload["prices"]["source"].startswith("genai-prices")
+
+
+def test_bad_input_exit_code_and_no_traceback(run):
+    done = run("count", "sample_prompts/classifier.txt", "no/such/file.txt", "--format", "json")
+
+    assert done.returncode == 2
+    assert done.stderr == "promptaudit: error: no/such/file.txt: no such file or directory\n"
+    assert [f["path"] for f in json.loads(done.stdout)["files"]] == ["sample_prompts/classifier.txt"]
+
+
+def test_version(run):
+    done = run("--version")
+    assert done.returncode == 0 and done.stdout.startswith("promptaudit ")

@@ -161,3 +161,10 @@ def test_no_default_branch_exits_2(cli, repo):
     git(repo, "branch", "-q", "-m", "main", "trunk")
     result = cli("diff")
     assert result.exit_code == 2 and "pass --base REF" in result.stderr
+
+
+def test_hidden_files_such_as_the_baseline_are_left_out(cli, repo):
+    (repo / ".promptaudit-baseline.json").write_text('{"version": 1, "prompts": {}}\n')
+    (repo / "prompts" / "keep.txt").write_text(SMALL * 2)
+    data = json.loads(cli("diff", "--format", "json").stdout)
+    assert [f["path"] for f in data["files"]] == ["prompts/keep.txt"]

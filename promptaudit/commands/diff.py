@@ -125,9 +125,10 @@ class Context:
 
 
 def wanted(change, extensions: tuple[str, ...], explicit: set[str]) -> bool:
-    """Prompt files by extension, plus any file the user named exactly."""
+    """Prompt files by extension, plus any file the user named exactly; hidden files (config, baseline) are not."""
     names = {change.path, change.old_path} - {None}
-    return bool(names & explicit) or any(name.lower().endswith(extensions) for name in names)
+    visible = [name for name in names if not Path(name).name.startswith(".")]
+    return bool(names & explicit) or any(name.lower().endswith(extensions) for name in visible)
 
 
 def git_deltas(base: str, paths: list[str], ctx, extensions: tuple[str, ...]) -> tuple[list, list]:

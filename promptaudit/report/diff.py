@@ -36,7 +36,7 @@ def _json(report) -> None:
 
 def signed_tokens(change: int, exact: bool = True) -> str:
     """A token change with its sign: ``+150``, ``-20``, ``0``."""
-    return ("+" if change > 0 else "") + tokens(change, exact)
+    return ("" if exact else "~") + (f"{change:+,}" if change else "0")
 
 
 def signed_money(value: Decimal | None) -> str:

@@ -13,7 +13,6 @@ import typer
 
 from promptaudit import exitcodes
 from promptaudit.commands._common import choose_models, user_errors, warn
-from promptaudit.commands.count import extensions_from, gather_prompts
 
 
 class FailOn(str, Enum):
@@ -120,6 +119,7 @@ def check_command(
 ) -> None:
     """Fail (exit 1) on a prompt over its token budget or with findings; print nothing when all pass."""
     from promptaudit import tokens
+    from promptaudit.commands.count import extensions_from, gather_prompts
     from promptaudit.config import load_config
 
     config = load_config(config_file)

@@ -17,7 +17,6 @@ import typer
 
 from promptaudit import exitcodes
 from promptaudit.commands._common import choose_models, user_errors, warn
-from promptaudit.commands.count import extensions_from
 
 
 class DiffFormat(str, Enum):
@@ -239,6 +238,7 @@ def diff_command(
 ) -> None:
     """Show tokens and $/month before and after for every changed prompt (git ref vs working tree)."""
     from promptaudit import pricing, volume
+    from promptaudit.commands.count import extensions_from
     from promptaudit.config import load_config
 
     config = load_config(config_file)

@@ -98,8 +98,8 @@ def _is_abbreviation(block: str, dot: int) -> bool:
     token = word.group(1).lower().lstrip("(\"'") if word else ""
     if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
         return True
-    following = block[dot + 1 : dot + 3].lstrip()
-    return bool(following) and following[0].islower()
+    following = block[dot + 1 : dot + 3]
+    return "\n" not in following and following.lstrip()[:1].islower()
 
 
 def _trimmed(text: str, start: int, end: int, kind: str) -> Iterator[Sentence]:

@@ -82,9 +82,17 @@ def _numbers(words: list[str], lex: Lexicon) -> list[str]:
             out.append(word)
         elif value in (100, 1000) and out and out[-1].isdigit():
             out[-1] = str(int(out[-1]) * value)
+        elif _adds_to(out, value):
+            out[-2:] = [str(int(out[-2]) + value)] if out[-1] == "and" else [str(int(out[-1]) + value)]
         else:
             out.append(str(value))
     return out
+
+
+def _adds_to(out: list[str], value: int) -> bool:
+    """Whether ``value`` continues a hundreds number: "a hundred and fifty", "two hundred five"."""
+    previous = out[-2] if out[-1:] == ["and"] and len(out) > 1 else (out[-1] if out else "")
+    return previous.isdigit() and int(previous) % 100 == 0 and int(previous) > 0 and value < 100
 
 
 def meaning(text: str) -> Meaning:

@@ -3,7 +3,8 @@
 The method is lexical (see docs/readme/40-audit.md for the evidence behind the choice): each sentence
 becomes a set of canonical content words (synonyms and phrases mapped, number words turned into
 digits, stopwords dropped, plurals folded). A later sentence restates an earlier one when the smaller
-set is at least ``min_containment`` inside the larger, and three guards agree: the same numbers, the
+set is at least ``min_containment`` inside the larger, the sets share at least ``min_jaccard`` of
+their union, and three guards agree: the same numbers, the
 same negation, and no contrasting qualifiers from one group (basic/premium, formal/casual). Precision
 comes first: sentences that share words but differ in meaning are not findings. Candidates come from
 an inverted index on each sentence's rarest words, so no sentence is compared with every other one.
@@ -36,18 +37,24 @@ ID = "PA102"
 NAME = "restated-instruction"
 CATEGORY = "redundancy"
 SEVERITY = "warning"
-OPTIONS = {"min_containment": 0.8, "min_words": 3}
+OPTIONS = {"min_containment": 0.8, "min_jaccard": 0.6, "min_words": 2}
 FIX = "Delete one of the two sentences (keep the clearer one)."
 RAREST = 3  # index lookups per sentence
 POSTINGS_CAP = 200  # a word in more sentences than this is too common to find candidates with
 
 
-def restates(a: Meaning, b: Meaning, min_containment: float) -> bool:
-    """Whether ``b`` says what ``a`` says: high overlap, and numbers, negation and qualifiers agree."""
+def restates(a: Meaning, b: Meaning, options: dict) -> bool:
+    """Whether ``b`` says what ``a`` says: high overlap, and numbers, negation and qualifiers agree.
+
+    Containment (shared words over the smaller set) catches a paraphrase that adds filler words;
+    the Jaccard floor rejects a longer sentence that adds real content ("the label and a reason").
+    """
     if a.numbers != b.numbers or a.negated != b.negated:
         return False
     shared = len(a.words & b.words)
-    if shared / min(len(a.words), len(b.words)) < min_containment:
+    if shared / min(len(a.words), len(b.words)) < options["min_containment"]:
+        return False
+    if shared / len(a.words | b.words) < options["min_jaccard"]:
         return False
     return not contrasting(a, b)
 
@@ -78,7 +85,7 @@ def pairs(ctx) -> list[tuple]:
         seen: set[int] = set()
         for word in rare:
             for j in index[word][-POSTINGS_CAP:]:
-                if j not in seen and restates(kept[j][1], sense, ctx.options["min_containment"]):
+                if j not in seen and restates(kept[j][1], sense, ctx.options):
                     found.append((sentence, kept[j][0]))
                     break
                 seen.add(j)

@@ -1,0 +1,67 @@
+"""Precision and recall of PA101-PA103 on the labelled set in tests/data/redundancy_eval.yaml.
+
+Usage: python benchmarks/eval_redundancy.py [--show-errors]
+Each pair becomes a two-line prompt; a prediction is "redundant" when PA101 or PA102 flags line 2.
+Each filler item is a one-line prompt; a prediction is "filler" when PA103 flags it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+from promptaudit.linter import LintSettings, lint
+from promptaudit.prompts import Part, Prompt
+
+DATA = Path(__file__).parents[1] / "tests" / "data" / "redundancy_eval.yaml"
+
+
+def _flagged(text: str, rules: tuple[str, ...], line: int) -> bool:
+    prompt = Prompt(path="eval.txt", parts=[Part("", text)])
+    return any(f.line == line for f in lint([prompt], LintSettings(select=rules)))
+
+
+def _scores(outcomes: list[tuple[bool, bool]]) -> tuple[int, int, int, float, float]:
+    tp = sum(p and t for p, t in outcomes)
+    fp = sum(p and not t for p, t in outcomes)
+    fn = sum(t and not p for p, t in outcomes)
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return tp, fp, fn, precision, recall
+
+
+def evaluate(show_errors: bool = False) -> dict[str, tuple]:
+    """Scores per group: ``(tp, fp, fn, precision, recall)``."""
+    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    pairs = [
+        (_flagged(f"{p['a']}\n{p['b']}", ("PA101", "PA102"), 2), p["label"] == "redundant", p) for p in data["pairs"]
+    ]
+    heldout = [
+        (_flagged(f"{p['a']}\n{p['b']}", ("PA101", "PA102"), 2), p["label"] == "redundant", p)
+        for p in data["heldout_pairs"]
+    ]
+    filler = [(_flagged(f["text"], ("PA103",), 1), f["filler"], f) for f in data["filler"]]
+    if show_errors:
+        for predicted, truth, item in pairs + heldout + filler:
+            if predicted != truth:
+                print(f"{'FP' if predicted else 'FN'}: {item}", file=sys.stderr)
+    everything = pairs + filler
+    return {
+        "PA101+PA102 (pairs)": _scores([(p, t) for p, t, _ in pairs]),
+        "PA103 (filler)": _scores([(p, t) for p, t, _ in filler]),
+        "PA101-PA103 (tuned)": _scores([(p, t) for p, t, _ in everything]),
+        "held-out pairs": _scores([(p, t) for p, t, _ in heldout]),
+        "all, held-out included": _scores([(p, t) for p, t, _ in everything + heldout]),
+    }
+
+
+def main() -> None:
+    print(f"{'group':<22} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>10} {'recall':>8}")
+    for name, (tp, fp, fn, precision, recall) in evaluate("--show-errors" in sys.argv).items():
+        print(f"{name:<22} {tp:>4} {fp:>4} {fn:>4} {precision:>10.3f} {recall:>8.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from promptaudit import exitcodes
 from promptaudit.commands._common import choose_models, user_errors, warn
 
 
@@ -165,7 +164,7 @@ def project_command(
     config_file: Annotated[str | None, Opt("--config", help="Config file to use instead of discovery.")] = None,
 ) -> None:
     """Project cost per request, day and month per model, and what each cost lever saves."""
-    from promptaudit import pricing, volume
+    from promptaudit import exitcodes, pricing, volume
     from promptaudit.commands.count import extensions_from, gather_prompts, usable_models
     from promptaudit.config import load_config
 

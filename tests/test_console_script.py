@@ -16,14 +16,25 @@ SCRIPT = Path(sys.executable).parent / "promptaudit"
 CLASSIFIER = REPO / "sample_prompts" / "classifier.txt"
 
 
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory) -> Path:
+    """One count cache for this module's runs: the first is cold, the rest warm (the way users run it)."""
+    return tmp_path_factory.mktemp("console-script-cache")
+
+
 @pytest.fixture
-def run(isolated_env):
+def run(isolated_env, shared_cache):
     if not SCRIPT.exists():
         pytest.fail(f"console script not installed next to {sys.executable}; run pip install -e '.[test]'")
 
     def run_script(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [str(SCRIPT), *args], cwd=REPO, env=dict(os.environ), capture_output=True, text=True, timeout=60
+            [str(SCRIPT), *args],
+            cwd=REPO,
+            env={**os.environ, "PROMPTAUDIT_CACHE_DIR": str(shared_cache)},
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
 
     return run_script

@@ -94,7 +94,8 @@ class _CountCache:
 
     def get(self, key: str) -> int | None:
         value = self.counts.get(key)
-        return value if isinstance(value, int) else None
+        # JSON true is an int to Python; a damaged entry must mean "absent", never a wrong count.
+        return value if type(value) is int and value >= 0 else None
 
     def put(self, key: str, tokens: int) -> None:
         self.counts[key] = tokens

@@ -255,6 +255,9 @@ def test_without_xdg_the_cache_lives_under_home(isolated_env, monkeypatch):
         b'{"counts": {"x": 1}, "_version": "0.0.0-other"}',
         b'{"counts": [1, 2], "_version": "VERSION"}',
         b'{"counts": {"KEY": "many"}, "_version": "VERSION"}',
+        b'{"counts": {"KEY": true}, "_version": "VERSION"}',
+        b'{"counts": {"KEY": -5}, "_version": "VERSION"}',
+        b'{"counts": {"KEY": 3.0}, "_version": "VERSION"}',
         b"",
     ],
 )

@@ -396,3 +396,20 @@ def test_no_cache_env_counts_correctly_and_writes_nothing(cli, prose, isolated_e
 
     assert result.exit_code == 0
     assert not (isolated_env / ".cache" / "promptaudit").exists()
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: pricing trusts a damaged price-index entry (traceback from Decimal)")
+@pytest.mark.parametrize("damage", [{"input_mtok": "garbage"}, [1, 2], {}])
+def test_a_damaged_price_index_in_the_cache_is_ignored(cli, prose, isolated_env, damage):
+    from promptaudit import pricing
+
+    cold = cli("count", "prose.txt", "-f", "json")
+    index = isolated_env / ".cache" / "promptaudit" / pricing.PRICE_INDEX
+    stored = json.loads(index.read_text())
+    stored["models"]["gpt-4o"] = damage
+    index.write_text(json.dumps(stored))
+    pricing._index.cache_clear()
+
+    warm = cli("count", "prose.txt", "-f", "json")
+
+    assert (warm.exit_code, warm.stdout) == (0, cold.stdout)

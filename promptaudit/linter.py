@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Any
@@ -195,7 +196,7 @@ class RuleContext:
 
     @functools.cached_property
     def _newlines(self) -> list[int]:
-        return [i for i, ch in enumerate(self.text) if ch == "\n"]
+        return [match.start() for match in re.finditer("\n", self.text)]
 
     def locate(self, offset: int) -> tuple[int, int]:
         """1-based ``(line, column)`` in the original file of an offset into :attr:`text`."""

@@ -95,17 +95,23 @@ def _adds_to(out: list[str], value: int) -> bool:
     return previous.isdigit() and int(previous) % 100 == 0 and int(previous) > 0 and value < 100
 
 
+@functools.lru_cache(maxsize=65_536)
+def _content(word: str) -> str:
+    """The canonical content word for ``word``; "" for stopwords and negations (cached: words repeat)."""
+    lex = lexicon()
+    if word in lex.negations or word in lex.stopwords:
+        return ""
+    word = lex.canonical.get(word, word)
+    stem = _stem(word)
+    return lex.canonical.get(stem, stem)
+
+
 def meaning(text: str) -> Meaning:
     """The canonical content of one sentence."""
     lex = lexicon()
     words = _numbers(_words(text, lex), lex)
-    negated = any(w in lex.negations for w in words)
-    content = set()
-    for word in words:
-        if word in lex.negations or word in lex.stopwords:
-            continue
-        word = lex.canonical.get(word, word)
-        content.add(lex.canonical.get(_stem(word), _stem(word)))
+    negated = not lex.negations.isdisjoint(words)
+    content = {_content(word) for word in words}
     content.discard("")
     return Meaning(frozenset(content), frozenset(w for w in content if w.isdigit()), negated)
 

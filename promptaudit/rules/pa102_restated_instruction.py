@@ -7,7 +7,8 @@ set is at least ``min_containment`` inside the larger, the sets share at least `
 their union, and three guards agree: the same numbers, the
 same negation, and no contrasting qualifiers from one group (basic/premium, formal/casual). Precision
 comes first: sentences that share words but differ in meaning are not findings. Candidates come from
-an inverted index on each sentence's rarest words, so no sentence is compared with every other one.
+an inverted index on each sentence's rarest words (prefix filtering), so no sentence is compared
+with every other one.
 
 Anti-pattern::
 
@@ -26,6 +27,7 @@ Not a finding::
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
@@ -39,8 +41,7 @@ CATEGORY = "redundancy"
 SEVERITY = "warning"
 OPTIONS = {"min_containment": 0.8, "min_jaccard": 0.6, "min_words": 2}
 FIX = "Delete one of the two sentences (keep the clearer one)."
-RAREST = 3  # index lookups per sentence
-POSTINGS_CAP = 200  # a word in more sentences than this is too common to find candidates with
+POSTINGS_CAP = 20  # only the latest sentences per word are candidates: bounded work per sentence
 
 
 def restates(a: Meaning, b: Meaning, options: dict) -> bool:
@@ -49,12 +50,13 @@ def restates(a: Meaning, b: Meaning, options: dict) -> bool:
     Containment (shared words over the smaller set) catches a paraphrase that adds filler words;
     the Jaccard floor rejects a longer sentence that adds real content ("the label and a reason").
     """
-    if a.numbers != b.numbers or a.negated != b.negated:
+    if a.negated != b.negated or a.numbers != b.numbers:
+        return False
+    small, large = sorted((len(a.words), len(b.words)))
+    if small < options["min_jaccard"] * large:  # cheap size filter: Jaccard <= small / large
         return False
     shared = len(a.words & b.words)
-    if shared / min(len(a.words), len(b.words)) < options["min_containment"]:
-        return False
-    if shared / len(a.words | b.words) < options["min_jaccard"]:
+    if shared < options["min_containment"] * small or shared < options["min_jaccard"] * (small + large - shared):
         return False
     return not contrasting(a, b)
 
@@ -74,25 +76,30 @@ def _candidates(sentences: list, min_words: int) -> list[tuple]:
     return kept
 
 
+def _prefix(words: frozenset[str], frequency: Counter, min_jaccard: float) -> list[str]:
+    """The rarest words any set with Jaccard >= ``min_jaccard`` must share one of (prefix filtering)."""
+    keep = len(words) - math.ceil(min_jaccard * len(words)) + 1
+    return sorted(words, key=lambda w: (frequency[w], w))[:keep]
+
+
 def pairs(ctx) -> list[tuple]:
-    """``(later, earlier)`` sentence pairs where the later restates the earlier."""
-    kept = _candidates(ctx.sentences(), ctx.options["min_words"])
+    """``(later, earlier)`` sentence pairs where the later restates the earlier.
+
+    Only each sentence's prefix (its rarest words) is indexed and probed, which finds every pair above
+    the Jaccard floor without comparing all pairs.
+    """
+    options = ctx.options
+    kept = _candidates(ctx.sentences(), options["min_words"])
     frequency = Counter(word for _, sense in kept for word in sense.words)
     index: dict[str, list[int]] = defaultdict(list)
     found = []
     for i, (sentence, sense) in enumerate(kept):
-        rare = sorted(sense.words, key=lambda w: (frequency[w], w))[:RAREST]
-        seen: set[int] = set()
-        for word in rare:
-            for j in index[word][-POSTINGS_CAP:]:
-                if j not in seen and restates(kept[j][1], sense, ctx.options):
-                    found.append((sentence, kept[j][0]))
-                    break
-                seen.add(j)
-            else:
-                continue
-            break
-        for word in sense.words:
+        prefix = _prefix(sense.words, frequency, options["min_jaccard"])
+        candidates = sorted({j for word in prefix for j in index[word][-POSTINGS_CAP:]})
+        match = next((j for j in candidates if restates(kept[j][1], sense, options)), None)
+        if match is not None:
+            found.append((sentence, kept[match][0]))
+        for word in prefix:
             index[word].append(i)
     return found
 

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from promptaudit import exitcodes
 from promptaudit.commands._common import user_errors
 
 
@@ -85,7 +84,7 @@ def audit_command(
     per_day: Annotated[str | None, typer.Option("--per-day", help="Requests per day, for $/month.")] = None,
 ) -> None:
     """Find wasted tokens and broken caching in prompts; say what each fix saves per request and per month."""
-    from promptaudit import linter, pricing, tokens, volume
+    from promptaudit import exitcodes, linter, pricing, tokens, volume
     from promptaudit.commands.count import extensions_from, gather_prompts
     from promptaudit.config import load_config
     from promptaudit.findings import at_or_above

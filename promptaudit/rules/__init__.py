@@ -7,7 +7,7 @@ The rule protocol (what a module must define)
 ``NAME``
     Readable kebab-case name (``"duplicate-sentence"``); config and output may use either.
 ``CATEGORY``
-    One of :data:`promptaudit.findings.CATEGORIES` (``redundancy``, ``caching``, ``size``, ...).
+    One of :data:`promptaudit.findings.CATEGORIES` (``redundancy``, ``caching``, ``size``, ``output``, ``routing``, ...).
 ``SEVERITY``
     Default severity: ``info``, ``warning`` or ``error``; config may override it.
 ``OPTIONS``
@@ -38,6 +38,8 @@ from promptaudit.rules import (
     pa201_cache_prefix_too_short,
     pa202_dynamic_before_static,
     pa301_over_budget,
+    pa401_no_output_cap,
+    pa501_cheap_task_on_expensive_model,
 )
 
 RULE_MODULES: tuple[ModuleType, ...] = (
@@ -47,6 +49,8 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     pa201_cache_prefix_too_short,
     pa202_dynamic_before_static,
     pa301_over_budget,
+    pa401_no_output_cap,
+    pa501_cheap_task_on_expensive_model,
 )
 
 RULES: dict[str, ModuleType] = {module.ID: module for module in RULE_MODULES}

@@ -1,4 +1,10 @@
-"""Golden cases: one YAML file per rule (tests/rules/paNNN_name.yaml), run by one parametrized test."""
+"""Golden cases: one YAML file per rule (tests/rules/paNNN_name.yaml), run by one parametrized test.
+
+A case gives its prompt as ``text`` (or ``text_repeat``), or as ``file``: a fixture in tests/data/formats
+read with :func:`promptaudit.prompts.load_prompts` (``prompt`` picks one of a multi-prompt file, default
+the first). ``model`` is the target model and replaces the model a file declares; without it the file's
+model, else the default. Optional ``per_day``, ``max_tokens`` and ``options`` configure the run.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from promptaudit.linter import LintSettings, lint
-from promptaudit.prompts import Part, Prompt
-from promptaudit.rules import RULE_MODULES
+from promptaudit.findings import CATEGORIES
+from promptaudit.linter import DEFAULT_MODEL, LintSettings, lint
+from promptaudit.prompts import Part, Prompt, load_prompts
+from promptaudit.rules import RULE_MODULES, RULES
+from promptaudit.sources import Source
 from promptaudit.volume import from_unit
 
 HERE = Path(__file__).parent
+FORMATS = HERE.parent / "data" / "formats"
 FILES = sorted(HERE.glob("pa*.yaml"))
 
 
@@ -30,10 +39,23 @@ def _text(case: dict) -> str:
     return spec["head"] + spec["body"] * spec["times"] + spec.get("tail", "")
 
 
-def _settings(rule: str, case: dict) -> LintSettings:
+def _prompt(case: dict) -> Prompt:
+    if "file" not in case:
+        return Prompt(path="case.txt", parts=[Part("", _text(case))])
+    prompt = load_prompts(Source(str(FORMATS / case["file"])))[case.get("prompt", 0)]
+    if "model" in case:
+        prompt.model = case["model"]
+    return prompt
+
+
+def _settings(rule: str, case: dict, prompt: Prompt) -> LintSettings:
     volume = from_unit("per_day", case["per_day"]) if "per_day" in case else None
     return LintSettings(
-        select=(rule,), options={rule: case.get("options", {})}, max_tokens=case.get("max_tokens"), volume=volume
+        model=case.get("model") or prompt.model or DEFAULT_MODEL,
+        select=(rule,),
+        options={rule: case.get("options", {})},
+        max_tokens=case.get("max_tokens"),
+        volume=volume,
     )
 
 
@@ -45,8 +67,8 @@ def _matches(finding, expected: dict) -> bool:
 
 @pytest.mark.parametrize(("rule", "case"), list(_cases()))
 def test_golden_case(rule: str, case: dict):
-    prompt = Prompt(path="case.txt", parts=[Part("", _text(case))])
-    findings = lint([prompt], _settings(rule, case))
+    prompt = _prompt(case)
+    findings = lint([prompt], _settings(rule, case, prompt))
     expected = case["findings"]
     assert len(findings) == len(expected), [(f.line, f.column, f.message) for f in findings]
     for finding, want in zip(findings, expected):
@@ -70,8 +92,13 @@ def test_rule_docstring_documents_anti_pattern_and_best_practice(module):
 @pytest.mark.parametrize("module", RULE_MODULES, ids=lambda m: m.ID)
 def test_rule_declares_the_protocol(module):
     assert module.SEVERITY in ("info", "warning", "error")
-    assert module.CATEGORY in ("redundancy", "caching", "size", "output", "model")
+    assert module.CATEGORY in ("redundancy", "caching", "size", "output", "model", "routing")
+    assert module.CATEGORY in CATEGORIES
     assert isinstance(module.OPTIONS, dict) and callable(module.check)
+
+
+def test_output_and_routing_rules_have_their_own_categories():
+    assert (RULES["PA401"].CATEGORY, RULES["PA501"].CATEGORY) == ("output", "routing")
 
 
 def test_rule_ids_are_unique():

@@ -141,7 +141,7 @@ def _has_batch_variant(model_info) -> bool:
 def _resolve(model: str) -> ModelPrice:
     snapshot = _snapshot()
     try:
-        provider, info = snapshot.find_provider_model(model, None, None, None)
+        provider, info = _find_model(snapshot, model)
     except LookupError:
         raise UnknownModelError(model, suggest_models(model)) from None
     now = datetime.now(timezone.utc)
@@ -182,6 +182,45 @@ def set_overrides(prices: dict[str, ModelPrice]) -> None:
     _OVERRIDES.update({name.lower(): price for name, price in prices.items()})
 
 
+def price_key(model: str) -> str:
+    """The name prices are looked up by (case and surrounding spaces do not matter)."""
+    return model.strip().lower()
+
+
+def _find_model(snapshot, model: str):
+    """genai-prices' match for ``model``; a fine-tuned ``ft:BASE:org:suffix:id`` falls back to ``ft:BASE``.
+
+    genai-prices matches dated fine-tune names (``ft:gpt-4o-mini-2024-07-18:...``) itself; the fallback
+    covers names given without the date, priced by the fine-tuning row of the same base model.
+    """
+    try:
+        return snapshot.find_provider_model(model, None, None, None)
+    except LookupError:
+        if not model.startswith("ft:") or model.count(":") < 2:
+            raise
+    try:  # fine-tunes are OpenAI's; its rows match dated names such as ft:gpt-4o-mini-2024-07-18:...
+        return snapshot.find_provider_model(model, None, "openai", None)
+    except LookupError:
+        pass
+    wanted = "ft:" + re.sub(r"-\d{4}-\d{2}-\d{2}$", "", model.split(":")[1])
+    for provider in snapshot.providers:
+        for info in provider.models:
+            if info.id == wanted:
+                return provider, info
+    raise LookupError(model)
+
+
+def _from_index(entry: object) -> ModelPrice | None:
+    """A cached index entry, or None when it is absent or damaged (then the snapshot is asked again)."""
+    if not isinstance(entry, dict):
+        return None
+    try:
+        price = ModelPrice.from_json(entry)
+    except (ArithmeticError, TypeError, ValueError):
+        return None
+    return price if isinstance(price.input_mtok, Decimal) and isinstance(price.output_mtok, Decimal) else None
+
+
 def price_for(model: str) -> ModelPrice:
     """Prices for ``model``: config override, else the cached index, else genai-prices; else an error."""
     key = model.strip().lower()
@@ -192,10 +231,11 @@ def price_for(model: str) -> ModelPrice:
 
 def snapshot_price(model: str) -> ModelPrice:
     """Prices for ``model`` from genai-prices (via the cached index), ignoring config overrides."""
-    key = model.strip().lower()
+    key = price_key(model)
     index = _index()
-    if key in index.models:
-        return replace(ModelPrice.from_json(index.models[key]), model=model)
+    cached = _from_index(index.models.get(key))
+    if cached is not None:
+        return replace(cached, model=model)
     price = _resolve(key)
     index.models[key] = price.to_json()
     index.dirty = True

@@ -361,7 +361,6 @@ def test_dated_and_family_models_are_counted(cli, prose, model, encoding, refere
     assert (count["encoding"], count["tokens"], count["exact"]) == (encoding, expected, True)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: pricing does not know fine-tuned names; tokens.tokenizer_for does")
 def test_fine_tuned_model_names_are_counted(cli, prose):
     result = cli("count", "prose.txt", "-m", "ft:gpt-4o-mini:org:x:id", "-f", "json")
     assert result.exit_code == 0, result.stderr
@@ -398,7 +397,6 @@ def test_no_cache_env_counts_correctly_and_writes_nothing(cli, prose, isolated_e
     assert not (isolated_env / ".cache" / "promptaudit").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: pricing trusts a damaged price-index entry (traceback from Decimal)")
 @pytest.mark.parametrize("damage", [{"input_mtok": "garbage"}, [1, 2], {}])
 def test_a_damaged_price_index_in_the_cache_is_ignored(cli, prose, isolated_env, damage):
     from promptaudit import pricing

@@ -181,7 +181,8 @@ def detail_notes(prompt: Prompt, counts: list[ModelCount], models: list[str]) ->
 def count_prompts(prompts: list[Prompt], models: list[str], detail: bool = False) -> list[PromptCount]:
     """Count every prompt for every model; prices come from :mod:`promptaudit.pricing`.
 
-    With ``detail``, each result also carries :func:`detail_notes`.
+    Each result carries :func:`detail_notes` (parse notes, defaulted variables, breakpoints); ``detail``
+    is kept for callers that ask for it explicitly and no longer changes what is computed.
     """
     per_model = {}
     for model in models:
@@ -192,6 +193,4 @@ def count_prompts(prompts: list[Prompt], models: list[str], detail: bool = False
             for m in measure(prompts, model)
         ]
     results = [PromptCount(p, [per_model[m][i] for m in models]) for i, p in enumerate(prompts)]
-    if detail:
-        results = [PromptCount(r.prompt, r.counts, detail_notes(r.prompt, r.counts, models)) for r in results]
-    return results
+    return [PromptCount(r.prompt, r.counts, detail_notes(r.prompt, r.counts, models)) for r in results]

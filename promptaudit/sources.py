@@ -39,11 +39,18 @@ def discover(paths: list[str], extensions: tuple[str, ...] = DEFAULT_EXTENSIONS)
 
     Files named explicitly are read whatever their extension; directories contribute prompt-like files.
     """
+    seen: set[str] = set()
     for raw in paths:
         if raw == STDIN:
             yield Source(STDIN)
             continue
-        yield from _expand(raw, tuple(e.lower() for e in extensions))
+        for item in _expand(raw, tuple(e.lower() for e in extensions)):
+            if isinstance(item, Source):
+                real = os.path.realpath(item.path)
+                if real in seen:
+                    continue  # the same file named twice (``d`` and ``d/x.txt``) is counted once
+                seen.add(real)
+            yield item
 
 
 def _expand(raw: str, extensions: tuple[str, ...]) -> Iterator[Source | InputError]:

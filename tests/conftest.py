@@ -63,7 +63,7 @@ def cli(runner):
 
 @pytest.fixture(autouse=True)
 def fresh_process_caches():
-    """Forget the per-process count cache and price index, so each test reads its own cache dir.
+    """Forget the per-process count cache, price index and config price overrides between tests.
 
     The built vocabularies (vocab._BUILT) are kept: they are pure and take ~0.3 s each to build.
     """
@@ -71,9 +71,11 @@ def fresh_process_caches():
 
     tokens._count_cache.cache_clear()
     pricing._index.cache_clear()
+    pricing.set_overrides({})
     yield
     tokens._count_cache.cache_clear()
     pricing._index.cache_clear()
+    pricing.set_overrides({})
 
 
 @pytest.fixture(scope="session")

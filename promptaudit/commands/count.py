@@ -53,6 +53,13 @@ def extensions_from(config, cli_ext: list[str] | None) -> tuple[str, ...]:
     return tuple(e if e.startswith(".") else f".{e}" for e in chosen)
 
 
+def remember_counted(prompts: list, models: list[str]) -> None:
+    """Record the counted files so the next run can skip prefetching an unneeded vocabulary."""
+    from promptaudit import prefetch, tokens
+
+    prefetch.remember([p.path for p in prompts], {tokens.tokenizer_for(m).encoding for m in models})
+
+
 @user_errors
 def count_command(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (searched recursively) or - for stdin.")],
@@ -81,24 +88,32 @@ def count_command(
     from promptaudit.config import load_config
     from promptaudit.counting import count_prompts
 
-    config = load_config(config_file)
     if output_format is TableFormat.markdown:
         raise typer.BadParameter("count supports table, json or csv", param_hint="--format")
-    from promptaudit.formats.variables import bind, parse_assignments
-
-    values = parse_assignments(var)
-    prompts, input_failures = gather_prompts(paths, extensions_from(config, ext))
-    bind(prompts, values, config.get("vars"))
-    if not detail:  # with --detail the notes are part of the report
-        for note in (f"{p.display}: {n}" for p in prompts for n in p.notes):
-            warn(f"note: {note}")
+    config = load_config(config_file)
+    pricing.apply_config(config)
+    prompts, input_failures = read_prompts(paths, config, ext, var)
     requested = choose_models(model, config)
     tokens.warm_up([part.text for p in prompts for part in p.parts], requested)
     from promptaudit.report import count as report  # imported while the vocabulary loads
 
     models, model_failures = usable_models(requested)
     results = count_prompts(prompts, models, detail) if models else []
+    remember_counted(prompts, models)
+    if not detail:  # with --detail the notes are part of the report
+        for note in (f"{r.prompt.display}: {n}" for r in results for n in r.notes):
+            warn(f"note: {note}")
     if models:
         report.render(results, models, pricing.price_source(), output_format.value, detail)
     if model_failures or input_failures or not models:
         raise typer.Exit(exitcodes.USAGE)
+
+
+def read_prompts(paths: list[str], config, ext, var) -> tuple[list, int]:
+    """Read prompts and bind template variables (``--var``, then config ``vars:``, else a labelled default)."""
+    from promptaudit.formats.variables import bind, parse_assignments
+
+    values = parse_assignments(var)
+    prompts, failures = gather_prompts(paths, extensions_from(config, ext))
+    bind(prompts, values, config.get("vars"))
+    return prompts, failures

@@ -65,7 +65,7 @@ def _csv(results: list[PromptCount], models: list[str], prices: PriceSource) -> 
 
 
 def _table(results: list[PromptCount], models: list[str], prices: PriceSource) -> None:
-    table = Table(title="Token count", caption=_caption(results, prices), show_footer=len(results) > 1)
+    table = Table(title="Token count", caption=_caption(results, prices), show_footer=True)
     width = max((len(r.prompt.display) for r in results), default=4)
     table.add_column("Path", footer="Total", min_width=min(width, 48), overflow="fold")
     table.add_column("Chars", justify="right", footer=f"{sum(r.prompt.chars for r in results):,}")
@@ -85,5 +85,9 @@ def _table(results: list[PromptCount], models: list[str], prices: PriceSource) -
 
 def _caption(results: list[PromptCount], prices: PriceSource) -> str:
     estimated = any(not c.exact for r in results for c in r.counts)
-    note = " ~ marks an estimate (no public tokenizer)." if estimated else ""
+    note = (
+        " ~ marks an estimate: no public tokenizer for the model, or a template variable without a value."
+        if estimated
+        else ""
+    )
     return f"Input cost per request at {prices.source} prices, as of {prices.as_of}.{note}"

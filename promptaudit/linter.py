@@ -43,12 +43,6 @@ class LintSettings:
         """Requests per day for a prompt: the command line, else the config (per glob, then default)."""
         return self.volume or volumes.from_config(path, self.config)
 
-    def budget_for(self, path: str):
-        """The prompt's token budget (a budgets.Budget with tokens and origin), or None."""
-        from promptaudit.budgets import budget_for
-
-        return budget_for(path, self.config, self.max_tokens)
-
 
 def _registry():
     from promptaudit.rules import RULE_MODULES, by_name_or_id
@@ -175,7 +169,10 @@ class RuleContext:
 
     @functools.cached_property
     def budget(self):
-        return self.settings.budget_for(self.prompt.path)
+        """The prompt's token budget, resolved by :func:`promptaudit.budgets.budget_for` as ``check`` does."""
+        from promptaudit.budgets import budget_for
+
+        return budget_for(self.prompt.path, self.settings.config, self.settings.max_tokens)
 
     @functools.cached_property
     def volume(self) -> volumes.Volume | None:

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from promptaudit.budgets import budget_for
 from promptaudit.config import Config
 from promptaudit.errors import ConfigError, UsageError
 from promptaudit.findings import Finding, at_or_above, severity_rank
-from promptaudit.linter import LintSettings, active_rules, lint, settings_from
+from promptaudit.linter import LintSettings, RuleContext, active_rules, lint, settings_from
 from promptaudit.prompts import Part, Prompt
 
 CONFIG_PATH = Path("/project/.promptaudit.yaml")
@@ -108,6 +109,15 @@ def test_budget_from_config_glob(tmp_path):
     findings = lint([prompt], settings_from(config, select=["PA301"]))
     assert [(f.rule, f.severity) for f in findings] == [("PA301", "error")]
     assert "over the budget of 3 (budgets 'prompts/*.txt')" in findings[0].message
+
+
+@pytest.mark.parametrize("cli_tokens", [None, 7])
+@pytest.mark.parametrize("name", ["prompts/a.txt", "other/b.txt", "c.txt"])
+def test_audit_budget_is_the_one_check_uses(tmp_path, name, cli_tokens):
+    config = Config({"budgets": {"prompts/*.txt": 3}, "max_tokens": 5}, tmp_path / ".promptaudit.yaml")
+    prompt = Prompt(path=str(tmp_path / name), parts=[Part("", "Answer billing questions.")])
+    ctx = RuleContext(prompt, settings_from(config, max_tokens=cli_tokens), 4)
+    assert ctx.budget == budget_for(prompt.path, config, cli_tokens)
 
 
 def test_severity_order_and_fail_level():

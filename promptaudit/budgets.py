@@ -93,10 +93,3 @@ class BudgetResult:
 def decimal_text(value: Decimal | None) -> str | None:
     """A Decimal for JSON: full precision, no exponent, no trailing zeros (None stays None)."""
     return None if value is None else format(value.normalize(), "f")
-
-
-def monthly_cost(tokens: int, price, volume) -> Decimal | None:
-    """$/month of ``tokens`` more input tokens on every request at ``volume``; None without a volume."""
-    if volume is None:
-        return None
-    return price.input_cost(tokens) * volume.requests_per_month if tokens else Decimal(0)

@@ -43,7 +43,7 @@ def measure(prompts: list, model: str, config, max_tokens: int | None, recorded)
     """Each prompt's tokens against its budget and baseline entry, with the monthly cost of any excess."""
     from dataclasses import replace
 
-    from promptaudit import budgets, pricing, volume
+    from promptaudit import budgets, economics, pricing, volume
     from promptaudit.counting import prompt_tokens
 
     price = pricing.price_for(model)
@@ -54,7 +54,8 @@ def measure(prompts: list, model: str, config, max_tokens: int | None, recorded)
         result = budgets.BudgetResult(
             prompt.display, count.tokens, count.exact, budget, _recorded(recorded, prompt), _per_day(traffic)
         )
-        results.append(replace(result, excess_monthly_cost=budgets.monthly_cost(result.excess, price, traffic)))
+        cost = economics.monthly_cost_of_tokens(result.excess, price, traffic) if traffic else None
+        results.append(replace(result, excess_monthly_cost=cost))
     return results
 
 

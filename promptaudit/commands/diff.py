@@ -102,12 +102,12 @@ def file_tokens(name: str, data: bytes | None, model: str) -> tuple[int, bool]:
 
 def delta(path: str, status: str, old_path: str | None, before: bytes | None, after: bytes | None, ctx) -> FileDelta:
     """Count both versions of a file and price the change at the file's configured volume."""
-    from promptaudit import budgets, volume
+    from promptaudit import economics, volume
 
     old_tokens, old_exact = file_tokens(old_path or path, before, ctx.model)
     new_tokens, new_exact = file_tokens(path, after, ctx.model)
     traffic = ctx.volume or volume.from_config(str(ctx.root / path), ctx.config)
-    cost = budgets.monthly_cost(new_tokens - old_tokens, ctx.price, traffic)
+    cost = economics.monthly_cost_of_tokens(new_tokens - old_tokens, ctx.price, traffic) if traffic else None
     per_day = traffic.requests_per_day if traffic else None
     return FileDelta(path, status, old_path, old_tokens, new_tokens, old_exact and new_exact, per_day, cost)
 

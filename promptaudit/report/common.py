@@ -29,11 +29,18 @@ def print_json(payload: dict) -> None:
     sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
 
 
+PIPE_WIDTH = 160
+"""Width for reports written to a pipe or file when COLUMNS is unset: CI logs should not be cut at 80."""
+
+
 def stdout_console():
     """A Rich console on stdout (colour decided once: NO_COLOR and non-tty respected by Rich)."""
+    import os
+
     from rich.console import Console
 
-    return Console(highlight=False)
+    wide = not sys.stdout.isatty() and "COLUMNS" not in os.environ
+    return Console(highlight=False, width=PIPE_WIDTH if wide else None)
 
 
 def stderr_console():

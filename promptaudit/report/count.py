@@ -65,22 +65,62 @@ def _csv(results: list[PromptCount], models: list[str], prices: PriceSource) -> 
 
 
 def _table(results: list[PromptCount], models: list[str], prices: PriceSource) -> None:
+    """Models side by side; when that cannot fit the terminal, one row per file and model instead."""
+    console = stdout_console()
+    table = _wide_table(results, models, prices)
+    if _unfoldable_width(table) > console.width:
+        table = _long_table(results, models, prices)
+    console.print(table)
+
+
+def _unfoldable_width(table: Table) -> int:
+    """Columns after Path must not wrap: their widest cell, plus borders, plus Path's minimum."""
+    widths = [table.columns[0].min_width or 8]
+    for column in table.columns[1:]:
+        texts = [*str(column.header).split("\n"), str(column.footer), *map(str, column._cells)]
+        widths.append(max(len(t) for t in texts))
+    return sum(widths) + 3 * len(widths) + 1
+
+
+def _wide_table(results: list[PromptCount], models: list[str], prices: PriceSource) -> Table:
     table = Table(title="Token count", caption=_caption(results, prices), show_footer=True)
     width = max((len(r.prompt.display) for r in results), default=4)
-    table.add_column("Path", footer="Total", min_width=min(width, 48), overflow="fold")
+    table.add_column("Path", footer="Total", min_width=min(width, 24), overflow="fold")
     table.add_column("Chars", justify="right", footer=f"{sum(r.prompt.chars for r in results):,}")
     for i, model in enumerate(models):
         column = [r.counts[i] for r in results]
-        exact = all(c.exact for c in column)
-        table.add_column(f"{model}\ntokens", justify="right", footer=tokens(sum(c.tokens for c in column), exact))
-        total_cost = sum((c.input_cost_per_request for c in column), Decimal(0))
-        table.add_column(f"{model}\n$/request", justify="right", footer=money(total_cost))
+        table.add_column(f"{model}\ntokens", justify="right", footer=_total_tokens(column))
+        table.add_column(f"{model}\n$/request", justify="right", footer=_total_cost(column))
     for result in results:
         cells = [result.prompt.display, f"{result.prompt.chars:,}"]
         for c in result.counts:
             cells += [tokens(c.tokens, c.exact), money(c.input_cost_per_request)]
         table.add_row(*cells)
-    stdout_console().print(table)
+    return table
+
+
+def _long_table(results: list[PromptCount], models: list[str], prices: PriceSource) -> Table:
+    table = Table(title="Token count", caption=_caption(results, prices), show_footer=False)
+    table.add_column("Path", overflow="fold")
+    table.add_column("Model", overflow="fold")
+    table.add_column("Tokens", justify="right")
+    table.add_column("$/request", justify="right")
+    for i, model in enumerate(models):
+        column = [r.counts[i] for r in results]
+        for result, count in zip(results, column):
+            table.add_row(
+                result.prompt.display, model, tokens(count.tokens, count.exact), money(count.input_cost_per_request)
+            )
+        table.add_row("Total", model, _total_tokens(column), _total_cost(column), end_section=True)
+    return table
+
+
+def _total_tokens(column: list) -> str:
+    return tokens(sum(c.tokens for c in column), all(c.exact for c in column))
+
+
+def _total_cost(column: list) -> str:
+    return money(sum((c.input_cost_per_request for c in column), Decimal(0)))
 
 
 def _caption(results: list[PromptCount], prices: PriceSource) -> str:

@@ -69,7 +69,25 @@ class Plan:
     trim_tokens: tuple[int, ...] | None = None
     batch_share: Decimal = Decimal(0)
     max_output: int | None = None
+    """``--max-tokens``: one output cap for every prompt."""
     routing: Routing | None = None
+    declared_caps: tuple[int | None, ...] | None = None
+    """Each prompt's own ``max_tokens`` (from its request file), used where ``max_output`` is None."""
+    output_known: bool = True
+    """False when neither ``--output-tokens`` nor a usage log gave the average output."""
+
+    def output_cap(self, index: int) -> int | None:
+        """The output cap to evaluate for prompt ``index``: ``--max-tokens``, else the file's ``max_tokens``."""
+        if self.max_output is not None or not self.declared_caps:
+            return self.max_output
+        return self.declared_caps[index]
+
+    @property
+    def caps(self) -> tuple[int, ...]:
+        """The distinct output caps in play (empty when no prompt has one)."""
+        if self.max_output is not None:
+            return (self.max_output,)
+        return tuple(sorted({cap for cap in self.declared_caps or () if cap is not None}))
 
 
 def rates_for(price, facts: ModelFacts) -> Rates:
@@ -98,17 +116,27 @@ def routed_daily(strong: Case, cheap: Case, routing: Routing, levers: Levers) ->
     return volume * econ.routed_cost(strong_cost, cheap_cost, routing.share, routing.fallback)
 
 
-def _prompt_levers(levers: Levers, plan: Plan, index: int, trim: bool) -> Levers:
-    return replace(levers, trim_tokens=plan.trim_tokens[index]) if trim and plan.trim_tokens else levers
+def _prompt_levers(levers: Levers, plan: Plan, index: int, trim: bool, cap: bool) -> Levers:
+    if trim and plan.trim_tokens:
+        levers = replace(levers, trim_tokens=plan.trim_tokens[index])
+    return replace(levers, max_output=plan.output_cap(index)) if cap else levers
 
 
 def scenario_daily(
-    cases: list[Case], levers: Levers, plan: Plan, trim: bool = False, targets: list[Case] | None = None
+    cases: list[Case],
+    levers: Levers,
+    plan: Plan,
+    trim: bool = False,
+    targets: list[Case] | None = None,
+    cap: bool = False,
 ) -> Decimal:
-    """Daily cost over every prompt; trimmed per ``plan`` if ``trim``; routed through ``targets`` when given."""
+    """Daily cost over every prompt; ``trim`` and ``cap`` apply the plan's per-prompt trims and output caps.
+
+    With ``targets`` the traffic is routed per ``plan.routing``.
+    """
     total = Decimal(0)
     for index, case in enumerate(cases):
-        prompt_levers = _prompt_levers(levers, plan, index, trim)
+        prompt_levers = _prompt_levers(levers, plan, index, trim, cap)
         if targets and plan.routing:
             total += routed_daily(case, targets[index], plan.routing, prompt_levers)
         else:
@@ -153,16 +181,26 @@ def _routing_row(cases: list[Case], targets: list[Case], plan: Plan, baseline: D
     return _row("routing", baseline, scenario, note, break_even_fallback=break_even)
 
 
+def _output_cap_note(cases: list[Case], plan: Plan) -> str:
+    if not plan.output_known:
+        return "average output unknown: give --output-tokens or --calibrate to price the cap"
+    capped = [(c, plan.output_cap(i)) for i, c in enumerate(cases)]
+    if not any(cap is not None and c.workload.output_tokens > cap for c, cap in capped):
+        return "average output is already within the cap"
+    source = "" if plan.max_output is not None else " (the file's max_tokens)"
+    if len(plan.caps) > 1:
+        return "output capped at each file's max_tokens"
+    return f"output capped at {plan.caps[0]:,} tokens{source}"
+
+
 def _output_cap_row(cases: list[Case], plan: Plan, baseline: Decimal) -> Saving:
-    scenario = scenario_daily(cases, Levers(max_output=plan.max_output), plan)
-    above = any(c.workload.output_tokens > plan.max_output for c in cases)
-    note = f"output capped at {plan.max_output:,} tokens" if above else "average output is already within the cap"
-    return _row("output_cap", baseline, scenario, note)
+    scenario = scenario_daily(cases, Levers(), plan, cap=True)
+    return _row("output_cap", baseline, scenario, _output_cap_note(cases, plan))
 
 
 def _all_levers(cases: list[Case], plan: Plan, baseline: Decimal, targets: list[Case] | None) -> Saving:
-    levers = Levers(caching=True, hit_rate=plan.hit_rate, batch_share=plan.batch_share, max_output=plan.max_output)
-    scenario = scenario_daily(cases, levers, plan, trim=True, targets=targets)
+    levers = Levers(caching=True, hit_rate=plan.hit_rate, batch_share=plan.batch_share)
+    scenario = scenario_daily(cases, levers, plan, trim=True, targets=targets, cap=True)
     return _row("all", baseline, scenario, "one combined scenario (levers interact; rows do not add up)")
 
 
@@ -177,6 +215,6 @@ def savings(cases: list[Case], plan: Plan, targets: list[Case] | None = None) ->
     rows.append(_batch_row(cases, plan, baseline))
     if plan.routing and targets:
         rows.append(_routing_row(cases, targets, plan, baseline))
-    if plan.max_output is not None:
+    if plan.caps:
         rows.append(_output_cap_row(cases, plan, baseline))
     return rows + [_all_levers(cases, plan, baseline, targets)]

@@ -160,6 +160,17 @@ def test_all_levers_is_one_combined_scenario_not_a_sum():
     assert combined.daily == D(100) - D("10000") * (D(1920 * 1.25 + 80 * 1.25 + 250 * 5) / 1_000_000)
 
 
+def test_each_prompt_is_capped_at_its_own_max_tokens_unless_one_cap_is_given():
+    cases = [Case(work(output=500, per_day=1000), Priced("gpt-4o", RATES, OPENAI)) for _ in range(3)]
+    per_file = next(r for r in savings(cases, Plan(declared_caps=(300, None, 400))) if r.lever == "output_cap")
+    # (200 + 0 + 100) output tokens saved x 1,000 requests at $10/M
+    assert (per_file.daily, per_file.note) == (D(3), "output capped at each file's max_tokens")
+    one_cap = Plan(max_output=450, declared_caps=(300, None, 400))
+    row = next(r for r in savings(cases, one_cap) if r.lever == "output_cap")
+    assert (row.daily, row.note) == (D("1.5"), "output capped at 450 tokens")
+    assert "output_cap" not in [r.lever for r in savings(cases, Plan(declared_caps=(None, None, None)))]
+
+
 def test_hit_rate_from_token_share():
     assert econ.hit_rate_from_token_share(0.4, 2500, 2000) == D("0.5")
     assert econ.hit_rate_from_token_share(0.9, 2500, 2000) == D(1)

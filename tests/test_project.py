@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -169,3 +170,61 @@ def test_calibrate_uses_measured_volume_output_and_hit_rate(cli, prompt_file, is
     # 2,000 of 5,000 input tokens were cached: token share 0.4 x 2,500 / 2,000 = hit rate 0.5 per request
     assert data["scenario"]["cache_hit_rate"] == 0.5
     assert data["scenario"]["calibration"].startswith("usage.jsonl: 2 requests")
+
+
+FORMATS = Path(__file__).parent / "data" / "formats"
+
+
+def _cap_row(data):
+    return next(s for s in data["savings"] if s["lever"] == "output_cap")
+
+
+def test_output_cap_comes_from_the_request_file(cli, isolated_env):
+    data = run_json(cli, str(FORMATS / "openai_chat.json"), "--per-day", "1000", "--output-tokens", "500")
+    assert data["scenario"]["max_tokens"] == 300
+    row = _cap_row(data)
+    assert row["daily_saving"] == "2"  # 200 tokens x $10/M x 1,000
+    assert row["note"] == "output capped at 300 tokens (the file's max_tokens)"
+
+
+def test_max_tokens_option_overrides_the_file(cli, isolated_env):
+    args = ("--per-day", "1000", "--output-tokens", "500", "--max-tokens", "400")
+    data = run_json(cli, str(FORMATS / "openai_chat.json"), *args)
+    assert (data["scenario"]["max_tokens"], _cap_row(data)["daily_saving"]) == (400, "1")
+    assert _cap_row(data)["note"] == "output capped at 400 tokens"
+
+
+def test_file_cap_without_output_average_says_it_is_unknown(cli, isolated_env):
+    data = run_json(cli, str(FORMATS / "openai_chat.json"), "--per-day", "1000")
+    row = _cap_row(data)
+    assert row["daily_saving"] == "0"
+    assert row["note"] == "average output unknown: give --output-tokens or --calibrate to price the cap"
+
+
+def test_config_max_tokens_is_a_prompt_budget_not_an_output_cap(cli, prompt_file, isolated_env):
+    (isolated_env / ".promptaudit.yaml").write_text("max_tokens: 300\n", encoding="utf-8")
+    data = run_json(cli, prompt_file, "--per-day", "1000", "--output-tokens", "500")
+    assert data["scenario"]["max_tokens"] is None
+    assert "output_cap" not in [s["lever"] for s in data["savings"]]
+
+
+def test_var_counts_a_template_as_count_and_audit_do(cli, isolated_env):
+    (isolated_env / "t.j2").write_text("Greet {{ name }} in French, in one sentence.\n", encoding="utf-8")
+    (isolated_env / ".promptaudit.yaml").write_text("vars: {name: Ann}\n", encoding="utf-8")
+    seen = []
+    for values in ([], ["--var", "name=Bartholomew Fitzgerald"]):
+        counted = json.loads(cli("count", "t.j2", "--format", "json", *values).stdout)
+        projected = run_json(cli, "t.j2", "--per-day", "1", "--output-tokens", "0", *values)
+        audited = json.loads(cli("audit", "t.j2", "--format", "json", *values).stdout)
+        tokens = counted["files"][0]["counts"][0]["tokens"]
+        assert projected["models"][0]["input_tokens_per_request"] == tokens == audited["files"][0]["tokens"]
+        assert audited["files"][0]["exact"] is True
+        seen.append(tokens)
+    assert seen[0] < seen[1]  # config vars: first, --var wins
+
+
+def test_var_without_equals_is_a_usage_error(cli, prompt_file):
+    for command in (("project", prompt_file, "--per-day", "1"), ("audit", prompt_file)):
+        result = cli(*command, "--var", "name")
+        assert result.exit_code == 2 and result.stdout == ""
+        assert "--var expects name=value" in result.stderr

@@ -82,12 +82,16 @@ def audit_command(
     ] = None,
     max_tokens: Annotated[int | None, typer.Option("--max-tokens", help="Token budget per prompt (PA301).")] = None,
     per_day: Annotated[str | None, typer.Option("--per-day", help="Requests per day, for $/month.")] = None,
+    var: Annotated[
+        list[str] | None, typer.Option("--var", help="Template variable value as name=value; repeatable.")
+    ] = None,
 ) -> None:
     """Find wasted tokens and broken caching in prompts; say what each fix saves per request and per month."""
     from promptaudit import exitcodes, linter, pricing, tokens, volume
     from promptaudit.commands.count import extensions_from, gather_prompts
     from promptaudit.config import load_config
     from promptaudit.findings import at_or_above
+    from promptaudit.formats.variables import bind, parse_assignments
     from promptaudit.report.audit_common import render
 
     config = load_config(config_file)
@@ -96,7 +100,9 @@ def audit_command(
         config, model=model, select=_ids(select), ignore=_ids(ignore), max_tokens=max_tokens, volume=cli_volume
     )
     pricing.price_for(settings.model), tokens.tokenizer_for(settings.model)
+    values = parse_assignments(var)
     prompts, failures = gather_prompts(paths, extensions_from(config, None))
+    bind(prompts, values, config.get("vars"))
     findings = linter.lint(prompts, settings)
     render(build_report(prompts, findings, settings), output_format.value)
     level = fail_on.value if fail_on else config.get("fail_on", "warning")

@@ -66,12 +66,16 @@ def trim_tokens(prompts: list, model: str, config) -> tuple[int, ...] | None:
     return tuple(removable.get(p.display, 0) for p in prompts)
 
 
-def build_plan(hit_rate, batch_share, max_tokens, route_to, route_share, fallback_rate, config):
-    """Validate the lever options into a levers.Plan."""
+def build_plan(hit_rate, batch_share, max_tokens, route_to, route_share, fallback_rate):
+    """Validate the lever options into a levers.Plan.
+
+    The output cap is ``--max-tokens``; without it each request file's own ``max_tokens`` (see :func:`run`).
+    The config's ``max_tokens`` is not an output cap: it is the prompt's token budget (``check``, PA301).
+    """
     from promptaudit import volume
     from promptaudit.levers import Plan, Routing
 
-    cap = volume.token_count(max_tokens, "--max-tokens", 1) if max_tokens is not None else config.get("max_tokens")
+    cap = volume.token_count(max_tokens, "--max-tokens", 1) if max_tokens is not None else None
     routing = None
     if route_to:
         share = volume.fraction(route_share if route_share is not None else "0.5", "--route-share")
@@ -162,19 +166,26 @@ def project_command(
     ),
     ext: Annotated[list[str] | None, Opt("--ext", help="Extension to pick from directories.")] = None,
     config_file: Annotated[str | None, Opt("--config", help="Config file to use instead of discovery.")] = None,
+    var: Annotated[list[str] | None, Opt("--var", help="Template variable value as name=value; repeatable.")] = None,
 ) -> None:
-    """Project cost per request, day and month per model, and what each cost lever saves."""
+    """Project cost per request, day and month per model, and what each cost lever saves.
+
+    The output-cap lever evaluates ``--max-tokens``, else the ``max_tokens`` each request file declares.
+    """
     from promptaudit import exitcodes, pricing, volume
     from promptaudit.commands.count import extensions_from, gather_prompts, usable_models
     from promptaudit.config import load_config
+    from promptaudit.formats.variables import bind, parse_assignments
 
     config = load_config(config_file)
     pricing.apply_config(config)
     days = volume.days_per_month(days_per_month)
     cli_volume = volume.from_cli({"rps": rps, "rpm": rpm, "per_day": per_day, "per_month": per_month}, days)
-    plan = build_plan(cache_hit_rate, batch_share, max_tokens, route_to, route_share, fallback_rate, config)
+    plan = build_plan(cache_hit_rate, batch_share, max_tokens, route_to, route_share, fallback_rate)
     traffic = traffic_from(user_tokens, output_tokens)
+    values = parse_assignments(var)
     prompts, failures = gather_prompts(paths, extensions_from(config, ext))
+    bind(prompts, values, config.get("vars"))
     models, model_failures = usable_models(choose_models(model, config) + ([route_to] if route_to else []))
     if failures or model_failures or not prompts:
         raise typer.Exit(exitcodes.USAGE)
@@ -189,6 +200,9 @@ def run(prompts, models, cli_volume, days, config, traffic, plan, logs, fmt) -> 
 
     calibration = calibration_for(logs, models[0])
     traffic, plan = calibrated(traffic, plan, calibration, prompts, models[0])
+    plan = replace(
+        plan, declared_caps=tuple(p.max_tokens for p in prompts), output_known=traffic.output_tokens is not None
+    )
     volumes = prompt_volumes(prompts, cli_volume, config, days, calibration)
     results = projections(prompts, models, volumes, settle(traffic), plan, config)
     report.render(results, volumes, plan, days, calibration, pricing.price_source(), fmt)

@@ -86,7 +86,7 @@ def scenario_json(volumes, plan: Plan, days: Decimal, calibration) -> dict:
         "volumes": [{"requests_per_day": _number(v.requests_per_day), "origin": v.origin} for v in volumes],
         "cache_hit_rate": None if plan.hit_rate is None else _number(plan.hit_rate),
         "batch_share": _number(plan.batch_share),
-        "max_tokens": plan.max_output,
+        "max_tokens": plan.caps[0] if len(plan.caps) == 1 else None,
         "routing": None
         if routing is None
         else {"to": routing.target, "share": _number(routing.share), "fallback_rate": _number(routing.fallback)},

@@ -46,6 +46,16 @@ class TableFormat(str, Enum):
     markdown = "markdown"
 
 
+def load_settings(config_file: str | None):
+    """Load the config file and install its ``prices:`` overrides: every command that shows money needs both."""
+    from promptaudit import pricing
+    from promptaudit.config import load_config
+
+    config = load_config(config_file)
+    pricing.apply_config(config)
+    return config
+
+
 def choose_models(cli_models: list[str] | None, config) -> list[str]:
     """Models from ``--model``, else the config's ``models``, else the default (gpt-4o)."""
     models = cli_models or config.get("models") or [DEFAULT_MODEL]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from promptaudit.commands._common import user_errors
+from promptaudit.commands._common import load_settings, user_errors
 
 
 class AuditFormat(str, Enum):
@@ -89,12 +89,11 @@ def audit_command(
     """Find wasted tokens and broken caching in prompts; say what each fix saves per request and per month."""
     from promptaudit import exitcodes, linter, pricing, tokens, volume
     from promptaudit.commands.count import extensions_from, gather_prompts
-    from promptaudit.config import load_config
     from promptaudit.findings import at_or_above
     from promptaudit.formats.variables import bind, parse_assignments
     from promptaudit.report.audit_common import render
 
-    config = load_config(config_file)
+    config = load_settings(config_file)
     cli_volume = volume.from_cli({"per_day": per_day})
     settings = linter.settings_from(
         config, model=model, select=_ids(select), ignore=_ids(ignore), max_tokens=max_tokens, volume=cli_volume

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from promptaudit import exitcodes
-from promptaudit.commands._common import choose_models, user_errors, warn
+from promptaudit.commands._common import choose_models, load_settings, user_errors, warn
 
 
 class FailOn(str, Enum):
@@ -120,12 +120,11 @@ def check_command(
 ) -> None:
     """Fail (exit 1) on a prompt over its token budget or with findings; print nothing when all pass."""
     from promptaudit import tokens
-    from promptaudit.commands.count import extensions_from, gather_prompts
-    from promptaudit.config import load_config
+    from promptaudit.commands.count import read_prompts, remember_counted
 
-    config = load_config(config_file)
+    config = load_settings(config_file)
     chosen = choose_models([model] if model else None, config)[0]
-    prompts, input_failures = gather_prompts(paths, extensions_from(config, None))
+    prompts, input_failures = read_prompts(paths, config, None, None)
     tokens.warm_up([part.text for p in prompts for part in p.parts], [chosen])
     recorded = open_baseline(baseline_file, config, chosen, write_baseline_flag)
     if write_baseline_flag and input_failures:
@@ -135,6 +134,7 @@ def check_command(
     results = measure(prompts, chosen, config, max_tokens, recorded)
     level = fail_on.value if fail_on else config.get("fail_on", "warning")
     findings = failing_findings(prompts, chosen, config, max_tokens, level)
+    remember_counted(prompts, [chosen])
     from promptaudit.report import check as report
 
     report.render(results, findings, chosen, output_format.value)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from promptaudit import exitcodes
-from promptaudit.commands._common import TableFormat, choose_models, user_errors, warn
+from promptaudit.commands._common import TableFormat, choose_models, load_settings, user_errors, warn
 
 
 def gather_prompts(paths: list[str], extensions: tuple[str, ...]) -> tuple[list, int]:
@@ -85,13 +85,11 @@ def count_command(
 ) -> None:
     """Count tokens exactly (OpenAI) or as labelled estimates (Claude, Gemini), with input cost per request."""
     from promptaudit import pricing, tokens
-    from promptaudit.config import load_config
     from promptaudit.counting import count_prompts
 
     if output_format is TableFormat.markdown:
         raise typer.BadParameter("count supports table, json or csv", param_hint="--format")
-    config = load_config(config_file)
-    pricing.apply_config(config)
+    config = load_settings(config_file)
     prompts, input_failures = read_prompts(paths, config, ext, var)
     requested = choose_models(model, config)
     tokens.warm_up([part.text for p in prompts for part in p.parts], requested)

@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from promptaudit import exitcodes
-from promptaudit.commands._common import choose_models, user_errors, warn
+from promptaudit.commands._common import choose_models, load_settings, user_errors, warn
 
 
 class DiffFormat(str, Enum):
@@ -239,9 +239,8 @@ def diff_command(
     """Show tokens and $/month before and after for every changed prompt (git ref vs working tree)."""
     from promptaudit import pricing, volume
     from promptaudit.commands.count import extensions_from
-    from promptaudit.config import load_config
 
-    config = load_config(config_file)
+    config = load_settings(config_file)
     chosen = choose_models([model] if model else None, config)[0]
     ctx = Context(chosen, pricing.price_for(chosen), config, volume.from_cli({"per_day": per_day}), Path.cwd())
     report = build_report(list(paths or []), base, ctx, extensions_from(config, None))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from promptaudit.commands._common import user_errors
+from promptaudit.commands._common import load_settings, user_errors
 
 
 class ModelsFormat(str, Enum):
@@ -46,10 +46,8 @@ def models_command(
     """List models with input, cached input, cache write, output and batch prices, cache minimum and tokenizer."""
     from promptaudit import pricing
     from promptaudit.catalog import model_rows
-    from promptaudit.config import load_config
     from promptaudit.report import models as report
 
-    config = load_config(config_file)
-    pricing.apply_config(config)
+    config = load_settings(config_file)
     rows = model_rows(listed_models(provider, config))
     report.render(rows, pricing.price_source(), output_format.value)

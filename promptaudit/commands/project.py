@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from promptaudit.commands._common import choose_models, user_errors, warn
+from promptaudit.commands._common import choose_models, load_settings, user_errors, warn
 
 
 class ProjectFormat(str, Enum):
@@ -172,13 +172,11 @@ def project_command(
 
     The output-cap lever evaluates ``--max-tokens``, else the ``max_tokens`` each request file declares.
     """
-    from promptaudit import exitcodes, pricing, volume
+    from promptaudit import exitcodes, volume
     from promptaudit.commands.count import extensions_from, gather_prompts, usable_models
-    from promptaudit.config import load_config
     from promptaudit.formats.variables import bind, parse_assignments
 
-    config = load_config(config_file)
-    pricing.apply_config(config)
+    config = load_settings(config_file)
     days = volume.days_per_month(days_per_month)
     cli_volume = volume.from_cli({"rps": rps, "rpm": rpm, "per_day": per_day, "per_month": per_month}, days)
     plan = build_plan(cache_hit_rate, batch_share, max_tokens, route_to, route_share, fallback_rate)

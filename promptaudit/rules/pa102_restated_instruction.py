@@ -82,6 +82,35 @@ def _prefix(words: frozenset[str], frequency: Counter, min_jaccard: float) -> li
     return sorted(words, key=lambda w: (frequency[w], w))[:keep]
 
 
+def _size_bounds(size: int, min_jaccard: float) -> tuple[int, int]:
+    """``[low, high)`` sizes that can pass ``restates``' size filter against a set of ``size`` words.
+
+    A superset: one size of slack on the upper side absorbs float rounding, and ``restates`` decides.
+    """
+    if min_jaccard <= 0:
+        return 0, 1 << 30
+    return math.ceil(min_jaccard * size), math.floor(size / min_jaccard) + 2
+
+
+def _first_restated(senses: list[Meaning], candidates: list[int], i: int, options: dict) -> int | None:
+    """The earliest candidate that sentence ``i`` restates.
+
+    Size and containment are checked inline, with the same arithmetic as ``restates``, before it is
+    called: most candidates fail there, and a call per candidate pair was most of the rule's time.
+    """
+    words = senses[i].words
+    size, containment = len(words), options["min_containment"]
+    low, high = _size_bounds(size, options["min_jaccard"])
+    own_need = containment * size
+    for j in candidates:
+        other = senses[j].words
+        n = len(other)
+        if low <= n < high and len(words & other) >= (containment * n if n < size else own_need):
+            if restates(senses[j], senses[i], options):
+                return j
+    return None
+
+
 def pairs(ctx) -> list[tuple]:
     """``(later, earlier)`` sentence pairs where the later restates the earlier.
 
@@ -90,15 +119,16 @@ def pairs(ctx) -> list[tuple]:
     """
     options = ctx.options
     kept = _candidates(ctx.sentences(), options["min_words"])
-    frequency = Counter(word for _, sense in kept for word in sense.words)
+    senses = [sense for _, sense in kept]
+    frequency = Counter(word for sense in senses for word in sense.words)
     index: dict[str, list[int]] = defaultdict(list)
     found = []
-    for i, (sentence, sense) in enumerate(kept):
+    for i, sense in enumerate(senses):
         prefix = _prefix(sense.words, frequency, options["min_jaccard"])
         candidates = sorted({j for word in prefix for j in index[word][-POSTINGS_CAP:]})
-        match = next((j for j in candidates if restates(kept[j][1], sense, options)), None)
+        match = _first_restated(senses, candidates, i, options)
         if match is not None:
-            found.append((sentence, kept[match][0]))
+            found.append((kept[i][0], kept[match][0]))
         for word in prefix:
             index[word].append(i)
     return found

@@ -9,6 +9,7 @@ lower-case word ("e.g. this", "approx. five").
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,6 +36,11 @@ class Sentence:
     start: int
     end: int
     kind: str = TEXT
+
+    @functools.cached_property
+    def key(self) -> str:
+        """:func:`normalize` of the text, computed once: PA101, PA102 and PA103 all compare by it."""
+        return normalize(self.text)
 
 
 def split(text: str) -> list[Sentence]:

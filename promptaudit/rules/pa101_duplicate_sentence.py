@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from promptaudit.findings import Problem
-from promptaudit.sentences import HEADING, normalize, shorten
+from promptaudit.sentences import HEADING, shorten
 
 ID = "PA101"
 NAME = "duplicate-sentence"
@@ -37,7 +37,7 @@ def repeats(ctx) -> list[tuple]:
     for sentence in ctx.sentences():
         if sentence.kind == HEADING:
             continue
-        key = normalize(sentence.text)
+        key = sentence.key
         if key.count(" ") + 1 < ctx.options["min_words"]:
             continue
         if key in first:

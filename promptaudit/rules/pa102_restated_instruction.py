@@ -33,7 +33,7 @@ from collections.abc import Iterator
 
 from promptaudit.findings import Problem
 from promptaudit.rules._lexicon import Meaning, contrasting, meaning
-from promptaudit.sentences import HEADING, normalize, shorten
+from promptaudit.sentences import HEADING, shorten
 
 ID = "PA102"
 NAME = "restated-instruction"
@@ -66,7 +66,7 @@ def _candidates(sentences: list, min_words: int) -> list[tuple]:
     seen: set[str] = set()
     kept = []
     for sentence in sentences:
-        key = normalize(sentence.text)
+        key = sentence.key
         if sentence.kind == HEADING or key in seen:
             continue
         seen.add(key)

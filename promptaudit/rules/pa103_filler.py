@@ -24,7 +24,7 @@ from importlib import resources
 
 from promptaudit.errors import ConfigError
 from promptaudit.findings import Problem
-from promptaudit.sentences import HEADING, normalize, shorten
+from promptaudit.sentences import HEADING, shorten
 
 ID = "PA103"
 NAME = "filler"
@@ -63,7 +63,7 @@ def findings(ctx) -> list[tuple]:
     for sentence in ctx.sentences():
         if sentence.kind == HEADING:
             continue
-        if whole.fullmatch(normalize(sentence.text)):
+        if whole.fullmatch(sentence.key):
             found.append((sentence, sentence.text, True))
         elif (phrase := _lead_in(lead, sentence.text)) is not None:
             found.append((sentence, phrase.rstrip(), False))

@@ -92,18 +92,18 @@ def _size_bounds(size: int, min_jaccard: float) -> tuple[int, int]:
     return math.ceil(min_jaccard * size), math.floor(size / min_jaccard) + 2
 
 
-def _first_restated(senses: list[Meaning], candidates: list[int], i: int, options: dict) -> int | None:
+def _first_restated(senses: list[Meaning], word_sets: list, candidates: list[int], i: int, options: dict) -> int | None:
     """The earliest candidate that sentence ``i`` restates.
 
     Size and containment are checked inline, with the same arithmetic as ``restates``, before it is
     called: most candidates fail there, and a call per candidate pair was most of the rule's time.
     """
-    words = senses[i].words
+    words = word_sets[i]
     size, containment = len(words), options["min_containment"]
     low, high = _size_bounds(size, options["min_jaccard"])
     own_need = containment * size
     for j in candidates:
-        other = senses[j].words
+        other = word_sets[j]
         n = len(other)
         if low <= n < high and len(words & other) >= (containment * n if n < size else own_need):
             if restates(senses[j], senses[i], options):
@@ -120,13 +120,14 @@ def pairs(ctx) -> list[tuple]:
     options = ctx.options
     kept = _candidates(ctx.sentences(), options["min_words"])
     senses = [sense for _, sense in kept]
+    word_sets = [sense.words for sense in senses]  # a list lookup, not an attribute, in the hot loop
     frequency = Counter(word for sense in senses for word in sense.words)
     index: dict[str, list[int]] = defaultdict(list)
     found = []
     for i, sense in enumerate(senses):
         prefix = _prefix(sense.words, frequency, options["min_jaccard"])
         candidates = sorted({j for word in prefix for j in index[word][-POSTINGS_CAP:]})
-        match = _first_restated(senses, candidates, i, options)
+        match = _first_restated(senses, word_sets, candidates, i, options)
         if match is not None:
             found.append((kept[i][0], kept[match][0]))
         for word in prefix:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from promptaudit.usage.records import Record
-
 # Per price class counters, in this order (a plain list is the cheapest thing to increment).
 REQUESTS, INPUT, CACHE_READ, WRITE_5M, WRITE_1H, OUTPUT, CAPPED, STOP_KNOWN = range(8)
 COUNTERS = 8
@@ -27,23 +25,12 @@ class Group:
     first: float | None = None
     last: float | None = None
 
-    def add(self, rec: Record, model: str) -> None:
-        """Count one record under its price class."""
-        counts = self.classes.get((model, rec.batch))
+    def counters(self, model: str, batch: bool) -> list[int]:
+        """The counters of one price class, created empty on first use."""
+        counts = self.classes.get((model, batch))
         if counts is None:
-            counts = self.classes[(model, rec.batch)] = [0] * COUNTERS
-        counts[REQUESTS] += 1
-        counts[INPUT] += rec.input
-        counts[CACHE_READ] += rec.cache_read
-        counts[WRITE_5M] += rec.cache_write_5m
-        counts[WRITE_1H] += rec.cache_write_1h
-        counts[OUTPUT] += rec.output
-        if rec.capped is not None:
-            counts[STOP_KNOWN] += 1
-            counts[CAPPED] += rec.capped
-        self.output_hist[rec.output] = self.output_hist.get(rec.output, 0) + 1
-        if rec.timestamp is not None:
-            self.see_time(rec.timestamp)
+            counts = self.classes[(model, batch)] = [0] * COUNTERS
+        return counts
 
     def see_time(self, stamp: float) -> None:
         """Widen the group's time span to include ``stamp``."""

@@ -33,7 +33,7 @@ class Calibration:
 
 def calibrate(paths: list[str], model: str | None = None) -> Calibration:
     """Measure ``paths`` (JSON Lines usage logs, gzip or ``-``), optionally only the records of ``model``."""
-    result = scan(paths, ScanOptions(by="all", only_model=model))
+    result = scan(paths, ScanOptions(by="all", only_model=model, span=True))
     if result.errors:
         raise result.errors[0]
     total = combined(result.groups())

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from promptaudit.errors import InputError
-from promptaudit.usage.aggregate import NO_MODEL, Group
+from promptaudit.usage.aggregate import (
+    CACHE_READ,
+    CAPPED,
+    INPUT,
+    NO_MODEL,
+    OUTPUT,
+    REQUESTS,
+    STOP_KNOWN,
+    WRITE_1H,
+    WRITE_5M,
+    Group,
+)
+from promptaudit.usage.decoding import json_loader
 from promptaudit.usage.readers import LogFile, read_lines
-from promptaudit.usage.records import Record, parse
+from promptaudit.usage.records import fields
 
 BY_CHOICES = ("model", "tag", "day", "all")
 FIRST_BAD_LINES = 5
@@ -30,6 +41,7 @@ class ScanOptions:
     split_at: float | None = None
     default_model: str | None = None
     only_model: str | None = None
+    span: bool = False  # track each group's first and last timestamp (calibration's requests per day)
 
 
 @dataclass
@@ -89,16 +101,8 @@ def scan(paths: list[str], options: ScanOptions, on_progress: Callable[[int], No
         except InputError as exc:
             result.errors.append(exc)
         done_bytes += log.size
+    counter.finish()
     return result
-
-
-def json_loader():
-    """orjson's ``loads`` when installed (about 4x faster on log lines), else the standard library's."""
-    try:
-        import orjson
-    except ImportError:
-        return json.loads
-    return orjson.loads
 
 
 def _reporter(on_progress: Callable[[int], None] | None, done_bytes: int, log: LogFile) -> Callable[[], None]:
@@ -109,56 +113,104 @@ def _reporter(on_progress: Callable[[int], None] | None, done_bytes: int, log: L
 
 
 def _scan_file(log: LogFile, counter: _Counter, progress: Callable[[], None]) -> None:
-    # Hot loop: kept flat on purpose (local names, no per-line helper calls but the parser).
-    loads, add, tag_path, route_path = json_loader(), counter.add, counter.tag_path, counter.route_path
+    # Hot loop: kept flat on purpose (local names; per line one decode, one extract and one count call).
+    loads, count, tag_path, route_path, timed = json_loader(), counter.count, *counter.paths, counter.stamps
     for number, line in enumerate(read_lines(log), 1):
         try:
-            record = parse(loads(line), tag_path, route_path)
+            found = fields(loads(line), tag_path, route_path, timed)
         except (ValueError, TypeError, KeyError, AttributeError):
             if line.strip():
                 counter.scan.bad_line(f"{log.path}:{number}", "invalid_json")
             continue
-        if record is None:
+        if found is None:
             counter.scan.bad_line(f"{log.path}:{number}", "no_usage")
         else:
-            add(record)
+            count(found)
         if number % PROGRESS_EVERY == 0:
             progress()
 
 
 class _Counter:
-    """Routes each record to its side and group."""
+    """Routes each record to its side, group and price class.
+
+    Records that land in the same place share a slot, found by one dict lookup on the record's raw fields;
+    the group key, route role, side and price class are worked out once per slot, not once per line.
+    """
 
     def __init__(self, result: Scan, options: ScanOptions) -> None:
         self.scan, self.options = result, options
-        self.tag_path, self.route_path = options.tag_path, options.route_path
-        self.key_of = {"model": self._model_key, "tag": self._tag_key, "day": self._day_key, "all": lambda r, m: ALL}[
-            options.by
-        ]
-        self.timed = any(t is not None for t in (options.since, options.until, options.split_at))
+        # The tag only ever serves as a group key; not reading it otherwise keeps slots few.
+        self.paths = (options.tag_path if options.by == "tag" else (), options.route_path)
+        self.window = any(t is not None for t in (options.since, options.until, options.split_at))
+        self.by_day = options.by == "day"
+        self.when = self.window or self.by_day
+        self.stamps = self.when or options.span  # whether lines' timestamps are parsed at all
+        self.key_of = {"model": _model_key, "tag": _tag_key, "day": self._day_key, "all": _all_key}[options.by]
+        # slot key -> [requests, price-class counters, output histogram, group]; False when filtered by model
+        self._slots: dict[tuple, list | bool] = {}
         self._days: dict[int, str] = {}
 
-    def add(self, rec: Record) -> None:
-        """Count one record (unless filtered out) in its group, and its route when it has one."""
-        model = rec.model or self.options.default_model or NO_MODEL
-        if self.timed and not self._in_window(rec):
+    def count(self, found: tuple) -> None:
+        """Count one record (unless filtered out) in its group and price class."""
+        fmt, model, tokens_in, read, write_5m, write_1h, out, capped, batch, stamp, tag, route = found
+        when = self._when(stamp) if self.when else None
+        if when is False:
             return
-        if self.options.only_model and model != self.options.only_model:
+        if route is not None:  # the role, not the raw value, so that unique route values add no slots
+            route = "fallback" if "fallback" in route.lower() else "first"
+        key = (fmt, model, batch, tag, route, when)
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = self._slot(key, found)
+        if slot is False:
             self.scan.filtered_out += 1
             return
-        self.scan.formats[rec.fmt] = self.scan.formats.get(rec.fmt, 0) + 1
-        self.scan.no_model += model == NO_MODEL
-        groups = self.scan.sides.get(self._side(rec)) or self.scan.sides.setdefault(self._side(rec), {})
-        route = rec.route
-        key = (
-            self.key_of(rec, model),
-            None if route is None else ("fallback" if "fallback" in route.lower() else "first"),
-        )
-        group = groups.get(key) or groups.setdefault(key, Group(key[0]))
-        group.add(rec, model)
+        slot[0] += 1
+        counts, hist, group = slot[1], slot[2], slot[3]
+        counts[REQUESTS] += 1
+        counts[INPUT] += tokens_in
+        counts[CACHE_READ] += read
+        counts[WRITE_5M] += write_5m
+        counts[WRITE_1H] += write_1h
+        counts[OUTPUT] += out
+        if capped is not None:
+            counts[STOP_KNOWN] += 1
+            counts[CAPPED] += capped
+        hist[out] = hist.get(out, 0) + 1
+        if stamp is not None:
+            group.see_time(stamp)
 
-    def _in_window(self, rec: Record) -> bool:
-        stamp, opts = rec.timestamp, self.options
+    def _when(self, stamp: float | None) -> tuple | bool:
+        """False for a record outside the time window, else what of its time places it (side, day)."""
+        if self.window and not self._in_window(stamp):
+            return False
+        split = self.options.split_at
+        side = ALL if split is None else ("before" if stamp < split else "after")  # type: ignore[operator]
+        return side, (int(stamp // 86_400) if self.by_day and stamp is not None else None)
+
+    def _slot(self, key: tuple, found: tuple) -> list | bool:
+        fmt, model, batch, tag, route, when = key
+        model = model or self.options.default_model or NO_MODEL
+        if self.options.only_model and model != self.options.only_model:
+            self._slots[key] = False
+            return False
+        groups = self.scan.sides.setdefault(ALL if when is None else when[0], {})
+        group_key = (self.key_of(model, tag, found[9]), route)
+        group = groups.get(group_key) or groups.setdefault(group_key, Group(group_key[0]))
+        slot = self._slots[key] = [0, group.counters(model, batch), group.output_hist, group]
+        return slot
+
+    def finish(self) -> None:
+        """Fold the per-slot request counts into the scan's per-format and no-model counts."""
+        formats = self.scan.formats
+        for key, slot in self._slots.items():
+            if slot is not False:
+                formats[key[0]] = formats.get(key[0], 0) + slot[0]
+                if (key[1] or self.options.default_model or NO_MODEL) == NO_MODEL:
+                    self.scan.no_model += slot[0]
+
+    def _in_window(self, stamp: float | None) -> bool:
+        opts = self.options
         if stamp is None:
             self.scan.no_timestamp_skipped += 1
             return False
@@ -167,22 +219,22 @@ class _Counter:
             return False
         return True
 
-    def _side(self, rec: Record) -> str:
-        split = self.options.split_at
-        if split is None:
-            return ALL
-        return "before" if rec.timestamp < split else "after"  # type: ignore[operator]
-
-    def _model_key(self, rec: Record, model: str) -> str:
-        return model
-
-    def _tag_key(self, rec: Record, model: str) -> str:
-        return rec.tag if rec.tag is not None else "(no tag)"
-
-    def _day_key(self, rec: Record, model: str) -> str:
-        if rec.timestamp is None:
+    def _day_key(self, model: str, tag: str | None, stamp: float | None) -> str:
+        if stamp is None:
             return "(no time)"
-        day = int(rec.timestamp // 86_400)
+        day = int(stamp // 86_400)
         if day not in self._days:
             self._days[day] = time.strftime("%Y-%m-%d", time.gmtime(day * 86_400))
         return self._days[day]
+
+
+def _model_key(model: str, tag: str | None, stamp: float | None) -> str:
+    return model
+
+
+def _tag_key(model: str, tag: str | None, stamp: float | None) -> str:
+    return tag if tag is not None else "(no tag)"
+
+
+def _all_key(model: str, tag: str | None, stamp: float | None) -> str:
+    return ALL

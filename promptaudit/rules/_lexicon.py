@@ -64,6 +64,8 @@ def _stem(word: str) -> str:
 def _words(text: str, lex: Lexicon) -> list[str]:
     text = text.lower().replace("’", "'").replace("-", " ")
     text = lex.phrases.sub(lambda m: " " + lex.canonical[m.group(0)] + " ", text)
+    if "'" not in text:  # most sentences: no contraction or possessive to split
+        return _WORD.findall(text)
     words = []
     for raw in _WORD.findall(text):
         if raw.endswith("n't"):
@@ -75,6 +77,8 @@ def _words(text: str, lex: Lexicon) -> list[str]:
 
 def _numbers(words: list[str], lex: Lexicon) -> list[str]:
     """Replace number words with digits, folding "two hundred" into 200."""
+    if lex.numbers.keys().isdisjoint(words):  # most sentences: nothing to fold
+        return words
     out: list[str] = []
     for word in words:
         value = lex.numbers.get(word)
@@ -111,7 +115,7 @@ def meaning(text: str) -> Meaning:
     lex = lexicon()
     words = _numbers(_words(text, lex), lex)
     negated = not lex.negations.isdisjoint(words)
-    content = {_content(word) for word in words}
+    content = set(map(_content, words))
     content.discard("")
     return Meaning(frozenset(content), frozenset(w for w in content if w.isdigit()), negated)
 

@@ -152,33 +152,31 @@ class _Counter:
 
     def count(self, found: tuple) -> None:
         """Count one record (unless filtered out) in its group and price class."""
-        fmt, model, tokens_in, read, write_5m, write_1h, out, capped, batch, stamp, tag, route = found
+        fmt, model, tokens, capped, batch, stamp, tag, route = found
         when = self._when(stamp) if self.when else None
         if when is False:
             return
         if route is not None:  # the role, not the raw value, so that unique route values add no slots
             route = "fallback" if "fallback" in route.lower() else "first"
-        key = (fmt, model, batch, tag, route, when)
+        # Requests, stop reasons and formats are counted per slot (hence capped in the key), summed in finish().
+        key = (fmt, model, batch, capped, tag, route, when)
         slot = self._slots.get(key)
         if slot is None:
-            slot = self._slot(key, found)
+            slot = self._slot(key, stamp)
         if slot is False:
             self.scan.filtered_out += 1
             return
         slot[0] += 1
-        counts, hist, group = slot[1], slot[2], slot[3]
-        counts[REQUESTS] += 1
+        counts, hist = slot[1], slot[2]
+        tokens_in, read, write_5m, write_1h, out = tokens
         counts[INPUT] += tokens_in
         counts[CACHE_READ] += read
         counts[WRITE_5M] += write_5m
         counts[WRITE_1H] += write_1h
         counts[OUTPUT] += out
-        if capped is not None:
-            counts[STOP_KNOWN] += 1
-            counts[CAPPED] += capped
         hist[out] = hist.get(out, 0) + 1
         if stamp is not None:
-            group.see_time(stamp)
+            slot[3].see_time(stamp)
 
     def _when(self, stamp: float | None) -> tuple | bool:
         """False for a record outside the time window, else what of its time places it (side, day)."""
@@ -188,26 +186,33 @@ class _Counter:
         side = ALL if split is None else ("before" if stamp < split else "after")  # type: ignore[operator]
         return side, (int(stamp // 86_400) if self.by_day and stamp is not None else None)
 
-    def _slot(self, key: tuple, found: tuple) -> list | bool:
-        fmt, model, batch, tag, route, when = key
+    def _slot(self, key: tuple, stamp: float | None) -> list | bool:
+        fmt, model, batch, capped, tag, route, when = key
         model = model or self.options.default_model or NO_MODEL
         if self.options.only_model and model != self.options.only_model:
             self._slots[key] = False
             return False
         groups = self.scan.sides.setdefault(ALL if when is None else when[0], {})
-        group_key = (self.key_of(model, tag, found[9]), route)
+        group_key = (self.key_of(model, tag, stamp), route)
         group = groups.get(group_key) or groups.setdefault(group_key, Group(group_key[0]))
         slot = self._slots[key] = [0, group.counters(model, batch), group.output_hist, group]
         return slot
 
     def finish(self) -> None:
-        """Fold the per-slot request counts into the scan's per-format and no-model counts."""
-        formats = self.scan.formats
-        for key, slot in self._slots.items():
-            if slot is not False:
-                formats[key[0]] = formats.get(key[0], 0) + slot[0]
-                if (key[1] or self.options.default_model or NO_MODEL) == NO_MODEL:
-                    self.scan.no_model += slot[0]
+        """Add each slot's records to its price class's requests and stop reasons, and to the scan's tallies."""
+        formats, default_model = self.scan.formats, self.options.default_model
+        for (fmt, model, _, capped, *_), slot in self._slots.items():
+            if slot is False:
+                continue
+            requests, counts = slot[0], slot[1]
+            counts[REQUESTS] += requests
+            if capped is not None:
+                counts[STOP_KNOWN] += requests
+                counts[CAPPED] += requests * capped
+            formats[fmt] = formats.get(fmt, 0) + requests
+            if (model or default_model or NO_MODEL) == NO_MODEL:
+                self.scan.no_model += requests
+        self._slots.clear()
 
     def _in_window(self, stamp: float | None) -> bool:
         opts = self.options

@@ -77,7 +77,9 @@ def fields(obj: object, tag_path: tuple[str, ...] = (), route_path: tuple[str, .
 
 
 def _stamp(obj: dict, body: dict) -> float | None:
-    return timestamp_of(obj) if obj is body else (timestamp_of(obj) or timestamp_of(body))
+    """The wrapper's time, else the response's."""
+    found = timestamp_of(obj)
+    return found if found or obj is body else timestamp_of(body)
 
 
 def _unwrap(obj: dict) -> tuple[dict, bool]:
@@ -208,6 +210,8 @@ def timestamp_of(obj: dict) -> float | None:
     for key in TIME_KEYS:
         value = obj.get(key)
         if value is not None:
+            if value.__class__ is int or value.__class__ is float:  # to_epoch's common case, without the call
+                return value / 1000 if value > 1e11 else float(value)
             return to_epoch(value)
     return None
 

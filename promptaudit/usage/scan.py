@@ -146,7 +146,7 @@ class _Counter:
         self.when = self.window or self.by_day
         self.stamps = self.when or options.span  # whether lines' timestamps are parsed at all
         self.key_of = {"model": _model_key, "tag": _tag_key, "day": self._day_key, "all": _all_key}[options.by]
-        # slot key -> [requests, price-class counters, output histogram, group]; False when filtered by model
+        # slot key -> [requests, price-class counters, output histogram, group or None]; False when filtered by model
         self._slots: dict[tuple, list | bool] = {}
         self._days: dict[int, str] = {}
 
@@ -175,7 +175,7 @@ class _Counter:
         counts[WRITE_1H] += write_1h
         counts[OUTPUT] += out
         hist[out] = hist.get(out, 0) + 1
-        if stamp is not None:
+        if stamp is not None and slot[3] is not None:
             slot[3].see_time(stamp)
 
     def _when(self, stamp: float | None) -> tuple | bool:
@@ -195,7 +195,9 @@ class _Counter:
         groups = self.scan.sides.setdefault(ALL if when is None else when[0], {})
         group_key = (self.key_of(model, tag, stamp), route)
         group = groups.get(group_key) or groups.setdefault(group_key, Group(group_key[0]))
-        slot = self._slots[key] = [0, group.counters(model, batch), group.output_hist, group]
+        # The group again, to widen its time span, only when that span is wanted (see_time costs on every line).
+        span = group if self.options.span else None
+        slot = self._slots[key] = [0, group.counters(model, batch), group.output_hist, span]
         return slot
 
     def finish(self) -> None:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import codecs
+import gzip
 import json
+import random
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
 
 from promptaudit.usage.decoding import json_loader, stdlib_loads
+from promptaudit.usage.readers import LogFile, read_lines
 from promptaudit.usage.records import fields, parse
 from promptaudit.usage.scan import ScanOptions, scan
 
@@ -91,3 +95,34 @@ def test_time_span_is_tracked_only_when_asked():
     assert scan([str(DATA / "handchecked.jsonl")], ScanOptions(by="all")).groups()[0].first is None
     spanned = scan([str(DATA / "handchecked.jsonl")], ScanOptions(by="all", span=True)).groups()[0]
     assert spanned.first is not None and spanned.last - spanned.first > 0
+
+
+def _gzip_lines_until_error(path: Path) -> list[bytes]:
+    """What iterating a GzipFile line by line yields before the stream fails (the reference)."""
+    lines: list[bytes] = []
+    try:
+        with gzip.open(path) as stream:
+            lines.extend(stream)
+    except (EOFError, OSError, zlib.error):
+        pass
+    return lines
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garble"])
+def test_damaged_gzip_stops_after_the_same_line_as_gzipfile(tmp_path, damage):
+    rng = random.Random(11)
+    text = b"".join(
+        b'{"usage": {"prompt_tokens": %d}, "pad": "%s"}\n' % (i, b"x" * rng.randrange(200)) for i in range(20_000)
+    )
+    data = bytearray(gzip.compress(text))
+    at = len(data) // 2
+    if damage == "truncate":
+        del data[at:]
+    else:
+        for i in range(at, at + (8 if damage == "flip" else 300)):
+            data[i] = data[i] ^ 0x5A if damage == "flip" else rng.randrange(256)
+    path = tmp_path / "damaged.jsonl.gz"
+    path.write_bytes(bytes(data))
+    log = LogFile(str(path))
+    assert list(read_lines(log)) == _gzip_lines_until_error(path)
+    assert log.truncated is not None

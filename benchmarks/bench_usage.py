@@ -43,6 +43,7 @@ def run(log: str, by: str, orjson: bool) -> tuple[float, float, float]:
 def generate(log: str, lines: int) -> None:
     """Write the synthetic log unless it is already there."""
     if not os.path.exists(log):
+        os.makedirs(os.path.dirname(log), exist_ok=True)
         gen = [sys.executable, os.path.join(HERE, "gen_usage_logs.py"), log, "--lines", str(lines)]
         subprocess.run(gen, check=True)
 

@@ -127,10 +127,24 @@ def _framing(prompt: Prompt, parts: list[Part], counted: dict[str, int]) -> list
     return framing
 
 
+def _rendered(prompts: list[Prompt]) -> list[list[Rendered]]:
+    return [[render(part, prompt.values) for part in prompt.parts] for prompt in prompts]
+
+
+def billed_texts(prompts: list[Prompt]) -> list[str]:
+    """Exactly the texts :func:`measure` will count: parts with variables filled in, plus chat framing."""
+    return [r.text for group in _rendered(prompts) for r in group] + _framing_texts(prompts)
+
+
+def warm_up(prompts: list[Prompt], models: list[str]) -> None:
+    """Start loading, in the background, the vocabularies counting ``prompts`` will need (none if cached)."""
+    tokens.warm_up(billed_texts(prompts), models)
+
+
 def measure(prompts: list[Prompt], model: str) -> list[Measured]:
     """Count every part of every prompt for ``model`` in one batch."""
     tokenizer = tokens.tokenizer_for(model)
-    rendered: list[list[Rendered]] = [[render(part, prompt.values) for part in prompt.parts] for prompt in prompts]
+    rendered = _rendered(prompts)
     flat = [r.text for group in rendered for r in group]
     extras = _framing_texts(prompts)
     counted = [c.tokens for c in tokens.count_texts(flat + extras, model)] if flat or extras else []

@@ -373,6 +373,10 @@ def test_fine_tuned_model_names_are_counted(cli, prose):
 def test_a_warm_run_does_not_load_the_vocabulary(cli, isolated_env, monkeypatch):
     for i in range(4):
         write(isolated_env / "many" / f"p{i}.txt", fixture_text("english_prose.txt") + f"\nvariant {i}\n")
+    # A template (variables filled with defaults) and a chat file (framing texts) must be cached as billed.
+    write(isolated_env / "many" / "reply.j2", "Hello {{ customer_name }}, thanks for writing to us.\n")
+    chat = Path(__file__).parent / "data" / "formats" / "openai_chat.json"
+    write(isolated_env / "many" / "chat.json", chat.read_text(encoding="utf-8"))
     cold = cli("count", "many", "-m", "gpt-4o", "-m", "gpt-4", "-f", "json")
     assert cold.exit_code == 0
     tokens._count_cache.cache_clear()  # what a new process would see

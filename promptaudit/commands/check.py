@@ -119,13 +119,13 @@ def check_command(
     ] = None,
 ) -> None:
     """Fail (exit 1) on a prompt over its token budget or with findings; print nothing when all pass."""
-    from promptaudit import tokens
+    from promptaudit import counting
     from promptaudit.commands.count import read_prompts, remember_counted
 
     config = load_settings(config_file)
     chosen = choose_models([model] if model else None, config)[0]
     prompts, input_failures = read_prompts(paths, config, None, None)
-    tokens.warm_up([part.text for p in prompts for part in p.parts], [chosen])
+    counting.warm_up(prompts, [chosen])
     recorded = open_baseline(baseline_file, config, chosen, write_baseline_flag)
     if write_baseline_flag and input_failures:
         raise typer.Exit(exitcodes.USAGE)  # never record a partial baseline

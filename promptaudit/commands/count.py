@@ -84,7 +84,7 @@ def count_command(
     ] = None,
 ) -> None:
     """Count tokens exactly (OpenAI) or as labelled estimates (Claude, Gemini), with input cost per request."""
-    from promptaudit import pricing, tokens
+    from promptaudit import counting, pricing
     from promptaudit.counting import count_prompts
 
     if output_format is TableFormat.markdown:
@@ -92,7 +92,7 @@ def count_command(
     config = load_settings(config_file)
     prompts, input_failures = read_prompts(paths, config, ext, var)
     requested = choose_models(model, config)
-    tokens.warm_up([part.text for p in prompts for part in p.parts], requested)
+    counting.warm_up(prompts, requested)
     from promptaudit.report import count as report  # imported while the vocabulary loads
 
     models, model_failures = usable_models(requested)

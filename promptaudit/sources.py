@@ -46,7 +46,8 @@ def discover(paths: list[str], extensions: tuple[str, ...] = DEFAULT_EXTENSIONS)
             continue
         for item in _expand(raw, tuple(e.lower() for e in extensions)):
             if isinstance(item, Source):
-                real = os.path.realpath(item.path)
+                # abspath, not realpath: no system call per file on large trees
+                real = os.path.abspath(item.path)
                 if real in seen:
                     continue  # the same file named twice (``d`` and ``d/x.txt``) is counted once
                 seen.add(real)

@@ -93,7 +93,9 @@ def count_command(
     prompts, input_failures = read_prompts(paths, config, ext, var)
     requested = choose_models(model, config)
     counting.warm_up(prompts, requested)
-    from promptaudit.report import count as report  # imported while the vocabulary loads
+    from promptaudit.report import count as report
+
+    report.prepare(output_format.value)  # imports Rich while the vocabulary loads in the background
 
     models, model_failures = usable_models(requested)
     results = count_prompts(prompts, models, detail) if models else []

@@ -5,12 +5,23 @@ from __future__ import annotations
 import csv
 import sys
 from decimal import Decimal
-
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from promptaudit.counting import PromptCount
 from promptaudit.pricing import PriceSource
 from promptaudit.report.common import money, print_json, stdout_console, tokens
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+
+def prepare(fmt: str) -> None:
+    """Import what rendering ``fmt`` needs now, while the vocabulary may still be loading in the background.
+
+    JSON and CSV need no Rich at all, which keeps machine-readable runs lean.
+    """
+    if fmt == "table":
+        import rich.table  # noqa: F401
 
 
 def render(results: list[PromptCount], models: list[str], prices: PriceSource, fmt: str, detail: bool = False) -> None:
@@ -26,6 +37,8 @@ def render(results: list[PromptCount], models: list[str], prices: PriceSource, f
 
 def _detail_table(result: PromptCount, models: list[str]) -> None:
     """One row per tool, system block and message part; framing and notes below."""
+    from rich.table import Table
+
     table = Table(title=result.prompt.display, title_justify="left", caption_justify="left")
     table.add_column("Part", no_wrap=True)
     for name in ("Line", "Kind", "Static", "Cache"):
@@ -83,6 +96,8 @@ def _unfoldable_width(table: Table) -> int:
 
 
 def _wide_table(results: list[PromptCount], models: list[str], prices: PriceSource) -> Table:
+    from rich.table import Table
+
     table = Table(title="Token count", caption=_caption(results, prices), show_footer=True)
     width = max((len(r.prompt.display) for r in results), default=4)
     table.add_column("Path", footer="Total", min_width=min(width, 24), overflow="fold")
@@ -100,6 +115,8 @@ def _wide_table(results: list[PromptCount], models: list[str], prices: PriceSour
 
 
 def _long_table(results: list[PromptCount], models: list[str], prices: PriceSource) -> Table:
+    from rich.table import Table
+
     table = Table(title="Token count", caption=_caption(results, prices), show_footer=False)
     table.add_column("Path", overflow="fold")
     table.add_column("Model", overflow="fold")

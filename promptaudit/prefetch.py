@@ -88,11 +88,9 @@ def speculate(argv: list[str]) -> None:
     paths = candidate_paths(argv[1:])
     if not paths:
         return
-    from promptaudit.vocab import prefetch
+    from promptaudit import worker
 
-    for encoding in sorted(encodings_for(argv[1:])):
-        if unseen(paths, encoding):
-            prefetch(encoding)
+    worker.start({encoding for encoding in encodings_for(argv[1:]) if unseen(paths, encoding)})
 
 
 def remember(paths: list[str], encodings: set[str]) -> None:

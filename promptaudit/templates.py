@@ -11,6 +11,7 @@ are not variables: code shows them literally far more often than it templates th
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -100,13 +101,19 @@ def _other_matches(text: str, taken: list[tuple[int, int, str | None]]) -> list[
     return found
 
 
-def split(text: str) -> list[Segment]:
+def split(text: str) -> tuple[Segment, ...]:
     """Split ``text`` into alternating static and variable segments, in order, covering all of it.
 
-    Jinja comments become neither: they are omitted, as the renderer omits them.
+    Jinja comments become neither: they are omitted, as the renderer omits them. Results are memoised:
+    parsing, rendering and rules all ask about the same texts, and large prompts are costly to scan.
     """
+    return _split(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _split(text: str) -> tuple[Segment, ...]:
     if not _MAY_HOLD_VARIABLES.search(text):
-        return [Segment(STATIC, text, 0)] if text else []
+        return (Segment(STATIC, text, 0),) if text else ()
     jinja = _jinja_matches(text)
     matches = sorted(jinja + _other_matches(text, jinja))
     segments: list[Segment] = []
@@ -119,7 +126,7 @@ def split(text: str) -> list[Segment]:
         position = end
     if position < len(text):
         segments.append(Segment(STATIC, text[position:], position))
-    return segments
+    return tuple(segments)
 
 
 def variables(text: str) -> list[Segment]:

@@ -128,13 +128,21 @@ def encoder_counts(texts: list[str], encoding: str) -> list[int]:
     results: list[int | None] = [store.get(key) for key in keys]
     missing = [i for i, value in enumerate(results) if value is None]
     if missing:
-        enc = load_encoding(encoding)
-        encoded = enc.encode_ordinary_batch([texts[i] for i in missing])
-        for i, tokens in zip(missing, encoded):
-            results[i] = len(tokens)
-            store.put(keys[i], len(tokens))
+        for i, tokens in zip(missing, _count_uncached([texts[i] for i in missing], encoding)):
+            results[i] = tokens
+            store.put(keys[i], tokens)
         store.save()
     return [int(value) for value in results]  # type: ignore[arg-type]
+
+
+def _count_uncached(texts: list[str], encoding: str) -> list[int]:
+    """Counts from the start-up worker process when one is running, else from tiktoken in this process."""
+    from promptaudit import worker
+
+    counts = worker.count(texts, encoding)
+    if counts is None:
+        counts = [len(tokens) for tokens in load_encoding(encoding).encode_ordinary_batch(texts)]
+    return counts
 
 
 def warm_up(texts: list[str], models: list[str]) -> None:
@@ -149,7 +157,9 @@ def warm_up(texts: list[str], models: list[str]) -> None:
             encodings.add(tokenizer_for(model).encoding)
         except UnknownModelError:
             continue  # reported when the model is validated
-    for encoding in sorted(encodings):
+    from promptaudit import worker
+
+    for encoding in sorted(encodings - worker.serving()):
         if any(store.get(_digest(text, encoding)) is None for text in texts):
             prefetch(encoding)
 

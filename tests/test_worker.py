@@ -1,0 +1,64 @@
+"""The start-up tokenizer process: same counts as in-process tiktoken, and never a reason to fail."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from promptaudit import tokens, worker
+from promptaudit.vocab import load_encoding
+
+TEXTS = ["Hello, world!", "Classify the message. <|endoftext|> Reply with one label.", "你好，世界。", ""]
+
+
+@pytest.fixture(autouse=True)
+def no_worker_left():
+    worker.stop()
+    yield
+    worker.stop()
+
+
+def expected(texts: list[str]) -> list[int]:
+    return [len(t) for t in load_encoding("o200k_base").encode_ordinary_batch(texts)]
+
+
+def test_without_a_worker_count_returns_none():
+    assert worker.count(TEXTS, "o200k_base") is None
+    assert worker.serving() == frozenset()
+
+
+def test_worker_counts_equal_in_process_tiktoken():
+    worker.start({"o200k_base"})
+    assert worker.serving() == {"o200k_base"}
+    assert worker.count(TEXTS, "o200k_base") == expected(TEXTS)
+    assert worker.count(["second request"], "o200k_base") == expected(["second request"])
+
+
+def test_worker_is_not_asked_for_an_encoding_it_did_not_build():
+    worker.start({"o200k_base"})
+    assert worker.count(TEXTS, "cl100k_base") is None
+
+
+def test_a_dead_worker_means_in_process_counting(monkeypatch, isolated_env):
+    broken = subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    monkeypatch.setattr(worker, "_worker", broken)
+    monkeypatch.setattr(worker, "_encodings", frozenset({"o200k_base"}))
+
+    assert worker.count(TEXTS, "o200k_base") is None
+    assert worker.serving() == frozenset()  # stopped after the failure
+    assert tokens.encoder_counts(TEXTS, "o200k_base") == expected(TEXTS)
+
+
+def test_a_worker_that_answers_nonsense_is_dropped(monkeypatch):
+    liar = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdout.buffer.write(b'\\x00' * 8); sys.stdout.flush()"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    monkeypatch.setattr(worker, "_worker", liar)
+    monkeypatch.setattr(worker, "_encodings", frozenset({"o200k_base"}))
+
+    assert worker.count(TEXTS, "o200k_base") is None
+    assert worker.serving() == frozenset()

@@ -71,10 +71,13 @@ def tokenizer_for(model: str) -> Tokenizer:
 
 
 def _digest(text: str, encoding: str) -> str:
-    return (
-        hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16, person=b"pa-count").hexdigest()
-        + encoding
-    )
+    return _text_digest(text) + encoding
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_digest(text: str) -> str:
+    # Memoised: warm-up and counting hash the same texts, and large prompts cost real time to hash.
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16, person=b"pa-count").hexdigest()
 
 
 class _CountCache:
@@ -148,7 +151,9 @@ def _count_uncached(texts: list[str], encoding: str) -> list[int]:
 def warm_up(texts: list[str], models: list[str]) -> None:
     """Start loading, in the background, every vocabulary that counting ``texts`` will need.
 
-    Call it as soon as the texts are read; texts already in the count cache need no vocabulary.
+    Call it as soon as the texts are read; texts already in the count cache need no vocabulary. The
+    vocabularies are built in a worker process when one can be started (two cores, no GIL contention
+    with this process), else in a thread.
     """
     store = _count_cache()
     encodings = set()
@@ -159,9 +164,10 @@ def warm_up(texts: list[str], models: list[str]) -> None:
             continue  # reported when the model is validated
     from promptaudit import worker
 
-    for encoding in sorted(encodings - worker.serving()):
-        if any(store.get(_digest(text, encoding)) is None for text in texts):
-            prefetch(encoding)
+    needed = {e for e in encodings if any(store.get(_digest(text, e)) is None for text in texts)}
+    worker.start(needed)
+    for encoding in sorted(needed - worker.serving()):
+        prefetch(encoding)
 
 
 def scale_estimate(base_tokens: int, tokenizer: Tokenizer) -> int:

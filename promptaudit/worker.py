@@ -7,6 +7,8 @@ hash-verified loader while the parent parses arguments and files, then answers c
 pipe. Anything that goes wrong with the child (it failed to start, died, or answered nonsense) makes
 :func:`count` return None, and the caller counts in-process: the worker can only make a run faster.
 
+``PROMPTAUDIT_NO_WORKER=1`` turns the worker off (everything is then counted in-process).
+
 Protocol: each message is an 8-byte big-endian length followed by a ``marshal`` payload. The parent sends
 ``(encoding, [texts])`` and receives ``[token counts]``; end of input ends the child.
 """
@@ -28,7 +30,7 @@ _encodings: frozenset[str] = frozenset()
 def start(encodings: set[str]) -> None:
     """Start the child process that builds ``encodings``; a failure to start is silently ignored."""
     global _worker, _encodings
-    if _worker is not None or not encodings:
+    if _worker is not None or not encodings or os.environ.get("PROMPTAUDIT_NO_WORKER", "") not in ("", "0"):
         return
     command = [sys.executable, "-m", "promptaudit.worker", *sorted(encodings)]
     try:

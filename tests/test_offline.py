@@ -76,6 +76,7 @@ def child(tmp_path, isolated_env):
         "PA_SITE_LOADED": str(tmp_path / "site-loaded"),
         "TIKTOKEN_CACHE_DIR": str(tmp_path / "empty-tiktoken-cache"),
         "PROMPTAUDIT_CACHE_DIR": str(tmp_path / "fresh-cache"),
+        "PROMPTAUDIT_NO_WORKER": "",  # the start-up worker process runs under the same trap
     }
 
     def run(args: list[str], **extra_env: str) -> subprocess.CompletedProcess:

@@ -14,7 +14,8 @@ TEXTS = ["Hello, world!", "Classify the message. <|endoftext|> Reply with one la
 
 
 @pytest.fixture(autouse=True)
-def no_worker_left():
+def no_worker_left(monkeypatch):
+    monkeypatch.delenv("PROMPTAUDIT_NO_WORKER", raising=False)
     worker.stop()
     yield
     worker.stop()
@@ -34,6 +35,12 @@ def test_worker_counts_equal_in_process_tiktoken():
     assert worker.serving() == {"o200k_base"}
     assert worker.count(TEXTS, "o200k_base") == expected(TEXTS)
     assert worker.count(["second request"], "o200k_base") == expected(["second request"])
+
+
+def test_the_environment_can_turn_the_worker_off(monkeypatch):
+    monkeypatch.setenv("PROMPTAUDIT_NO_WORKER", "1")
+    worker.start({"o200k_base"})
+    assert worker.serving() == frozenset()
 
 
 def test_worker_is_not_asked_for_an_encoding_it_did_not_build():

@@ -16,7 +16,7 @@ import sys
 
 from promptaudit import cache
 
-MAX_FILES = 64  # beyond this a run is dominated by encoding, not start-up: no guessing, no recording
+MAX_FILES = 5_000  # beyond this, no guessing and no recording (the record would slow every run)
 COUNTING_COMMANDS = frozenset({"count", "check"})
 OPTIONS_WITH_PATH_VALUES = frozenset({"--config", "--baseline", "--calibrate"})
 DEFAULT_ENCODING = "o200k_base"

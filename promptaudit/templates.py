@@ -88,9 +88,12 @@ def _jinja_matches(text: str) -> list[tuple[int, int, str | None]]:
 
 
 def _other_matches(text: str, taken: list[tuple[int, int, str | None]]) -> list[tuple[int, int, str | None]]:
+    candidates = list(_OTHER.finditer(text))
+    if not candidates:
+        return []  # no need to find code spans (a full scan) when nothing could be excluded
     blocked = _merge([(s, e) for s, e, _ in taken] + _code_spans(text))
     found = []
-    for m in _OTHER.finditer(text):
+    for m in candidates:
         if _inside(blocked, m.start()):
             continue
         angle = m.group("angle")

@@ -48,10 +48,19 @@ def test_worker_is_not_asked_for_an_encoding_it_did_not_build():
     assert worker.count(TEXTS, "cl100k_base") is None
 
 
+def fake_child(code: str) -> worker._Child:
+    process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    return worker._Child(process, frozenset({"o200k_base"}))
+
+
+def test_hints_are_encoded_ahead_and_answer_the_count():
+    worker.start({"o200k_base"})
+    worker.hint(TEXTS[:2])
+    assert worker.count(TEXTS, "o200k_base") == expected(TEXTS)
+
+
 def test_a_dead_worker_means_in_process_counting(monkeypatch, isolated_env):
-    broken = subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    monkeypatch.setattr(worker, "_worker", broken)
-    monkeypatch.setattr(worker, "_encodings", frozenset({"o200k_base"}))
+    monkeypatch.setattr(worker, "_child", fake_child("pass"))
 
     assert worker.count(TEXTS, "o200k_base") is None
     assert worker.serving() == frozenset()  # stopped after the failure
@@ -59,13 +68,8 @@ def test_a_dead_worker_means_in_process_counting(monkeypatch, isolated_env):
 
 
 def test_a_worker_that_answers_nonsense_is_dropped(monkeypatch):
-    liar = subprocess.Popen(
-        [sys.executable, "-c", "import sys; sys.stdout.buffer.write(b'\\x00' * 8); sys.stdout.flush()"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-    )
-    monkeypatch.setattr(worker, "_worker", liar)
-    monkeypatch.setattr(worker, "_encodings", frozenset({"o200k_base"}))
+    liar = fake_child("import sys; sys.stdout.buffer.write(b'\\x00' * 8); sys.stdout.flush()")
+    monkeypatch.setattr(worker, "_child", liar)
 
     assert worker.count(TEXTS, "o200k_base") is None
     assert worker.serving() == frozenset()

@@ -12,6 +12,7 @@ from promptaudit.commands._common import TableFormat, choose_models, load_settin
 
 def gather_prompts(paths: list[str], extensions: tuple[str, ...]) -> tuple[list, int]:
     """Read every path into prompts; report each unreadable input on stderr and count failures."""
+    from promptaudit import worker
     from promptaudit.errors import InputError
     from promptaudit.prompts import load_prompts
     from promptaudit.sources import discover
@@ -21,7 +22,10 @@ def gather_prompts(paths: list[str], extensions: tuple[str, ...]) -> tuple[list,
         try:
             if isinstance(item, InputError):
                 raise item
-            prompts.extend(load_prompts(item))
+            loaded = load_prompts(item)
+            prompts.extend(loaded)
+            # Static text is billed as read: a start-up worker can encode it while later files are parsed.
+            worker.hint([part.text for prompt in loaded for part in prompt.parts if part.static])
         except InputError as exc:
             warn(f"error: {exc}")
             failures += 1

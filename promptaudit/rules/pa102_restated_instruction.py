@@ -1,6 +1,6 @@
 """PA102 restated-instruction: a sentence that says again, in other words, what an earlier one said.
 
-The method is lexical (see docs/readme/40-audit.md for the evidence behind the choice): each sentence
+The method is lexical (see the README, "PA102: why lexical", for the evidence behind the choice): each sentence
 becomes a set of canonical content words (synonyms and phrases mapped, number words turned into
 digits, stopwords dropped, plurals folded). A later sentence restates an earlier one when the smaller
 set is at least ``min_containment`` inside the larger, the sets share at least ``min_jaccard`` of

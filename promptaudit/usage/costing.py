@@ -20,8 +20,6 @@ from promptaudit.pricing import MILLION, ModelPrice
 from promptaudit.usage.aggregate import CACHE_READ, INPUT, OUTPUT, WRITE_1H, WRITE_5M
 
 ZERO = Decimal(0)
-ANTHROPIC_WRITE_5M = Decimal("1.25")
-ANTHROPIC_WRITE_1H = Decimal(2)
 
 
 @dataclass(frozen=True)
@@ -101,12 +99,12 @@ class PriceBook:
             self.notes.append(text)
 
     def _standard(self, p: ModelPrice) -> Rates:
-        anthropic = p.provider == "anthropic"
         read = p.cache_read_mtok
         if read is None:
             self._note(f"{p.model}: no cached-input price; cached tokens billed at the input price")
-        w5 = p.cache_write_mtok or (p.input_mtok * ANTHROPIC_WRITE_5M if anthropic else p.input_mtok)
-        w1h = p.cache_write_1h_mtok or (p.input_mtok * ANTHROPIC_WRITE_1H if anthropic else w5)
+        w5_multiplier, w1h_multiplier = _write_multipliers(p)
+        w5 = p.cache_write_mtok or p.input_mtok * w5_multiplier
+        w1h = p.cache_write_1h_mtok or (p.input_mtok * w1h_multiplier if w1h_multiplier is not None else w5)
         return Rates(p.input_mtok, p.input_mtok if read is None else read, w5, w1h, p.output_mtok)
 
     def _batch(self, p: ModelPrice, std: Rates) -> Rates:
@@ -119,6 +117,14 @@ class PriceBook:
         else:
             read = min(std.cache_read, p.batch_input_mtok)
         return Rates(p.batch_input_mtok, read, std.write_5m * factor, std.write_1h * factor, p.batch_output_mtok)
+
+
+def _write_multipliers(p: ModelPrice) -> tuple[Decimal, Decimal | None]:
+    """Cache-write multipliers from data/providers.yaml, for prices the snapshot lacks (1x when unknown)."""
+    from promptaudit.providers import facts_for
+
+    rules = facts_for(p.model, p.provider).cache
+    return (rules.write_multiplier, rules.write_1h_multiplier) if rules else (Decimal(1), None)
 
 
 def cost_of(counts: list[int], rates: Rates) -> Cost:

@@ -1,0 +1,24 @@
+"""Gaps in the price source are filled from data/providers.yaml, never guessed in code."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from promptaudit.pricing import ModelPrice
+from promptaudit.usage.costing import PriceBook
+
+
+def book_for(price: ModelPrice) -> PriceBook:
+    return PriceBook(lambda model: price)
+
+
+def test_missing_anthropic_write_prices_use_the_published_multipliers():
+    price = ModelPrice("claude-x", "claude-x", "anthropic", Decimal(4), Decimal(20), cache_read_mtok=Decimal("0.4"))
+    rates = book_for(price).rates("claude-x", batch=False)
+    assert (rates.write_5m, rates.write_1h) == (Decimal(5), Decimal(8))  # 1.25x and 2x input
+
+
+def test_openai_cache_writes_cost_the_input_price_when_not_listed():
+    price = ModelPrice("gpt-x", "gpt-x", "openai", Decimal(2), Decimal(8), cache_read_mtok=Decimal("0.5"))
+    rates = book_for(price).rates("gpt-x", batch=False)
+    assert (rates.write_5m, rates.write_1h, rates.cache_read) == (Decimal(2), Decimal(2), Decimal("0.5"))

@@ -107,7 +107,8 @@ def count_command(
     if not detail:  # with --detail the notes are part of the report
         for note in (f"{r.prompt.display}: {n}" for r in results for n in r.notes):
             warn(f"note: {note}")
-    if models:
+    nothing_read = input_failures and not results
+    if models and not (nothing_read and output_format is TableFormat.table):  # JSON/CSV stay parseable
         report.render(results, models, pricing.price_source(), output_format.value, detail)
     if model_failures or input_failures or not models:
         raise typer.Exit(exitcodes.USAGE)

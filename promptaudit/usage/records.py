@@ -211,9 +211,19 @@ def timestamp_of(obj: dict) -> float | None:
         value = obj.get(key)
         if value is not None:
             if value.__class__ is int or value.__class__ is float:  # to_epoch's common case, without the call
-                return value / 1000 if value > 1e11 else float(value)
+                return _from_number(value)
             return to_epoch(value)
     return None
+
+
+MAX_EPOCH_MS = 1e15  # year 33658 in milliseconds: anything larger is not a timestamp (and may not fit a float)
+
+
+def _from_number(value: int | float) -> float | None:
+    """Seconds from Unix seconds or milliseconds; None for a value no clock produces (negative, huge, NaN)."""
+    if not 0 <= value < MAX_EPOCH_MS:
+        return None
+    return value / 1000 if value > 1e11 else float(value)
 
 
 def to_epoch(value: object) -> float | None:
@@ -221,7 +231,7 @@ def to_epoch(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return value / 1000 if value > 1e11 else float(value)
+        return _from_number(value)
     if not isinstance(value, str):
         return None
     try:

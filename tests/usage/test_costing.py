@@ -22,3 +22,12 @@ def test_openai_cache_writes_cost_the_input_price_when_not_listed():
     price = ModelPrice("gpt-x", "gpt-x", "openai", Decimal(2), Decimal(8), cache_read_mtok=Decimal("0.5"))
     rates = book_for(price).rates("gpt-x", batch=False)
     assert (rates.write_5m, rates.write_1h, rates.cache_read) == (Decimal(2), Decimal(2), Decimal("0.5"))
+
+
+def test_timestamps_no_clock_produces_are_unreadable_not_a_crash():
+    from promptaudit.usage.records import timestamp_of, to_epoch
+
+    assert timestamp_of({"created": 10**400}) is None
+    assert to_epoch(-5) is None and to_epoch(float("nan")) is None and to_epoch("1" + "0" * 400) is None
+    assert timestamp_of({"created": 1_700_000_000}) == 1_700_000_000.0
+    assert to_epoch(1_700_000_000_000) == 1_700_000_000.0

@@ -30,7 +30,7 @@ def render(report: AuditReport) -> None:
 
 
 def _monthly(summary: FileSummary) -> str:
-    return "n/a (no volume)" if summary.monthly_saving is None else money(summary.monthly_saving)
+    return "n/a" if summary.monthly_saving is None else money(summary.monthly_saving)
 
 
 def _table(report: AuditReport) -> Table:
@@ -38,7 +38,8 @@ def _table(report: AuditReport) -> Table:
     total_tokens = sum(f.tokens for f in report.files)
     exact = all(f.exact for f in report.files)
     saving = report.monthly_saving
-    table.add_column("File", footer="Total", overflow="fold")
+    width = max((len(f.path) for f in report.files), default=4)
+    table.add_column("File", footer="Total", overflow="fold", min_width=min(width, 32))
     table.add_column("Tokens", justify="right", footer=tokens(total_tokens, exact))
     table.add_column("Removable", justify="right", footer=f"{report.tokens_saved:,}")
     table.add_column("%", justify="right", footer=_percent(report.tokens_saved, total_tokens))

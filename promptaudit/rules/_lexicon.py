@@ -1,7 +1,8 @@
 """Sentence meaning, lexically: canonical content words, numbers and negation (for PA102).
 
 Phrases and synonyms map to one canonical token (``data/restatement.yaml``), number words become
-digits, negation becomes a flag, stopwords drop out, and a light stemmer folds plurals.
+digits, negation becomes a flag, stopwords drop out, and a light suffix stemmer folds word forms
+(cite/citation, store/stored, reply/replies) so a synonym listed once covers its inflections.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ class Meaning:
 @dataclass(frozen=True)
 class Lexicon:
     phrases: re.Pattern
-    canonical: dict[str, str]
+    phrase_canonical: dict[str, str]
+    canonical: dict[str, str]  # a word's stem -> its canonical stem
     numbers: dict[str, int]
     negations: frozenset[str]
     stopwords: frozenset[str]
@@ -40,30 +42,70 @@ def lexicon() -> Lexicon:
 
     data = load_yaml(resources.files("promptaudit").joinpath("data/restatement.yaml").read_text(encoding="utf-8"))
     canonical = {v.lower(): k for k, variants in data["phrases"].items() for v in variants}
-    multi = sorted((v for v in canonical if " " in v or "-" in v), key=len, reverse=True)
+    # A canonical form of two words ("bullet list") must be spliced into the text to split into tokens.
+    multi = sorted((v for v, k in canonical.items() if " " in v + k or "-" in v), key=len, reverse=True)
     phrases = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in multi) + r")\b")
-    groups = {word: i for i, group in enumerate(data["contrasts"]) for word in group}
+    by_stem = {stem(v): stem(k) for v, k in canonical.items() if " " not in v + k}
     return Lexicon(
         phrases,
         canonical,
+        by_stem,
         data["numbers"],
         frozenset(data["negations"]),
         frozenset(data["stopwords"]),
-        groups,
+        _contrast_groups(data["contrasts"], by_stem),
     )
 
 
-def _stem(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+def _contrast_groups(contrasts: list[list[str]], by_stem: dict[str, str]) -> dict[str, int]:
+    """Each contrasting word, in the canonical stemmed form meanings hold, to its group number."""
+    return {by_stem.get(stem(w), stem(w)): i for i, group in enumerate(contrasts) for w in group}
+
+
+# (suffix, replacement, letters that must remain): "citation" -> "cit", but "state" keeps its "ate".
+_INFLECTIONS = (("ies", "y", 3), ("ied", "y", 3), ("ing", "", 3), ("ed", "", 3), ("s", "", 3))
+_DERIVATIONS = (("ations", "", 3), ("ation", "", 3), ("ness", "", 4), ("ate", "", 4))
+_KEEP_DOUBLE = frozenset("lsz")
+
+
+def _strip(word: str, suffixes: tuple) -> tuple[str, bool]:
+    """``word`` without the first suffix that leaves enough letters, and whether one went."""
+    for suffix, replacement, min_stem in suffixes:
+        if word.endswith(suffix) and len(word) - len(suffix) >= min_stem:
+            return word[: -len(suffix)] + replacement, True
+    return word, False
+
+
+def _inflection(word: str) -> str:
+    """Plural, past and -ing forms to the base (stopped -> stop, escalated -> escalate)."""
+    if word.endswith(("ss", "us", "is", "eed")):  # class, status, analysis, exceed: not inflected
+        return word
+    base, stripped = _strip(word, _INFLECTIONS)
+    if not stripped or word.endswith(("ies", "ied", "s")):
+        return base
+    if len(base) > 3 and base[-1] == base[-2] and base[-1] not in _KEEP_DOUBLE:
+        return base[:-1]  # stopped, planned: the doubled consonant belongs to the suffix
+    return base + "e" if base.endswith(("at", "bl", "iz")) else base
+
+
+@functools.lru_cache(maxsize=65_536)
+def stem(word: str) -> str:
+    """A light Porter-style stem: inflections, a few derivations, then a silent final e.
+
+    Deliberately short of full Porter: it never strips -er, -ly, -ion or -ment, whose stems collide
+    with contrasting words (weekly/week, order/ord) and would cost precision.
+    """
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    word, _ = _strip(_inflection(word), _DERIVATIONS)
+    if len(word) >= 4 and word.endswith("e") and not word.endswith("ee"):
         return word[:-1]
     return word
 
 
 def _words(text: str, lex: Lexicon) -> list[str]:
     text = text.lower().replace("’", "'").replace("-", " ")
-    text = lex.phrases.sub(lambda m: " " + lex.canonical[m.group(0)] + " ", text)
+    text = lex.phrases.sub(lambda m: " " + lex.phrase_canonical[m.group(0)] + " ", text)
     if "'" not in text:  # most sentences: no contraction or possessive to split
         return _WORD.findall(text)
     words = []
@@ -105,9 +147,8 @@ def _content(word: str) -> str:
     lex = lexicon()
     if word in lex.negations or word in lex.stopwords:
         return ""
-    word = lex.canonical.get(word, word)
-    stem = _stem(word)
-    return lex.canonical.get(stem, stem)
+    base = stem(word)
+    return lex.canonical.get(base, base)
 
 
 def meaning(text: str) -> Meaning:

@@ -2,9 +2,9 @@
 
 The method is lexical (see the README, "PA102: why lexical", for the evidence behind the choice): each sentence
 becomes a set of canonical content words (synonyms and phrases mapped, number words turned into
-digits, stopwords dropped, plurals folded). A later sentence restates an earlier one when the smaller
-set is at least ``min_containment`` inside the larger, the sets share at least ``min_jaccard`` of
-their union, and three guards agree: the same numbers, the
+digits, stopwords dropped, word forms folded by a light suffix stemmer). A later sentence restates
+an earlier one when the smaller set is at least ``min_containment`` inside the larger, the sets
+share at least ``min_jaccard`` of their union, and three guards agree: the same numbers, the
 same negation, and no contrasting qualifiers from one group (basic/premium, formal/casual). Precision
 comes first: sentences that share words but differ in meaning are not findings. Candidates come from
 an inverted index on each sentence's rarest words (prefix filtering), so no sentence is compared

@@ -23,6 +23,7 @@ PAIR_SPLITS = {
     "heldout_pairs": "held-out 1",
     "heldout_pairs_2": "held-out 2",
     "heldout_pairs_3": "held-out 3",
+    "heldout_pairs_4": "held-out 4",
 }
 
 
@@ -58,7 +59,7 @@ def evaluate(show_errors: bool = False) -> dict[str, tuple]:
     if show_errors:
         for outcomes in splits.values():
             _report_errors(outcomes)
-    heldout = splits["held-out 1"] + splits["held-out 2"] + splits["held-out 3"]
+    heldout = [o for key, name in PAIR_SPLITS.items() if key != "pairs" for o in splits[name]]
     everything = [o for outcomes in splits.values() for o in outcomes]
     scores = {name: _scores([(p, t) for p, t, _ in outcomes]) for name, outcomes in splits.items()}
     scores["held-out, all"] = _scores([(p, t) for p, t, _ in heldout])

@@ -92,8 +92,8 @@ def _inflection(word: str) -> str:
 def stem(word: str) -> str:
     """A light Porter-style stem: inflections, a few derivations, then a silent final e.
 
-    Deliberately short of full Porter: it never strips -er, -ly, -ion or -ment, whose stems collide
-    with contrasting words (weekly/week, order/ord) and would cost precision.
+    Deliberately short of Porter or Snowball: it never strips -ly, whose stems would merge contrasting
+    words (weekly/week, monthly/month), nor -er, -ion or -ment.
     """
     if len(word) <= 3 or not word.isalpha():
         return word

@@ -28,10 +28,11 @@ class Priced:
 
 @dataclass(frozen=True)
 class Case:
-    """One prompt on one model."""
+    """One prompt on one model (``exact`` is False when its token count is an estimate)."""
 
     workload: Workload
     priced: Priced
+    exact: bool = True
 
     def daily(self, levers: Levers = NO_LEVERS) -> Decimal:
         return econ.daily_cost(self.workload, self.priced.rates, self.priced.cache, levers)

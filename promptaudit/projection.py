@@ -75,6 +75,7 @@ def cases_for(model: str, prompts: list[Prompt], volumes: list[Volume], traffic:
                 volume.requests_per_day,
             ),
             model_prices,
+            total.exact,
         )
         for total, prefix, volume in zip(totals, prefixes, volumes)
     ]
@@ -82,7 +83,7 @@ def cases_for(model: str, prompts: list[Prompt], volumes: list[Volume], traffic:
 
 def project_model(model: str, cases: list[Case], plan: Plan, targets: list[Case] | None) -> ModelProjection:
     """Baseline, cached cost and every lever's saving for one model."""
-    exact = tokens.tokenizer_for(model).exact
+    exact = tokens.tokenizer_for(model).exact and all(case.exact for case in cases)
     baseline = scenario_daily(cases, econ.NO_LEVERS, plan)
     cached = scenario_daily(cases, econ.Levers(caching=True, hit_rate=plan.hit_rate), plan)
     return ModelProjection(model, exact, cases, baseline, cached, savings(cases, plan, targets))

@@ -228,3 +228,12 @@ def test_var_without_equals_is_a_usage_error(cli, prompt_file):
         result = cli(*command, "--var", "name")
         assert result.exit_code == 2 and result.stdout == ""
         assert "--var expects name=value" in result.stderr
+
+
+def test_a_template_without_values_is_projected_as_an_estimate(cli, isolated_env):
+    (isolated_env / "reply.j2").write_text("Hello {{ customer_name }}, thanks for writing.\n", encoding="utf-8")
+    estimated = cli("project", "reply.j2", "--per-day", "100", "--format", "json")
+    given = cli("project", "reply.j2", "--per-day", "100", "--var", "customer_name=Ana", "--format", "json")
+    assert (estimated.exit_code, given.exit_code) == (0, 0)
+    assert json.loads(estimated.stdout)["models"][0]["exact"] is False
+    assert json.loads(given.stdout)["models"][0]["exact"] is True

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -32,3 +34,13 @@ def test_diff_uses_the_configured_input_price(cli, workspace):
     change = json.loads(result.stdout)["total"]
     assert change["tokens_change"] == 5
     assert change["monthly_cost_change"] == "150"  # 5 tokens x $1 x 1 request/day x 30 days
+
+
+def test_usage_prices_real_spend_at_the_configured_rate(cli, workspace):
+    log = Path(__file__).parent / "data" / "usage" / "handchecked.jsonl"
+    result = cli("usage", str(log), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["prices"]["source"].endswith("+ config overrides")
+    gpt4o = [g for g in data["groups"] if g["key"].startswith("gpt-4o")]
+    assert gpt4o and all(Decimal(g["cost"]) > 1000 for g in gpt4o)  # $1 per input token, not $2.50 per million

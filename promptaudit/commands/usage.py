@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from promptaudit import exitcodes
-from promptaudit.commands._common import user_errors, warn
+from promptaudit.commands._common import load_settings, user_errors, warn
 
 
 class GroupBy(str, Enum):
@@ -61,10 +61,9 @@ def usage_command(
     ] = None,
 ) -> None:
     """Read API usage logs (OpenAI, Anthropic, Gemini) and show actual cost, caching and output lengths."""
-    from promptaudit.config import load_config
     from promptaudit.usage.options import build_options, check_inputs
 
-    settings = load_config(config_file).get("usage") or {}
+    settings = load_settings(config_file).get("usage") or {}  # also installs config prices: negotiated rates
     paths = check_inputs(logs, compare, split_at)
     options = build_options(by.value, since, until, split_at, settings, tag_field, route_field, model)
     code = _run(paths, compare, options, output_format.value)

@@ -25,7 +25,7 @@ CONFIG_PRICE_KEYS = {
     "batch_input": "batch_input_mtok",
     "batch_output": "batch_output_mtok",
 }
-_CONFIG_OTHER_KEYS = ("provider", "context_window")
+_CONFIG_OTHER_KEYS = ("provider", "context_window", "tokenizer")
 
 
 def _config_number(value, where: str) -> Decimal:
@@ -74,6 +74,12 @@ def price_from_config(model: str, settings, origin: str) -> ModelPrice:
     if "context_window" in settings:
         changes["context_window"] = int(_config_number(settings["context_window"], f"{where}.context_window"))
     return replace(base, model=model, source=f"config ({origin})", **changes)
+
+
+def tokenizers_from_config(config) -> dict[str, str]:
+    """``tokenizer:`` of every ``prices:`` entry that names one (private or new models)."""
+    entries = config.get("prices") or {}
+    return {model: str(s["tokenizer"]) for model, s in entries.items() if isinstance(s, dict) and "tokenizer" in s}
 
 
 def overrides_from_config(config) -> dict[str, ModelPrice]:

@@ -284,7 +284,9 @@ def cost_per_request_input(price: ModelPrice, tokens: int) -> Decimal:
 
 def apply_config(config) -> None:
     """Install the config file's ``prices:`` as overrides (clearing earlier ones); see price_config."""
-    from promptaudit.price_config import overrides_from_config
+    from promptaudit import tokens
+    from promptaudit.price_config import overrides_from_config, tokenizers_from_config
 
     set_overrides({})
     set_overrides(overrides_from_config(config))
+    tokens.declare_tokenizers(tokenizers_from_config(config))

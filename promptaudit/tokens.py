@@ -56,10 +56,25 @@ def _tokenizer_rules() -> list[dict]:
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["tokenizers"]
 
 
+_DECLARED: dict[str, str] = {}
+
+
+def declare_tokenizers(encodings: dict[str, str]) -> None:
+    """Models whose encoding the user's config names (``prices: {m: {tokenizer: o200k_base}}``)."""
+    unknown = sorted(set(encodings.values()) - set(ENCODINGS))
+    if unknown:
+        raise PromptauditError(f"unknown tokenizer {unknown[0]!r} (known: {', '.join(ENCODINGS)})")
+    _DECLARED.clear()
+    _DECLARED.update({model.strip().lower(): encoding for model, encoding in encodings.items()})
+    tokenizer_for.cache_clear()
+
+
 @functools.cache
 def tokenizer_for(model: str) -> Tokenizer:
     """Return the tokenizer for a model name, or raise UnknownModelError."""
     name = model.strip().lower()
+    if name in _DECLARED:
+        return Tokenizer(model, _DECLARED[name], True)
     for rule in _tokenizer_rules():
         if not name.startswith(rule["prefix"]):
             continue
@@ -67,7 +82,12 @@ def tokenizer_for(model: str) -> Tokenizer:
             return Tokenizer(model, rule["encoding"], True)
         est = rule["estimate"]
         return Tokenizer(model, est["base"], False, float(est["factor"]), float(est["band"]))
-    raise UnknownModelError(model, [], "no tokenizer is known for it (exact: OpenAI; estimates: Claude, Gemini)")
+    raise UnknownModelError(
+        model,
+        [],
+        "no tokenizer is known for it (exact: OpenAI; estimates: Claude, Gemini; for a model priced in "
+        "config, add tokenizer: o200k_base or cl100k_base to its prices entry)",
+    )
 
 
 def _digest(text: str, encoding: str) -> str:

@@ -74,10 +74,12 @@ def fresh_process_caches():
     tokens._count_cache.cache_clear()
     pricing._index.cache_clear()
     pricing.set_overrides({})
+    tokens.declare_tokenizers({})
     yield
     tokens._count_cache.cache_clear()
     pricing._index.cache_clear()
     pricing.set_overrides({})
+    tokens.declare_tokenizers({})
 
 
 @pytest.fixture(scope="session")

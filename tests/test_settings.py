@@ -44,3 +44,29 @@ def test_usage_prices_real_spend_at_the_configured_rate(cli, workspace):
     assert data["prices"]["source"].endswith("+ config overrides")
     gpt4o = [g for g in data["groups"] if g["key"].startswith("gpt-4o")]
     assert gpt4o and all(Decimal(g["cost"]) > 1000 for g in gpt4o)  # $1 per input token, not $2.50 per million
+
+
+def test_a_private_model_priced_in_config_is_counted_with_its_declared_tokenizer(cli, isolated_env):
+    (isolated_env / ".promptaudit.yaml").write_text(
+        "prices:\n  acme-private: {input: 1, output: 4, provider: openai, tokenizer: o200k_base}\n", encoding="utf-8"
+    )
+    (isolated_env / "a.txt").write_text("hello world\n", encoding="utf-8")
+    private = json.loads(cli("count", "a.txt", "-m", "acme-private", "-f", "json").stdout)["files"][0]["counts"][0]
+    public = json.loads(cli("count", "a.txt", "-m", "gpt-4o", "-f", "json").stdout)["files"][0]["counts"][0]
+    assert (private["encoding"], private["exact"], private["tokens"]) == ("o200k_base", True, public["tokens"])
+    assert private["input_cost_per_request"] == str(Decimal(public["tokens"]) / 1_000_000)
+
+
+def test_a_private_model_without_a_tokenizer_says_how_to_declare_one(cli, isolated_env):
+    (isolated_env / ".promptaudit.yaml").write_text("prices:\n  acme-private: {input: 1, output: 4}\n")
+    (isolated_env / "a.txt").write_text("hello world\n", encoding="utf-8")
+    result = cli("count", "a.txt", "-m", "acme-private")
+    assert result.exit_code == 2
+    assert "add tokenizer: o200k_base or cl100k_base to its prices entry" in result.stderr
+
+
+def test_an_unknown_declared_tokenizer_is_a_config_error(cli, isolated_env):
+    (isolated_env / ".promptaudit.yaml").write_text("prices:\n  acme: {input: 1, output: 4, tokenizer: gpt2}\n")
+    (isolated_env / "a.txt").write_text("hello world\n", encoding="utf-8")
+    result = cli("count", "a.txt", "-m", "acme")
+    assert result.exit_code == 2 and "unknown tokenizer 'gpt2'" in result.stderr

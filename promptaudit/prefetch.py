@@ -17,7 +17,7 @@ import sys
 from promptaudit import cache
 
 MAX_FILES = 5_000  # beyond this, no guessing and no recording (the record would slow every run)
-COUNTING_COMMANDS = frozenset({"count", "check"})
+COUNTING_COMMANDS = frozenset({"count", "check", "audit"})  # the commands that record what they counted
 OPTIONS_WITH_PATH_VALUES = frozenset({"--config", "--baseline", "--calibrate"})
 DEFAULT_ENCODING = "o200k_base"
 

@@ -88,9 +88,8 @@ def audit_command(
 ) -> None:
     """Find wasted tokens and broken caching in prompts; say what each fix saves per request and per month."""
     from promptaudit import exitcodes, linter, pricing, tokens, volume
-    from promptaudit.commands.count import extensions_from, gather_prompts
+    from promptaudit.commands.count import read_prompts, remember_counted
     from promptaudit.findings import at_or_above
-    from promptaudit.formats.variables import bind, parse_assignments
     from promptaudit.report.audit_common import render
 
     config = load_settings(config_file)
@@ -99,10 +98,9 @@ def audit_command(
         config, model=model, select=_ids(select), ignore=_ids(ignore), max_tokens=max_tokens, volume=cli_volume
     )
     pricing.price_for(settings.model), tokens.tokenizer_for(settings.model)
-    values = parse_assignments(var)
-    prompts, failures = gather_prompts(paths, extensions_from(config, None))
-    bind(prompts, values, config.get("vars"))
+    prompts, failures = read_prompts(paths, config, None, var)
     findings = linter.lint(prompts, settings)
+    remember_counted(prompts, [settings.model])
     render(build_report(prompts, findings, settings), output_format.value)
     level = fail_on.value if fail_on else config.get("fail_on", "warning")
     if failures:

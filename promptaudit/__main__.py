@@ -1,5 +1,5 @@
-"""``python -m promptaudit``."""
+"""``python -m promptaudit``: the same entry point as the console script (start-up worker included)."""
 
-from promptaudit.cli import main
+from promptaudit.prefetch import main
 
 main()

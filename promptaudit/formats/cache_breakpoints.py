@@ -16,14 +16,6 @@ MAX_BREAKPOINTS = 4
 STAND_IN_MODEL = "claude-sonnet-4-5"
 """Model used for the analysis when neither the file nor the command names a Claude model."""
 
-# LEAD: unify with data/providers.yaml. Used only when promptaudit.providers is unavailable.
-# Values from shared/reference/provider-facts.md section 2 (2026 column); first matching prefix wins.
-_FALLBACK_MINIMUMS = (
-    ("claude-opus-4-8", 1024), ("claude-opus-4-7", 4096), ("claude-opus-4-6", 4096), ("claude-opus-4-5", 4096),
-    ("claude-opus-5", 512), ("claude-haiku-4", 4096), ("claude-3-5-haiku", 2048), ("claude-3-haiku", 2048),
-)  # fmt: skip
-_FALLBACK_DEFAULT = 1024
-
 
 @dataclass(frozen=True)
 class Breakpoint:
@@ -43,17 +35,10 @@ class Breakpoint:
 
 
 def cache_minimum(model: str) -> int:
-    """The smallest prefix ``model`` caches (tokens), from the provider facts when available."""
-    try:
-        from promptaudit.providers import facts_for
+    """The smallest prefix ``model`` caches (tokens), from data/providers.yaml (per model, else Anthropic's)."""
+    from promptaudit.providers import facts_for
 
-        rules = facts_for(model, "anthropic").cache
-        if rules is not None:
-            return int(rules.min_tokens)
-    except (ImportError, KeyError, OSError):
-        pass
-    name = model.lower()
-    return next((minimum for prefix, minimum in _FALLBACK_MINIMUMS if name.startswith(prefix)), _FALLBACK_DEFAULT)
+    return int(facts_for(model, "anthropic").cache.min_tokens)
 
 
 def analysis_model(prompt: Prompt, models: list[str]) -> str:

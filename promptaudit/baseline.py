@@ -41,6 +41,13 @@ class Baseline:
         """The recorded token count for ``key``, or None when the prompt is not in the baseline."""
         return self.tokens.get(key)
 
+    def forget_deleted(self) -> list[str]:
+        """Drop entries whose prompt file no longer exists (a deleted prompt cannot grow); return their keys."""
+        gone = [key for key in self.tokens if not (self.path.parent / key.split("#", 1)[0]).exists()]
+        for key in gone:
+            del self.tokens[key]
+        return gone
+
     def to_json(self) -> dict:
         """The file's content: version, model and counts sorted by key (stable diffs in review)."""
         return {"version": FORMAT_VERSION, "model": self.model, "prompts": dict(sorted(self.tokens.items()))}

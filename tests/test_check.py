@@ -97,6 +97,16 @@ def test_write_baseline_merges_and_never_touches_prompts(cli, project):
     assert (project / "prompts" / "big.txt").read_text() == BIG
 
 
+def test_rewriting_the_baseline_drops_deleted_prompts(cli, project):
+    cli("check", "prompts", "--write-baseline")
+    (project / "prompts" / "big.txt").unlink()
+    result = cli("check", "prompts", "--write-baseline")
+    assert result.exit_code == 0
+    assert "dropped prompts/big.txt from the baseline" in result.stderr
+    recorded = json.loads((project / ".promptaudit-baseline.json").read_text())
+    assert recorded["prompts"] == {"prompts/small.txt": 3}
+
+
 def test_named_baseline_must_exist(cli, project):
     result = cli("check", "prompts", "--baseline", "missing.json")
     assert result.exit_code == 2

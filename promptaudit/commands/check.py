@@ -80,6 +80,8 @@ def write_baseline(baseline, prompts: list, model: str) -> None:
     for prompt, count in zip(prompts, prompt_tokens(prompts, model)):
         if prompt.path != "-":
             baseline.tokens[baseline.key(prompt.path, prompt.name)] = count.tokens
+    for key in baseline.forget_deleted():
+        warn(f"dropped {key} from the baseline: the file no longer exists")
     baselines.write(baseline)
     warn(f"wrote the token counts of {len(prompts)} prompt(s) to {baseline.path}")
 

@@ -4,7 +4,8 @@ A provider caches the longest prefix that is identical across requests. A variab
 ``{x}``, ``{% ... %}``, ``$x``, a clear ``<x>`` placeholder) changes on every request, so nothing after
 it can be cached. The finding points at the first variable and says how many static tokens follow it
 (at least ``min_static_tokens``), which could be cached if the variables moved to the end.
-``tokens_saved`` is 0: the fix moves text, it does not remove it.
+``tokens_saved`` is 0: the fix moves text, it does not remove it. When even all the static text together
+stays under the model's cache minimum, moving the variables saves nothing yet: the finding is ``info``.
 
 Anti-pattern::
 
@@ -53,9 +54,10 @@ def check(ctx) -> Iterator[Problem]:
     line, column = ctx.locate(variable.start)
     rules = cache_rules(ctx)
     total_static = before + after
-    if rules is not None and total_static < rules.min_tokens:
+    short = rules is not None and total_static < rules.min_tokens
+    if short:
         outcome = f"the static text would still be {rules.min_tokens - total_static:,} tokens under the cache minimum"
     else:
         outcome = saving_text(ctx, total_static)
     message = f"{variable.text} comes before {after:,} tokens of static text; with variables last, {outcome}"
-    yield Problem(line, column, message)
+    yield Problem(line, column, message, severity="info" if short else None)

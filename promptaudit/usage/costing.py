@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from promptaudit.pricing import MILLION, ModelPrice
-from promptaudit.usage.aggregate import CACHE_READ, INPUT, OUTPUT, WRITE_1H, WRITE_5M
+from promptaudit.usage.aggregate import CACHE_READ, INPUT, NO_MODEL, OUTPUT, WRITE_1H, WRITE_5M
 
 ZERO = Decimal(0)
 
@@ -80,6 +80,8 @@ class PriceBook:
     def _resolve(self, model: str) -> ModelPrice | None:
         from promptaudit.errors import PromptauditError
 
+        if model == NO_MODEL:
+            return None  # already reported as "records name no model"; not an unknown model name
         try:
             return self._lookup(model)
         except PromptauditError as exc:

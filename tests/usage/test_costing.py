@@ -31,3 +31,14 @@ def test_timestamps_no_clock_produces_are_unreadable_not_a_crash():
     assert to_epoch(-5) is None and to_epoch(float("nan")) is None and to_epoch("1" + "0" * 400) is None
     assert timestamp_of({"created": 1_700_000_000}) == 1_700_000_000.0
     assert to_epoch(1_700_000_000_000) == 1_700_000_000.0
+
+
+def test_records_without_a_model_are_not_reported_as_an_unknown_model():
+    from promptaudit.usage.aggregate import NO_MODEL
+
+    def lookup(model):
+        raise AssertionError(f"looked up {model!r}")
+
+    book = PriceBook(lookup)
+    assert book.price(NO_MODEL) is None
+    assert book.unknown == {}

@@ -104,7 +104,7 @@ def _findings(report: UsageReport) -> list[str]:
 def _routing_line(report: UsageReport) -> str:
     r = report.routing
     text = (
-        f"Routing: {r.fallback_requests:,} fallbacks for {r.first_requests:,} routed requests ({_pct(r.fallback_rate)})"
+        f"Routing: {r.fallback_requests:,} of {r.first_requests:,} first attempts fell back ({_pct(r.fallback_rate)})"
     )
     if r.saving is not None:
         text += f"; saved {money(r.saving)} against sending all to the fallback model"

@@ -175,16 +175,34 @@ def prompt_overhead(prompt: Prompt, model: str) -> int:
     return sum(p.framing for p in measured.parts) + measured.priming
 
 
+def default_note(names: list[str]) -> str:
+    """The note for template variables that had no value and were counted at the default estimate."""
+    from promptaudit.formats.variables import DEFAULT_VARIABLE_TOKENS
+
+    return (
+        f"no value for {', '.join(names)}: counted as ~{DEFAULT_VARIABLE_TOKENS} tokens each "
+        "(default estimate; set --var name=value or vars: in config)"
+    )
+
+
+def reading_notes(prompts: list[Prompt]) -> list[str]:
+    """What every command should say after reading prompts: parse notes and defaulted variables."""
+    notes = []
+    for prompt in prompts:
+        defaulted = sorted({name for part in prompt.parts for name in render(part, prompt.values).defaulted})
+        own = [*prompt.notes, default_note(defaulted)] if defaulted else list(prompt.notes)
+        notes += [f"{prompt.display}: {note}" for note in own]
+    return notes
+
+
 def detail_notes(prompt: Prompt, counts: list[ModelCount], models: list[str]) -> tuple[str, ...]:
     """Notes for ``count --detail``: parse notes, defaulted variables, tool approximation, cache breakpoints."""
     from promptaudit.formats import cache_breakpoints
-    from promptaudit.formats.variables import DEFAULT_VARIABLE_TOKENS
 
     notes = list(prompt.notes)
     defaulted = sorted({name for c in counts for p in c.parts for name in p.defaulted})
     if defaulted:
-        notes.append(f"no value for {', '.join(defaulted)}: counted as ~{DEFAULT_VARIABLE_TOKENS} tokens each "
-                     "(default estimate; set --var name=value or vars: in config)")  # fmt: skip
+        notes.append(default_note(defaulted))
     if prompt.tools:
         notes.append("tool schemas counted as compact JSON: an approximation of how the provider renders tools")
     if prompt.provider_format == "anthropic":

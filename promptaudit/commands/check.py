@@ -126,7 +126,7 @@ def check_command(
 
     config = load_settings(config_file)
     chosen = choose_models([model] if model else None, config)[0]
-    prompts, input_failures = read_prompts(paths, config, None, None)
+    prompts, input_failures = read_prompts(paths, config, None, None, announce=False)  # a passing gate is silent
     counting.warm_up(prompts, [chosen])
     recorded = open_baseline(baseline_file, config, chosen, write_baseline_flag)
     if write_baseline_flag and input_failures:

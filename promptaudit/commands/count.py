@@ -94,7 +94,7 @@ def count_command(
     if output_format is TableFormat.markdown:
         raise typer.BadParameter("count supports table, json or csv", param_hint="--format")
     config = load_settings(config_file)
-    prompts, input_failures = read_prompts(paths, config, ext, var)
+    prompts, input_failures = read_prompts(paths, config, ext, var, announce=False)
     requested = choose_models(model, config)
     counting.warm_up(prompts, requested)
     from promptaudit.report import count as report
@@ -114,11 +114,18 @@ def count_command(
         raise typer.Exit(exitcodes.USAGE)
 
 
-def read_prompts(paths: list[str], config, ext, var) -> tuple[list, int]:
-    """Read prompts and bind template variables (``--var``, then config ``vars:``, else a labelled default)."""
+def read_prompts(paths: list[str], config, ext, var, announce: bool = True) -> tuple[list, int]:
+    """Read prompts and bind template variables (``--var``, then config ``vars:``, else a labelled default).
+
+    With ``announce``, parse notes and defaulted variables are said on stderr (``count`` says them itself,
+    with its other notes, after counting).
+    """
+    from promptaudit.counting import reading_notes
     from promptaudit.formats.variables import bind, parse_assignments
 
     values = parse_assignments(var)
     prompts, failures = gather_prompts(paths, extensions_from(config, ext))
     bind(prompts, values, config.get("vars"))
+    for note in reading_notes(prompts) if announce else ():
+        warn(f"note: {note}")
     return prompts, failures

@@ -173,17 +173,14 @@ def project_command(
     The output-cap lever evaluates ``--max-tokens``, else the ``max_tokens`` each request file declares.
     """
     from promptaudit import exitcodes, volume
-    from promptaudit.commands.count import extensions_from, gather_prompts, usable_models
-    from promptaudit.formats.variables import bind, parse_assignments
+    from promptaudit.commands.count import read_prompts, usable_models
 
     config = load_settings(config_file)
     days = volume.days_per_month(days_per_month)
     cli_volume = volume.from_cli({"rps": rps, "rpm": rpm, "per_day": per_day, "per_month": per_month}, days)
     plan = build_plan(cache_hit_rate, batch_share, max_tokens, route_to, route_share, fallback_rate)
     traffic = traffic_from(user_tokens, output_tokens)
-    values = parse_assignments(var)
-    prompts, failures = gather_prompts(paths, extensions_from(config, ext))
-    bind(prompts, values, config.get("vars"))
+    prompts, failures = read_prompts(paths, config, ext, var)
     models, model_failures = usable_models(choose_models(model, config) + ([route_to] if route_to else []))
     if failures or model_failures or not prompts:
         raise typer.Exit(exitcodes.USAGE)

@@ -107,6 +107,16 @@ def test_rewriting_the_baseline_drops_deleted_prompts(cli, project):
     assert recorded["prompts"] == {"prompts/small.txt": 3}
 
 
+def test_per_day_flag_prices_the_excess_without_config_volume(cli, isolated_env):
+    (isolated_env / "big.txt").write_text(BIG)
+    result = cli("check", "big.txt", "--max-tokens", "20", "--per-day", "1000", "--format", "json")
+    assert result.exit_code == 1
+    prompt = json.loads(result.stdout)["prompts"][0]
+    assert (prompt["excess"], prompt["requests_per_day"], prompt["excess_monthly_cost"]) == (31, "1000", "2.325")
+    bad = cli("check", "big.txt", "--per-day", "-3")
+    assert bad.exit_code == 2 and "--per-day must be greater than zero" in bad.stderr
+
+
 def test_named_baseline_must_exist(cli, project):
     result = cli("check", "prompts", "--baseline", "missing.json")
     assert result.exit_code == 2

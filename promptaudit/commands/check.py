@@ -39,8 +39,11 @@ class CheckFormat(str, Enum):
     json = "json"
 
 
-def measure(prompts: list, model: str, config, max_tokens: int | None, recorded) -> list:
-    """Each prompt's tokens against its budget and baseline entry, with the monthly cost of any excess."""
+def measure(prompts: list, model: str, config, max_tokens: int | None, recorded, cli_volume=None) -> list:
+    """Each prompt's tokens against its budget and baseline entry, with the monthly cost of any excess.
+
+    The volume is ``--per-day`` when given, else the config's ``traffic:``/``volume:`` for the prompt.
+    """
     from dataclasses import replace
 
     from promptaudit import budgets, economics, pricing, volume
@@ -50,7 +53,7 @@ def measure(prompts: list, model: str, config, max_tokens: int | None, recorded)
     results = []
     for prompt, count in zip(prompts, prompt_tokens(prompts, model)):
         budget = budgets.budget_for(prompt.path, config, max_tokens)
-        traffic = volume.from_config(prompt.path, config)
+        traffic = cli_volume or volume.from_config(prompt.path, config)
         result = budgets.BudgetResult(
             prompt.display, count.tokens, count.exact, budget, _recorded(recorded, prompt), _per_day(traffic)
         )
@@ -116,12 +119,15 @@ def check_command(
         FailOn | None, typer.Option("--fail-on", help="Fail on findings at or above this (default: warning).")
     ] = None,
     output_format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text or json.")] = CheckFormat.text,
+    per_day: Annotated[
+        str | None, typer.Option("--per-day", help="Requests per day, for the $/month of an excess (overrides config).")
+    ] = None,
     config_file: Annotated[
         str | None, typer.Option("--config", help="Config file to use instead of discovery.")
     ] = None,
 ) -> None:
     """Fail (exit 1) on a prompt over its token budget or with findings; print nothing when all pass."""
-    from promptaudit import counting
+    from promptaudit import counting, volume
     from promptaudit.commands.count import read_prompts, remember_counted
 
     config = load_settings(config_file)
@@ -133,7 +139,7 @@ def check_command(
         raise typer.Exit(exitcodes.USAGE)  # never record a partial baseline
     if write_baseline_flag:
         write_baseline(recorded, prompts, chosen)
-    results = measure(prompts, chosen, config, max_tokens, recorded)
+    results = measure(prompts, chosen, config, max_tokens, recorded, volume.from_cli({"per_day": per_day}))
     level = fail_on.value if fail_on else config.get("fail_on", "warning")
     findings = failing_findings(prompts, chosen, config, max_tokens, level)
     remember_counted(prompts, [chosen])

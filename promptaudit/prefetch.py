@@ -98,15 +98,20 @@ def remember(paths: list[str], encodings: set[str]) -> None:
     paths = {os.path.abspath(p) for p in paths if p != "-"}
     if not paths or len(paths) > MAX_FILES:
         return
-    seen = _seen()
+    seen, changed = _seen(), False
     for path in paths:
         key = _stat_key(path)
         if key is None:
             continue
-        previous = seen.pop(path, None)
+        previous = seen.get(path)
         known = set(previous[2]) if isinstance(previous, list) and previous[:2] == key else set()
-        seen[path] = key + [sorted(known | encodings)]
-    _save_seen()
+        entry = key + [sorted(known | encodings)]
+        if entry != previous:  # unchanged files need no write: warm hook runs must not rewrite the cache
+            seen.pop(path, None)
+            seen[path] = entry
+            changed = True
+    if changed:
+        _save_seen()
 
 
 def _save_seen() -> None:

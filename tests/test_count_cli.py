@@ -415,3 +415,12 @@ def test_a_damaged_price_index_in_the_cache_is_ignored(cli, prose, isolated_env,
     warm = cli("count", "prose.txt", "-f", "json")
 
     assert (warm.exit_code, warm.stdout) == (0, cold.stdout)
+
+
+def test_a_warm_run_does_not_rewrite_the_count_cache(cli, prose, isolated_env):
+    assert cli("count", "prose.txt", "-f", "json").exit_code == 0
+    cache_file = isolated_env / ".cache" / "promptaudit" / tokens.COUNT_CACHE
+    before = (cache_file.read_bytes(), cache_file.stat().st_mtime_ns)
+    tokens._count_cache.cache_clear()  # what a new process would see
+    assert cli("count", "prose.txt", "-f", "json").exit_code == 0
+    assert (cache_file.read_bytes(), cache_file.stat().st_mtime_ns) == before

@@ -6,7 +6,7 @@ import functools
 import sys
 from collections.abc import Callable
 from enum import Enum
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -14,6 +14,14 @@ from promptaudit import exitcodes
 from promptaudit.errors import PromptauditError
 
 F = TypeVar("F", bound=Callable)
+
+ConfigOption = Annotated[str | None, typer.Option("--config", help="Config file to use instead of discovery.")]
+"""``--config FILE``, shared by every command that reads the config file."""
+
+VarOption = Annotated[
+    list[str] | None, typer.Option("--var", help="Template variable value as name=value; repeatable.")
+]
+"""``--var name=value``, shared by every command that counts templates."""
 DEFAULT_MODEL = "gpt-4o"
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from promptaudit.commands._common import load_settings, user_errors
+from promptaudit.commands._common import ConfigOption, VarOption, load_settings, user_errors
 
 
 class AuditFormat(str, Enum):
@@ -77,14 +77,10 @@ def audit_command(
         list[str] | None, typer.Option("--select", help="Rule IDs or prefixes to run (PA1,PA201).")
     ] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Rule IDs or prefixes to skip.")] = None,
-    config_file: Annotated[
-        str | None, typer.Option("--config", help="Config file to use instead of discovery.")
-    ] = None,
+    config_file: ConfigOption = None,
     max_tokens: Annotated[int | None, typer.Option("--max-tokens", help="Token budget per prompt (PA301).")] = None,
     per_day: Annotated[str | None, typer.Option("--per-day", help="Requests per day, for $/month.")] = None,
-    var: Annotated[
-        list[str] | None, typer.Option("--var", help="Template variable value as name=value; repeatable.")
-    ] = None,
+    var: VarOption = None,
 ) -> None:
     """Find wasted tokens and broken caching in prompts; say what each fix saves per request and per month."""
     from promptaudit import exitcodes, linter, pricing, tokens, volume

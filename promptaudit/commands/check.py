@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from promptaudit import exitcodes
-from promptaudit.commands._common import choose_models, load_settings, user_errors, warn
+from promptaudit.commands._common import ConfigOption, choose_models, load_settings, user_errors, warn
 
 
 class FailOn(str, Enum):
@@ -122,9 +122,7 @@ def check_command(
     per_day: Annotated[
         str | None, typer.Option("--per-day", help="Requests per day, for the $/month of an excess (overrides config).")
     ] = None,
-    config_file: Annotated[
-        str | None, typer.Option("--config", help="Config file to use instead of discovery.")
-    ] = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """Fail (exit 1) on a prompt over its token budget or with findings; print nothing when all pass."""
     from promptaudit import counting, volume

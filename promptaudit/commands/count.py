@@ -7,7 +7,15 @@ from typing import Annotated
 import typer
 
 from promptaudit import exitcodes
-from promptaudit.commands._common import TableFormat, choose_models, load_settings, user_errors, warn
+from promptaudit.commands._common import (
+    ConfigOption,
+    TableFormat,
+    VarOption,
+    choose_models,
+    load_settings,
+    user_errors,
+    warn,
+)
 
 
 def gather_prompts(paths: list[str], extensions: tuple[str, ...]) -> tuple[list, int]:
@@ -77,15 +85,11 @@ def count_command(
     ext: Annotated[
         list[str] | None, typer.Option("--ext", help="Extension to pick from directories; repeatable.")
     ] = None,
-    config_file: Annotated[
-        str | None, typer.Option("--config", help="Config file to use instead of discovery.")
-    ] = None,
+    config_file: ConfigOption = None,
     detail: Annotated[
         bool, typer.Option("--detail", help="Per-message and per-tool rows, cache breakpoints and notes.")
     ] = False,
-    var: Annotated[
-        list[str] | None, typer.Option("--var", help="Template variable value as name=value; repeatable.")
-    ] = None,
+    var: VarOption = None,
 ) -> None:
     """Count tokens exactly (OpenAI) or as labelled estimates (Claude, Gemini), with input cost per request."""
     from promptaudit import counting, pricing

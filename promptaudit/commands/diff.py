@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from promptaudit import exitcodes
-from promptaudit.commands._common import choose_models, load_settings, user_errors, warn
+from promptaudit.commands._common import ConfigOption, choose_models, load_settings, user_errors, warn
 
 
 class DiffFormat(str, Enum):
@@ -232,9 +232,7 @@ def diff_command(
     fail_above_cost: Annotated[
         str | None, typer.Option("--fail-above-cost", help="Exit 1 if $/month grows by more than this.")
     ] = None,
-    config_file: Annotated[
-        str | None, typer.Option("--config", help="Config file to use instead of discovery.")
-    ] = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """Show tokens and $/month before and after for every changed prompt (git ref vs working tree)."""
     from promptaudit import pricing, volume

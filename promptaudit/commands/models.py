@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from promptaudit.commands._common import load_settings, user_errors
+from promptaudit.commands._common import ConfigOption, load_settings, user_errors
 
 
 class ModelsFormat(str, Enum):
@@ -39,9 +39,7 @@ def models_command(
         str | None, typer.Option("--provider", "-p", help="Only this provider (openai, anthropic, google).")
     ] = None,
     output_format: Annotated[ModelsFormat, typer.Option("--format", "-f", help="table or json.")] = ModelsFormat.table,
-    config_file: Annotated[
-        str | None, typer.Option("--config", help="Config file to use instead of discovery.")
-    ] = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """List models with input, cached input, cache write, output and batch prices, cache minimum and tokenizer."""
     from promptaudit import pricing

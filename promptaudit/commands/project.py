@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from promptaudit.commands._common import choose_models, load_settings, user_errors, warn
+from promptaudit.commands._common import ConfigOption, VarOption, choose_models, load_settings, user_errors, warn
 
 
 class ProjectFormat(str, Enum):
@@ -165,8 +165,8 @@ def project_command(
         ProjectFormat.table
     ),
     ext: Annotated[list[str] | None, Opt("--ext", help="Extension to pick from directories.")] = None,
-    config_file: Annotated[str | None, Opt("--config", help="Config file to use instead of discovery.")] = None,
-    var: Annotated[list[str] | None, Opt("--var", help="Template variable value as name=value; repeatable.")] = None,
+    config_file: ConfigOption = None,
+    var: VarOption = None,
 ) -> None:
     """Project cost per request, day and month per model, and what each cost lever saves.
 

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from promptaudit import exitcodes
-from promptaudit.commands._common import load_settings, user_errors, warn
+from promptaudit.commands._common import ConfigOption, load_settings, user_errors, warn
 
 
 class GroupBy(str, Enum):
@@ -56,9 +56,7 @@ def usage_command(
     split_at: Annotated[
         str | None, typer.Option("--split-at", help="Compare records before and after this time.")
     ] = None,
-    config_file: Annotated[
-        str | None, typer.Option("--config", help="Config file to use instead of discovery.")
-    ] = None,
+    config_file: ConfigOption = None,
 ) -> None:
     """Read API usage logs (OpenAI, Anthropic, Gemini) and show actual cost, caching and output lengths."""
     from promptaudit.usage.options import build_options, check_inputs

@@ -1,8 +1,9 @@
-"""Start loading a vocabulary before the CLI framework is imported, when the run is going to need it.
+"""Start the tokenizer worker before the CLI framework is imported, when the run is going to need it.
 
-Building tiktoken's encoder takes about 0.15 s, and tiktoken releases the GIL for most of it, so a
-counting command can overlap that work with importing Typer and Rich if it starts early. Loading it
-when every file is unchanged would waste that time instead, and warm runs must not load it at all.
+Building tiktoken's encoder takes about 0.25 s and holds the GIL for most of it, so the overlap with
+importing Typer and Rich comes from a second process (:mod:`promptaudit.worker`) started here, first
+thing. Starting it when every file is unchanged would waste that work, and warm runs must not load a
+vocabulary at all.
 So the console entry point looks at the paths on the command line, compares their size and mtime
 with those recorded after the last successful count (kept beside the counts in the count cache),
 and prefetches only when some file is new or changed. A wrong guess costs time, never correctness:

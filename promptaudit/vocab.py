@@ -116,10 +116,10 @@ def load_encoding(name: str):
 
 
 def prefetch(name: str) -> None:
-    """Start building ``name`` in a background thread.
+    """Start building ``name`` in a background thread: the fallback when no worker process runs.
 
-    tiktoken's Rust constructor releases the GIL for most of its work, so a command can import its
-    renderers and resolve prices while the vocabulary loads; :func:`load_encoding` then just waits.
+    tiktoken's constructor holds the GIL for most of its work, so this overlaps little with the main
+    thread (measured); :mod:`promptaudit.worker` is the path that actually uses a second core.
     """
     if name not in _BUILT:
         threading.Thread(target=_load_quietly, args=(name,), daemon=True, name=f"load-{name}").start()

@@ -40,7 +40,7 @@ O200K_URL = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tik
 BASELINE_SCRIPT = """
 import sys
 from pathlib import Path
-from promptaudit.vocab import load_encoding
+from promptaudit.tokens.vocab import load_encoding
 texts = [p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).rglob("*.txt"))]
 enc = load_encoding("o200k_base")
 print(sum(len(t) for t in enc.encode_ordinary_batch(texts)))

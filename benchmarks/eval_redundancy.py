@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from promptaudit.linter import LintSettings, lint
-from promptaudit.prompts import Part, Prompt
+from promptaudit.lint.linter import LintSettings, lint
+from promptaudit.reading.prompts import Part, Prompt
 
 DATA = Path(__file__).parents[1] / "tests" / "data" / "redundancy_eval.yaml"
 PAIR_SPLITS = {

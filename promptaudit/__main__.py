@@ -1,5 +1,5 @@
-"""``python -m promptaudit``: the same entry point as the console script (start-up worker included)."""
+"""``python -m promptaudit``: the same entry point as the console script (start-up work included)."""
 
-from promptaudit.prefetch import main
+from promptaudit.console import main
 
 main()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from promptaudit.errors import ConfigError
-from promptaudit.safeyaml import YamlError, load_yaml
+from promptaudit.reading.safeyaml import YamlError, load_yaml
 
 CONFIG_NAMES = (".promptaudit.yaml", "promptaudit.yaml")
 SEVERITIES = ("info", "warning", "error")

@@ -25,7 +25,7 @@ def isolated_env(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("PROMPTAUDIT_NO_CACHE", raising=False)
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(home / "no-tiktoken-cache"))
     monkeypatch.setenv("NO_COLOR", "1")
-    # In-process tests patch the loaders; a worker process would bypass them (tests/test_worker.py opts in).
+    # In-process tests patch the loaders; a worker process would bypass them (tests/tokens/test_worker.py opts in).
     monkeypatch.setenv("PROMPTAUDIT_NO_WORKER", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.chdir(home)
@@ -69,7 +69,8 @@ def fresh_process_caches():
 
     The built vocabularies (vocab._BUILT) are kept: they are pure and take ~0.3 s each to build.
     """
-    from promptaudit import pricing, tokens
+    from promptaudit.money import pricing
+    from promptaudit.tokens import tokenizers as tokens
 
     tokens._count_cache.cache_clear()
     pricing._index.cache_clear()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from promptaudit import vocab
+from promptaudit.tokens import vocab
 
 TEXT_DIR = Path(__file__).parent / "data" / "text"
 
@@ -47,7 +47,7 @@ SITECUSTOMIZE = textwrap.dedent(
     socket.socket.__init__ = _init
 
     if os.environ.get("PA_FORBID_VOCAB"):
-        from promptaudit import vocab
+        from promptaudit.tokens import vocab
 
         def _refuse(name):
             raise RuntimeError(f"vocabulary {name} built on a warm run")

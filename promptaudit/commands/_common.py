@@ -56,11 +56,11 @@ class TableFormat(str, Enum):
 
 def load_settings(config_file: str | None):
     """Load the config file and install its ``prices:`` overrides: every command that shows money needs both."""
-    from promptaudit import pricing
     from promptaudit.config import load_config
+    from promptaudit.money import price_config
 
     config = load_config(config_file)
-    pricing.apply_config(config)
+    price_config.apply_config(config)
     return config
 
 
@@ -68,3 +68,49 @@ def choose_models(cli_models: list[str] | None, config) -> list[str]:
     """Models from ``--model``, else the config's ``models``, else the default (gpt-4o)."""
     models = cli_models or config.get("models") or [DEFAULT_MODEL]
     return list(dict.fromkeys(models))
+
+
+def read_prompts(paths: list[str], config, ext, var, announce: bool = True) -> tuple[list, int]:
+    """Read prompts and bind template variables (``--var``, then config ``vars:``, else a labelled default).
+
+    With ``announce``, parse notes and defaulted variables are said on stderr (``count`` says them itself,
+    with its other notes, after counting).
+    """
+    from promptaudit.reading.formats.variables import bind, parse_assignments
+    from promptaudit.reading.loading import extensions_from, gather_prompts, reading_notes
+    from promptaudit.tokens.counting import expect
+
+    values = parse_assignments(var)
+    prompts, errors = gather_prompts(paths, extensions_from(config, ext), on_loaded=expect)
+    for error in errors:
+        warn(f"error: {error}")
+    bind(prompts, values, config.get("vars"))
+    for note in reading_notes(prompts) if announce else ():
+        warn(f"note: {note}")
+    return prompts, len(errors)
+
+
+def usable_models(models: list[str]) -> tuple[list[str], int]:
+    """Keep the models that have a tokenizer and a price; report the rest on stderr."""
+    from promptaudit.errors import UnknownModelError
+    from promptaudit.money import pricing
+    from promptaudit.tokens import tokenizers as tokens
+
+    usable, failures = [], 0
+    for model in models:
+        try:
+            pricing.price_for(model)
+            tokens.tokenizer_for(model)
+            usable.append(model)
+        except UnknownModelError as exc:
+            warn(f"error: {exc}")
+            failures += 1
+    return usable, failures
+
+
+def remember_counted(prompts: list, models: list[str]) -> None:
+    """Record the counted files so the next run can skip prefetching an unneeded vocabulary."""
+    from promptaudit.tokens import prefetch
+    from promptaudit.tokens import tokenizers as tokens
+
+    prefetch.remember([p.path for p in prompts], {tokens.tokenizer_for(m).encoding for m in models})

@@ -34,10 +34,10 @@ def _ids(values: list[str] | None) -> list[str]:
 
 def build_report(prompts: list, findings: list, settings):
     """Per-file token totals and savings (tokens and $/month at each file's volume) for the renderers."""
-    from promptaudit import economics, pricing
-    from promptaudit.counting import prompt_tokens
-    from promptaudit.linter import active_rules
+    from promptaudit.lint.linter import active_rules
+    from promptaudit.money import economics, pricing
     from promptaudit.report.audit_common import AuditReport, FileSummary
+    from promptaudit.tokens.counting import prompt_tokens
 
     price = pricing.price_for(settings.model)
     files = []
@@ -51,7 +51,7 @@ def build_report(prompts: list, findings: list, settings):
 
 
 def _notes(settings, files) -> list[str]:
-    from promptaudit import tokens
+    from promptaudit.tokens import tokenizers as tokens
 
     notes = []
     if not tokens.tokenizer_for(settings.model).exact:
@@ -83,10 +83,13 @@ def audit_command(
     var: VarOption = None,
 ) -> None:
     """Find wasted tokens and broken caching in prompts; say what each fix saves per request and per month."""
-    from promptaudit import exitcodes, linter, pricing, tokens, volume
-    from promptaudit.commands.count import read_prompts, remember_counted
-    from promptaudit.findings import at_or_above
+    from promptaudit import exitcodes
+    from promptaudit.commands._common import read_prompts, remember_counted
+    from promptaudit.lint import linter
+    from promptaudit.lint.findings import at_or_above
+    from promptaudit.money import pricing, volume
     from promptaudit.report.audit_common import render
+    from promptaudit.tokens import tokenizers as tokens
 
     config = load_settings(config_file)
     cli_volume = volume.from_cli({"per_day": per_day})

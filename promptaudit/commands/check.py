@@ -25,8 +25,8 @@ class FailOn(str, Enum):
 
 def failing_findings(prompts: list, model: str, config, max_tokens: int | None, level: str) -> list:
     """Audit findings at or above ``level``; PA301 (over budget) is left out because check owns budgets."""
-    from promptaudit.findings import at_or_above
-    from promptaudit.linter import lint, settings_from
+    from promptaudit.lint.findings import at_or_above
+    from promptaudit.lint.linter import lint, settings_from
 
     settings = settings_from(config, model=model, ignore=["PA301"], max_tokens=max_tokens)
     return at_or_above(lint(prompts, settings), level) if prompts else []
@@ -46,8 +46,9 @@ def measure(prompts: list, model: str, config, max_tokens: int | None, recorded,
     """
     from dataclasses import replace
 
-    from promptaudit import budgets, economics, pricing, volume
-    from promptaudit.counting import prompt_tokens
+    from promptaudit.gate import budgets
+    from promptaudit.money import economics, pricing, volume
+    from promptaudit.tokens.counting import prompt_tokens
 
     price = pricing.price_for(model)
     results = []
@@ -74,8 +75,8 @@ def _per_day(traffic):
 
 def write_baseline(baseline, prompts: list, model: str) -> None:
     """Record every checked prompt's count (other entries are kept) and write the file atomically."""
-    from promptaudit import baseline as baselines
-    from promptaudit.counting import prompt_tokens
+    from promptaudit.gate import baseline as baselines
+    from promptaudit.tokens.counting import prompt_tokens
 
     if baseline.model and baseline.model.lower() != model.lower():
         baseline.tokens.clear()  # counts from another tokenizer cannot be mixed with these
@@ -91,7 +92,7 @@ def write_baseline(baseline, prompts: list, model: str) -> None:
 
 def open_baseline(cli_path: str | None, config, model: str, writing: bool):
     """The baseline in effect (an empty one when the default file does not exist)."""
-    from promptaudit import baseline as baselines
+    from promptaudit.gate import baseline as baselines
 
     path, named = baselines.locate(cli_path, config)
     recorded = baselines.load(path, required=named and not writing)
@@ -125,8 +126,9 @@ def check_command(
     config_file: ConfigOption = None,
 ) -> None:
     """Fail (exit 1) on a prompt over its token budget or with findings; print nothing when all pass."""
-    from promptaudit import counting, volume
-    from promptaudit.commands.count import read_prompts, remember_counted
+    from promptaudit.commands._common import read_prompts, remember_counted
+    from promptaudit.money import volume
+    from promptaudit.tokens import counting
 
     config = load_settings(config_file)
     chosen = choose_models([model] if model else None, config)[0]

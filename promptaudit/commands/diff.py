@@ -46,7 +46,7 @@ class FileDelta:
 
     def to_json(self) -> dict:
         """A JSON-safe dict; money and volume as strings so no precision is lost."""
-        from promptaudit.budgets import decimal_text
+        from promptaudit.gate.budgets import decimal_text
 
         per_day, cost = self.requests_per_day, self.monthly_cost_change
         return {
@@ -87,9 +87,9 @@ def file_tokens(name: str, data: bytes | None, model: str) -> tuple[int, bool]:
     """Tokens in one version of a file, parsed exactly as ``count`` parses it (no content: 0 tokens)."""
     import tempfile
 
-    from promptaudit.counting import prompt_tokens
-    from promptaudit.prompts import load_prompts
-    from promptaudit.sources import Source
+    from promptaudit.reading.loading import load_prompts
+    from promptaudit.reading.sources import Source
+    from promptaudit.tokens.counting import prompt_tokens
 
     if data is None or not data.strip():
         return 0, True
@@ -102,7 +102,7 @@ def file_tokens(name: str, data: bytes | None, model: str) -> tuple[int, bool]:
 
 def delta(path: str, status: str, old_path: str | None, before: bytes | None, after: bytes | None, ctx) -> FileDelta:
     """Count both versions of a file and price the change at the file's configured volume."""
-    from promptaudit import economics, volume
+    from promptaudit.money import economics, volume
 
     old_tokens, old_exact = file_tokens(old_path or path, before, ctx.model)
     new_tokens, new_exact = file_tokens(path, after, ctx.model)
@@ -132,7 +132,7 @@ def wanted(change, extensions: tuple[str, ...], explicit: set[str]) -> bool:
 
 def git_deltas(base: str, paths: list[str], ctx, extensions: tuple[str, ...]) -> tuple[list, list]:
     """Deltas for every changed prompt file between ``base`` and the working tree, and skipped files."""
-    from promptaudit import gitutil
+    from promptaudit.gate import gitutil
 
     explicit = {_top_relative(p, ctx.root) for p in paths}
     files, skipped = [], []
@@ -167,7 +167,7 @@ def _top_relative(path: str, root: Path) -> str:
 
 def resolve_base(ref: str | None) -> tuple[str, str]:
     """The label and commit to compare with: ``--base``, else the merge base with the default branch."""
-    from promptaudit import gitutil
+    from promptaudit.gate import gitutil
 
     if ref is not None:
         return ref, gitutil.resolve_ref(ref)
@@ -182,8 +182,8 @@ def is_file_pair(paths: list[str], base: str | None) -> bool:
 
 def build_report(paths: list[str], base: str | None, ctx, extensions: tuple[str, ...]) -> DiffReport:
     """Compare two files, or the git base with the working tree."""
-    from promptaudit import gitutil
-    from promptaudit.sources import Source, read_bytes
+    from promptaudit.gate import gitutil
+    from promptaudit.reading.sources import Source, read_bytes
 
     if is_file_pair(paths, base):
         old, new = (read_bytes(Source(p)) for p in paths)
@@ -199,7 +199,7 @@ def build_report(paths: list[str], base: str | None, ctx, extensions: tuple[str,
 def gate(report: DiffReport, max_tokens: int | None, max_cost: str | None) -> list[str]:
     """Why the diff fails its gate (empty when it passes or no gate was asked for)."""
     from promptaudit.errors import UsageError
-    from promptaudit.volume import to_decimal
+    from promptaudit.money.volume import to_decimal
 
     reasons = []
     if max_tokens is not None and report.tokens_change > max_tokens:
@@ -235,8 +235,8 @@ def diff_command(
     config_file: ConfigOption = None,
 ) -> None:
     """Show tokens and $/month before and after for every changed prompt (git ref vs working tree)."""
-    from promptaudit import pricing, volume
-    from promptaudit.commands.count import extensions_from
+    from promptaudit.money import pricing, volume
+    from promptaudit.reading.loading import extensions_from
 
     config = load_settings(config_file)
     chosen = choose_models([model] if model else None, config)[0]

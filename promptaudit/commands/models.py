@@ -19,8 +19,8 @@ class ModelsFormat(str, Enum):
 
 def listed_models(provider: str | None, config) -> list[str]:
     """The catalog in providers.yaml plus config-priced models, optionally for one provider."""
-    from promptaudit import pricing, providers
     from promptaudit.errors import UsageError
+    from promptaudit.money import pricing, providers
 
     overridden = [name for name in (config.get("prices") or {}) if name.lower() not in providers.catalog()]
     names = providers.catalog() + overridden
@@ -42,8 +42,8 @@ def models_command(
     config_file: ConfigOption = None,
 ) -> None:
     """List models with input, cached input, cache write, output and batch prices, cache minimum and tokenizer."""
-    from promptaudit import pricing
-    from promptaudit.catalog import model_rows
+    from promptaudit.money import pricing
+    from promptaudit.money.catalog import model_rows
     from promptaudit.report import models as report
 
     config = load_settings(config_file)

@@ -34,8 +34,8 @@ def calibration_for(logs: list[str] | None, model: str):
 
 def prompt_volumes(prompts: list, cli_volume, config, days, calibration) -> list:
     """Each prompt's volume: command line, else config (glob, then default), else the calibration logs."""
-    from promptaudit import volume
     from promptaudit.errors import UsageError
+    from promptaudit.money import volume
 
     measured = calibration.requests_per_day if calibration else None
     found = []
@@ -55,7 +55,7 @@ def prompt_volumes(prompts: list, cli_volume, config, days, calibration) -> list
 def trim_tokens(prompts: list, model: str, config) -> tuple[int, ...] | None:
     """Per prompt, the tokens ``audit`` flags as removable (redundancy findings); None without the linter."""
     try:
-        from promptaudit import linter
+        from promptaudit.lint import linter
     except ImportError:
         return None
     findings = linter.lint(prompts, linter.settings_from(config, model=model))
@@ -72,8 +72,8 @@ def build_plan(hit_rate, batch_share, max_tokens, route_to, route_share, fallbac
     The output cap is ``--max-tokens``; without it each request file's own ``max_tokens`` (see :func:`run`).
     The config's ``max_tokens`` is not an output cap: it is the prompt's token budget (``check``, PA301).
     """
-    from promptaudit import volume
-    from promptaudit.levers import Plan, Routing
+    from promptaudit.money import volume
+    from promptaudit.money.levers import Plan, Routing
 
     cap = volume.token_count(max_tokens, "--max-tokens", 1) if max_tokens is not None else None
     routing = None
@@ -90,7 +90,8 @@ def build_plan(hit_rate, batch_share, max_tokens, route_to, route_share, fallbac
 
 def calibrated(traffic, plan, calibration, prompts, model):
     """Replace guessed traffic with measured values where the user gave none; say so on stderr."""
-    from promptaudit import counting, economics
+    from promptaudit.money import economics
+    from promptaudit.tokens import counting
 
     if calibration is None:
         return traffic, plan
@@ -110,8 +111,8 @@ def calibrated(traffic, plan, calibration, prompts, model):
 
 def traffic_from(user_tokens, output_tokens):
     """Per-request token options; None where not given (calibration may fill them)."""
-    from promptaudit import volume
-    from promptaudit.projection import Traffic
+    from promptaudit.money import volume
+    from promptaudit.money.projection import Traffic
 
     return Traffic(
         volume.token_count(user_tokens, "--user-tokens") if user_tokens is not None else None,
@@ -128,7 +129,7 @@ def settle(traffic):
 
 def projections(prompts, models, volumes, traffic, plan, config):
     """One ModelProjection per model; the routing target is counted with its own tokenizer."""
-    from promptaudit.projection import cases_for, project_model
+    from promptaudit.money.projection import cases_for, project_model
 
     target = plan.routing.target if plan.routing else None
     targets = cases_for(target, prompts, volumes, traffic) if target else None
@@ -172,8 +173,9 @@ def project_command(
 
     The output-cap lever evaluates ``--max-tokens``, else the ``max_tokens`` each request file declares.
     """
-    from promptaudit import exitcodes, volume
-    from promptaudit.commands.count import read_prompts, usable_models
+    from promptaudit import exitcodes
+    from promptaudit.commands._common import read_prompts, usable_models
+    from promptaudit.money import volume
 
     config = load_settings(config_file)
     days = volume.days_per_month(days_per_month)
@@ -190,7 +192,7 @@ def project_command(
 
 def run(prompts, models, cli_volume, days, config, traffic, plan, logs, fmt) -> None:
     """Measure, count, price and render (after every option has been validated)."""
-    from promptaudit import pricing
+    from promptaudit.money import pricing
     from promptaudit.report import project as report
 
     calibration = calibration_for(logs, models[0])

@@ -69,7 +69,7 @@ def usage_command(
 
 
 def _run(paths: list[str], compare: tuple[str, str] | None, options, fmt: str) -> int:
-    from promptaudit import pricing
+    from promptaudit.money import pricing
     from promptaudit.report import usage as report
     from promptaudit.usage import result
     from promptaudit.usage.costing import PriceBook

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from promptaudit.findings import Finding
+from promptaudit.lint.findings import Finding
 
 RENDERERS = {"text": "audit_text", "json": "audit_json", "markdown": "audit_markdown", "sarif": "audit_sarif"}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from promptaudit.budgets import BudgetResult
+from promptaudit.gate.budgets import BudgetResult
 from promptaudit.report.common import money, print_json, tokens
 
 

@@ -7,8 +7,8 @@ import sys
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from promptaudit.counting import PromptCount
-from promptaudit.pricing import PriceSource
+from promptaudit.money.pricing import PriceSource
+from promptaudit.money.prompt_costs import PromptCount
 from promptaudit.report.common import money, print_json, stdout_console, tokens
 
 if TYPE_CHECKING:

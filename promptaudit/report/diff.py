@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from rich.table import Table
 
-from promptaudit.budgets import decimal_text
+from promptaudit.gate.budgets import decimal_text
 from promptaudit.report.common import money, print_json, stdout_console, tokens
 
 NO_VOLUME = "volume not configured"

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from rich.table import Table
 
-from promptaudit.catalog import ModelRow
-from promptaudit.pricing import PriceSource
-from promptaudit.providers import as_of
+from promptaudit.money.catalog import ModelRow
+from promptaudit.money.pricing import PriceSource
+from promptaudit.money.providers import as_of
 from promptaudit.report.common import print_json, stdout_console
 
 HEADERS = ("Model", "Input", "Cached", "Write", "Output", "Batch in/out", "Context", "Cache min")

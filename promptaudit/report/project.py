@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from promptaudit.levers import Plan, Saving
-from promptaudit.pricing import PriceSource
-from promptaudit.projection import ModelProjection
+from promptaudit.money.levers import Plan, Saving
+from promptaudit.money.pricing import PriceSource
+from promptaudit.money.projection import ModelProjection
 from promptaudit.report.common import money, print_json, stdout_console, tokens
 
 LABELS = {

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from rich.table import Table
 
-from promptaudit.pricing import PriceSource
+from promptaudit.money.pricing import PriceSource
 from promptaudit.report import usage_json
 from promptaudit.report.common import money, print_json, stderr_console, stdout_console
 from promptaudit.usage.result import Comparison, UsageReport

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from promptaudit.pricing import PriceSource
+from promptaudit.money.pricing import PriceSource
 from promptaudit.usage.result import Comparison, UsageReport
 from promptaudit.usage.scan import Scan
 from promptaudit.usage.summary import Routing, Summary

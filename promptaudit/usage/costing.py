@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from promptaudit.pricing import MILLION, ModelPrice
+from promptaudit.money.pricing import MILLION, ModelPrice
 from promptaudit.usage.aggregate import CACHE_READ, INPUT, NO_MODEL, OUTPUT, WRITE_1H, WRITE_5M
 
 ZERO = Decimal(0)
@@ -123,7 +123,7 @@ class PriceBook:
 
 def _write_multipliers(p: ModelPrice) -> tuple[Decimal, Decimal | None]:
     """Cache-write multipliers from data/providers.yaml, for prices the snapshot lacks (1x when unknown)."""
-    from promptaudit.providers import facts_for
+    from promptaudit.money.providers import facts_for
 
     rules = facts_for(p.model, p.provider).cache
     return (rules.write_multiplier, rules.write_1h_multiplier) if rules else (Decimal(1), None)

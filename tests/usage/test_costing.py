@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from promptaudit.pricing import ModelPrice
+from promptaudit.money.pricing import ModelPrice
 from promptaudit.usage.costing import PriceBook
 
 

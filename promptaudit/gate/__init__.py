@@ -1,0 +1,1 @@
+"""Gate: budgets, baselines and git, for pre-commit and CI."""

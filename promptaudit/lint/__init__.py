@@ -1,0 +1,1 @@
+"""Lint: the rule engine, findings and one module per rule."""

@@ -1,0 +1,270 @@
+"""The lint engine: choose rules (select/ignore by ID prefix or name), apply config, run, collect findings.
+
+``lint(prompts, settings)`` is the one entry point that ``audit``, ``check`` and ``project`` share.
+Build settings with :func:`settings_from`, which validates the ``rules:`` config key
+(unknown rule IDs, option names and wrong types are errors naming the key and the file).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass, field, replace
+from types import ModuleType
+from typing import Any
+
+from promptaudit.config import Config
+from promptaudit.errors import ConfigError, UsageError
+from promptaudit.lint.findings import SEVERITIES, Finding, Problem
+from promptaudit.money import volume as volumes
+from promptaudit.reading.prompts import Prompt
+from promptaudit.reading.sentences import Sentence
+
+DEFAULT_MODEL = "gpt-4o"
+PART_SEPARATOR = "\n\n"  # parts never share a sentence
+RULES_KEYS = ("select", "ignore", "severity", "options")
+
+
+@dataclass(frozen=True)
+class LintSettings:
+    """Everything a lint run needs besides the prompts; build it with :func:`settings_from`."""
+
+    model: str = DEFAULT_MODEL
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    max_tokens: int | None = None
+    volume: volumes.Volume | None = None
+    config: Config = field(default_factory=Config)
+
+    def volume_for(self, path: str) -> volumes.Volume | None:
+        """Requests per day for a prompt: the command line, else the config (per glob, then default)."""
+        return self.volume or volumes.from_config(path, self.config)
+
+
+def _registry():
+    from promptaudit.lint.rules import RULE_MODULES, by_name_or_id
+
+    return RULE_MODULES, by_name_or_id
+
+
+def resolve_selector(key: str, where: str) -> list[str]:
+    """Rule IDs matched by a selector: an ID prefix (``PA1``, ``PA101``) or a rule name."""
+    modules, by_name_or_id = _registry()
+    named = by_name_or_id(key)
+    if named is not None:
+        return [named.ID]
+    matched = [m.ID for m in modules if m.ID.startswith(key.strip().upper())] if key.strip() else []
+    if not matched:
+        raise (ConfigError if where.endswith(("yaml", "toml")) else UsageError)(
+            f"{where}: unknown rule {key!r} (known: {', '.join(m.ID for m in modules)})"
+        )
+    return matched
+
+
+def _rule_id(key: str, where: str) -> str:
+    _, by_name_or_id = _registry()
+    module = by_name_or_id(key)
+    if module is None:
+        raise ConfigError(f"{where}: unknown rule {key!r}")
+    return module.ID
+
+
+def _check_options(rule_id: str, given: Any, where: str) -> dict[str, Any]:
+    from promptaudit.lint.rules import RULES
+
+    if not isinstance(given, dict):
+        raise ConfigError(f"{where}: rules.options.{rule_id} must be a mapping of option -> value")
+    defaults = RULES[rule_id].OPTIONS
+    for name, value in given.items():
+        if name not in defaults:
+            known = ", ".join(defaults) or "none"
+            raise ConfigError(f"{where}: unknown option {name!r} for {rule_id} (known: {known})")
+        if not _same_type(defaults[name], value):
+            raise ConfigError(f"{where}: rules.options.{rule_id}.{name} must be {type(defaults[name]).__name__}")
+    return dict(given)
+
+
+def _same_type(default: Any, value: Any) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    return isinstance(value, type(default))
+
+
+def _rules_config(config: Config) -> dict[str, Any]:
+    """Validate the ``rules:`` mapping and return it with rule IDs resolved."""
+    where, raw = str(config.path), config.get("rules") or {}
+    for key in raw:
+        if key not in RULES_KEYS:
+            raise ConfigError(f"{where}: unknown key 'rules.{key}' (known: {', '.join(RULES_KEYS)})")
+    for key in ("select", "ignore"):
+        if not isinstance(raw.get(key, []), list) or not all(isinstance(v, str) for v in raw.get(key, [])):
+            raise ConfigError(f"{where}: key 'rules.{key}' must be a list of rule IDs or prefixes")
+        for selector in raw.get(key, []):
+            resolve_selector(selector, where)
+    severity = {_rule_id(k, where): v for k, v in _mapping(raw, "severity", where).items()}
+    for rule_id, value in severity.items():
+        if value not in SEVERITIES:
+            raise ConfigError(f"{where}: rules.severity.{rule_id} must be one of {', '.join(SEVERITIES)}")
+    options = {_rule_id(k, where): v for k, v in _mapping(raw, "options", where).items()}
+    options = {rule_id: _check_options(rule_id, v, where) for rule_id, v in options.items()}
+    return {"select": raw.get("select", []), "ignore": raw.get("ignore", []), "severity": severity, "options": options}
+
+
+def _mapping(raw: dict, key: str, where: str) -> dict:
+    value = raw.get(key) or {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: key 'rules.{key}' must be a mapping of rule ID -> value")
+    return value
+
+
+def settings_from(
+    config: Config,
+    *,
+    model: str | None = None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    max_tokens: int | None = None,
+    volume: volumes.Volume | None = None,
+) -> LintSettings:
+    """Combine bundled defaults, the validated config and command-line overrides into LintSettings."""
+    rules = _rules_config(config)
+    for selector in [*(select or []), *(ignore or [])]:
+        resolve_selector(selector, "--select/--ignore")
+    return LintSettings(
+        model=model or (config.get("models") or [DEFAULT_MODEL])[0],
+        select=tuple(select or rules["select"]),
+        ignore=tuple([*rules["ignore"], *(ignore or [])]),
+        severity=rules["severity"],
+        options=rules["options"],
+        max_tokens=max_tokens,
+        volume=volume,
+        config=config,
+    )
+
+
+def active_rules(settings: LintSettings) -> list[ModuleType]:
+    """The rules to run: the selected ones (all when nothing is selected) minus the ignored ones."""
+    modules, _ = _registry()
+    chosen = {i for s in settings.select for i in resolve_selector(s, "select")} if settings.select else None
+    ignored = {i for s in settings.ignore for i in resolve_selector(s, "ignore")}
+    return [m for m in modules if (chosen is None or m.ID in chosen) and m.ID not in ignored]
+
+
+class RuleContext:
+    """What a rule sees for one prompt; shared facts (sentences, line index) are computed once."""
+
+    def __init__(self, prompt: Prompt, settings: LintSettings, total_tokens: int):
+        self.prompt = prompt
+        self.model = settings.model
+        self.settings = settings
+        self.total_tokens = total_tokens
+        self.options: dict[str, Any] = {}
+        self.text = PART_SEPARATOR.join(part.text for part in prompt.parts)
+        self._part_starts = _part_starts(prompt, len(PART_SEPARATOR))
+
+    @functools.cached_property
+    def budget(self):
+        """The prompt's token budget, resolved by :func:`promptaudit.gate.budgets.budget_for` as ``check`` does."""
+        from promptaudit.gate.budgets import budget_for
+
+        return budget_for(self.prompt.path, self.settings.config, self.settings.max_tokens)
+
+    @functools.cached_property
+    def volume(self) -> volumes.Volume | None:
+        return self.settings.volume_for(self.prompt.path)
+
+    @functools.cached_property
+    def price(self):
+        from promptaudit.money import pricing
+
+        return pricing.price_for(self.model)
+
+    @functools.cache  # noqa: B019 - one context per prompt, dropped after the run
+    def sentences(self) -> list[Sentence]:
+        """Sentences of the whole prompt (Markdown-aware, code fences skipped)."""
+        from promptaudit.reading.sentences import split
+
+        return split(self.text)
+
+    @functools.cached_property
+    def _newlines(self) -> list[int]:
+        return [match.start() for match in re.finditer("\n", self.text)]
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """1-based ``(line, column)`` in the original file of an offset into :attr:`text`."""
+        part = bisect.bisect_right(self._part_starts, offset) - 1
+        part_start = self._part_starts[part]
+        newlines = self._newlines
+        first = bisect.bisect_left(newlines, part_start)
+        index = bisect.bisect_left(newlines, offset)
+        line_start = newlines[index - 1] + 1 if index > first else part_start
+        return self.prompt.parts[part].line + index - first, offset - line_start + 1
+
+    def count(self, texts: list[str]) -> list[int]:
+        """Token counts of ``texts`` for the target model, in one batch (estimates for non-OpenAI models)."""
+        from promptaudit.tokens import tokenizers as tokens
+
+        return [c.tokens for c in tokens.count_texts(list(texts), self.model)] if texts else []
+
+
+def _part_starts(prompt: Prompt, gap: int) -> list[int]:
+    starts, offset = [], 0
+    for part in prompt.parts:
+        starts.append(offset)
+        offset += len(part.text) + gap
+    return starts
+
+
+def _finding(module: ModuleType, problem: Problem, path: str, settings: LintSettings) -> Finding:
+    severity = settings.severity.get(module.ID) or problem.severity or module.SEVERITY
+    fix = problem.fix or getattr(module, "FIX", "")
+    return Finding(
+        module.ID,
+        module.NAME,
+        module.CATEGORY,
+        severity,
+        path,
+        problem.line,
+        problem.column,
+        problem.message,
+        fix,
+        problem.tokens_saved,
+    )
+
+
+def lint(prompts: list[Prompt], settings: LintSettings) -> list[Finding]:
+    """Run the active rules over every prompt; findings sorted by path, line, column and rule."""
+    from promptaudit.tokens.counting import prompt_tokens
+
+    rules = active_rules(settings)
+    totals = prompt_tokens(prompts, settings.model) if prompts else []
+    findings: list[Finding] = []
+    for prompt, total in zip(prompts, totals):
+        ctx = RuleContext(prompt, settings, total.tokens)
+        for module in rules:
+            ctx.options = {**module.OPTIONS, **settings.options.get(module.ID, {})}
+            findings.extend(_finding(module, p, prompt.display, settings) for p in module.check(ctx))
+    return _without_double_savings(sorted(findings, key=lambda f: f.sort_key))
+
+
+def _without_double_savings(findings: list[Finding]) -> list[Finding]:
+    """Redundancy findings at one place remove overlapping text: only the largest keeps its saving.
+
+    (A filler lead-in inside a restated sentence is deleted with the sentence.) This keeps the sum of
+    ``tokens_saved`` honest for reports and for ``project``'s trimming lever.
+    """
+    best: dict[tuple, Finding] = {}
+    for f in findings:
+        if f.category == "redundancy":
+            key = (f.path, f.line, f.column)
+            if key not in best or f.tokens_saved > best[key].tokens_saved:
+                best[key] = f
+    return [
+        f if f.category != "redundancy" or best[(f.path, f.line, f.column)] is f else replace(f, tokens_saved=0)
+        for f in findings
+    ]

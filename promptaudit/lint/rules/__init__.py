@@ -1,0 +1,65 @@
+"""The rule registry. Every rule is one module here, listed explicitly in :data:`RULE_MODULES`.
+
+The rule protocol (what a module must define)
+---------------------------------------------
+``ID``
+    Stable code such as ``"PA101"``; never reused. The first digit after ``PA`` is the family.
+``NAME``
+    Readable kebab-case name (``"duplicate-sentence"``); config and output may use either.
+``CATEGORY``
+    One of :data:`promptaudit.lint.findings.CATEGORIES` (``redundancy``, ``caching``, ``size``, ``output``, ``routing``, ...).
+``SEVERITY``
+    Default severity: ``info``, ``warning`` or ``error``; config may override it.
+``OPTIONS``
+    Dict of option name -> default value. Config values must have the default's type.
+Module docstring
+    The rule's user documentation, with an ``Anti-pattern`` and a ``Best practice`` section
+    (a test enforces both).
+``check(ctx)``
+    A generator of :class:`promptaudit.lint.findings.Problem` for one prompt. ``ctx`` is a
+    :class:`promptaudit.lint.linter.RuleContext`: ``ctx.prompt``, ``ctx.model``, ``ctx.options`` (this
+    rule's options, defaults merged), ``ctx.text`` (all parts joined), ``ctx.sentences()``,
+    ``ctx.locate(offset)`` -> ``(line, column)`` in the original file, ``ctx.count(texts)`` -> token
+    counts for the target model (batch your texts into one call), ``ctx.total_tokens``,
+    ``ctx.budget``, ``ctx.volume`` and ``ctx.price``.
+
+To add a rule: write ``promptaudit/lint/rules/paNNN_name.py``, add it to the imports and to
+``RULE_MODULES`` below, and add golden cases in ``tests/lint/rules/paNNN_name.yaml``.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from promptaudit.lint.rules import (
+    pa101_duplicate_sentence,
+    pa102_restated_instruction,
+    pa103_filler,
+    pa201_cache_prefix_too_short,
+    pa202_dynamic_before_static,
+    pa301_over_budget,
+    pa401_no_output_cap,
+    pa501_cheap_task_on_expensive_model,
+)
+
+RULE_MODULES: tuple[ModuleType, ...] = (
+    pa101_duplicate_sentence,
+    pa102_restated_instruction,
+    pa103_filler,
+    pa201_cache_prefix_too_short,
+    pa202_dynamic_before_static,
+    pa301_over_budget,
+    pa401_no_output_cap,
+    pa501_cheap_task_on_expensive_model,
+)
+
+RULES: dict[str, ModuleType] = {module.ID: module for module in RULE_MODULES}
+"""Rule ID -> module, in ID order."""
+
+
+def by_name_or_id(key: str) -> ModuleType | None:
+    """The rule whose ID (``PA101``) or name (``duplicate-sentence``) is ``key``, else None."""
+    upper = key.strip().upper()
+    if upper in RULES:
+        return RULES[upper]
+    return next((m for m in RULE_MODULES if m.NAME == key.strip().lower()), None)

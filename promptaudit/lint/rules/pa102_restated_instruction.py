@@ -1,0 +1,143 @@
+"""PA102 restated-instruction: a sentence that says again, in other words, what an earlier one said.
+
+The method is lexical (see the README, "PA102: why lexical", for the evidence behind the choice): each sentence
+becomes a set of canonical content words (synonyms and phrases mapped, number words turned into
+digits, stopwords dropped, word forms folded by a light suffix stemmer). A later sentence restates
+an earlier one when the smaller set is at least ``min_containment`` inside the larger, the sets
+share at least ``min_jaccard`` of their union, and three guards agree: the same numbers, the
+same negation, and no contrasting qualifiers from one group (basic/premium, formal/casual). Precision
+comes first: sentences that share words but differ in meaning are not findings. Candidates come from
+an inverted index on each sentence's rarest words (prefix filtering), so no sentence is compared
+with every other one.
+
+Anti-pattern::
+
+    Keep every answer under 100 words.
+    Responses should never run longer than about a hundred words.
+
+Best practice::
+
+    Keep every answer under 100 words.
+
+Not a finding::
+
+    The basic tier allows 5 projects.
+    The premium tier allows 50 projects.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from itertools import compress
+
+from promptaudit.lint.findings import Problem
+from promptaudit.lint.rules._lexicon import Meaning, contrasting, meaning
+from promptaudit.reading.sentences import HEADING, shorten
+
+ID = "PA102"
+NAME = "restated-instruction"
+CATEGORY = "redundancy"
+SEVERITY = "warning"
+OPTIONS = {"min_containment": 0.8, "min_jaccard": 0.6, "min_words": 2}
+FIX = "Delete one of the two sentences (keep the clearer one)."
+POSTINGS_CAP = 20  # only the latest sentences per word are candidates: bounded work per sentence
+
+
+def restates(a: Meaning, b: Meaning, options: dict) -> bool:
+    """Whether ``b`` says what ``a`` says: high overlap, and numbers, negation and qualifiers agree.
+
+    Containment (shared words over the smaller set) catches a paraphrase that adds filler words;
+    the Jaccard floor rejects a longer sentence that adds real content ("the label and a reason").
+    """
+    if a.negated != b.negated or a.numbers != b.numbers:
+        return False
+    small, large = sorted((len(a.words), len(b.words)))
+    if small < options["min_jaccard"] * large:  # cheap size filter: Jaccard <= small / large
+        return False
+    shared = len(a.words & b.words)
+    if shared < options["min_containment"] * small or shared < options["min_jaccard"] * (small + large - shared):
+        return False
+    return not contrasting(a, b)
+
+
+def _candidates(sentences: list, min_words: int) -> list[tuple]:
+    """``(sentence, meaning)`` for sentences worth comparing: not headings, not exact repeats (PA101)."""
+    seen: set[str] = set()
+    kept = []
+    for sentence in sentences:
+        key = sentence.key
+        if sentence.kind == HEADING or key in seen:
+            continue
+        seen.add(key)
+        sense = meaning(sentence.text)
+        if len(sense.words) >= min_words:
+            kept.append((sentence, sense))
+    return kept
+
+
+def _prefix(words: frozenset[str], frequency: Counter, min_jaccard: float) -> list[str]:
+    """The rarest words any set with Jaccard >= ``min_jaccard`` must share one of (prefix filtering)."""
+    keep = len(words) - math.ceil(min_jaccard * len(words)) + 1
+    return sorted(words, key=lambda w: (frequency[w], w))[:keep]
+
+
+def _least_overlap(size: int, options: dict) -> float:
+    """A floor on the words any set that ``restates`` accepts shares with a set of ``size`` words.
+
+    ``restates`` needs ``min_containment * small`` shared words, and its size filter makes ``small``
+    at least ``min(size, ceil(min_jaccard * size))``; the product only grows with ``small``.
+    """
+    containment, jaccard = options["min_containment"], options["min_jaccard"]
+    if containment <= 0 or jaccard <= 0:
+        return 0.0
+    return containment * min(size, math.ceil(jaccard * size))
+
+
+def _first_restated(senses: list[Meaning], word_sets: list, candidates: list[int], i: int, options: dict) -> int | None:
+    """The earliest candidate that sentence ``i`` restates.
+
+    Overlaps are counted and filtered with ``map``/``compress`` (no Python-level step per candidate),
+    and only the few candidates that share enough words reach ``restates``: a Python step per
+    candidate pair was most of the rule's time on large prompts.
+    """
+    words = word_sets[i]
+    overlaps = map(len, map(words.__and__, map(word_sets.__getitem__, candidates)))
+    survivors = compress(candidates, map(_least_overlap(len(words), options).__le__, overlaps))
+    return next((j for j in survivors if restates(senses[j], senses[i], options)), None)
+
+
+def pairs(ctx) -> list[tuple]:
+    """``(later, earlier)`` sentence pairs where the later restates the earlier.
+
+    Only each sentence's prefix (its rarest words) is indexed and probed, which finds every pair above
+    the Jaccard floor without comparing all pairs.
+    """
+    options = ctx.options
+    kept = _candidates(ctx.sentences(), options["min_words"])
+    senses = [sense for _, sense in kept]
+    word_sets = [sense.words for sense in senses]  # a list lookup, not an attribute, in the hot loop
+    frequency = Counter(word for sense in senses for word in sense.words)
+    index: dict[str, list[int]] = defaultdict(list)
+    found = []
+    for i, sense in enumerate(senses):
+        prefix = _prefix(sense.words, frequency, options["min_jaccard"])
+        candidates = sorted(set().union(*[index[word][-POSTINGS_CAP:] for word in prefix]))
+        match = _first_restated(senses, word_sets, candidates, i, options)
+        if match is not None:
+            found.append((kept[i][0], kept[match][0]))
+        for word in prefix:
+            index[word].append(i)
+    return found
+
+
+def check(ctx) -> Iterator[Problem]:
+    """Yield one problem per restating sentence, saving that sentence's tokens."""
+    found = pairs(ctx)
+    counts = ctx.count([later.text for later, _ in found])
+    for (later, earlier), tokens in zip(found, counts):
+        line, column = ctx.locate(later.start)
+        first_line, _ = ctx.locate(earlier.start)
+        message = f'restates line {first_line} in other words: "{shorten(earlier.text)}"'
+        yield Problem(line, column, message, tokens_saved=tokens)

@@ -1,0 +1,83 @@
+"""PA103 filler: boilerplate that changes no behaviour, such as generic virtues and lead-in phrases.
+
+Two kinds, both listed in ``promptaudit/lint/data/filler.yaml``: whole sentences ("Always be helpful.",
+"You are a helpful assistant.") that can be deleted, and lead-ins ("Please note that", "As an AI
+language model,") that can be cut from the start of a sentence, leaving the instruction intact.
+``tokens_saved`` counts the deleted sentence, or only the lead-in.
+
+Anti-pattern::
+
+    Always be helpful. Always be professional.
+    Please note that you should always be polite, even when the customer is angry.
+
+Best practice::
+
+    Be polite, even when the customer is angry.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from importlib import resources
+
+from promptaudit.errors import ConfigError
+from promptaudit.lint.findings import Problem
+from promptaudit.reading.sentences import HEADING, shorten
+
+ID = "PA103"
+NAME = "filler"
+CATEGORY = "redundancy"
+SEVERITY = "warning"
+OPTIONS: dict = {"extra_sentences": [], "extra_phrases": []}
+FIX = "Delete the filler; it changes no behaviour."
+
+
+@functools.lru_cache(maxsize=8)
+def patterns(extra_sentences: tuple[str, ...] = (), extra_phrases: tuple[str, ...] = ()) -> tuple:
+    """Compiled ``(sentences, phrases)`` patterns from the data file plus any configured extras."""
+    from promptaudit.reading.safeyaml import load_yaml
+
+    data = load_yaml(resources.files("promptaudit.lint").joinpath("data/filler.yaml").read_text(encoding="utf-8"))
+    sentences = [*data["sentences"], *(e for e in extra_sentences if e)]
+    phrases = [*data["phrases"], *(e for e in extra_phrases if e)]
+    try:
+        whole = re.compile("|".join(f"(?:{p})" for p in sentences))
+        lead = re.compile(r"(?:" + "|".join(f"(?:{p})" for p in phrases) + r")\b[\s,:]*", re.IGNORECASE)
+    except re.error as exc:
+        raise ConfigError(f"rules.options.PA103: a filler pattern is not a valid regular expression: {exc}") from None
+    return whole, lead
+
+
+def _lead_in(lead: re.Pattern, text: str) -> str | None:
+    """The filler lead-in at the start of ``text`` as written, if any ("it's" folded to "it s")."""
+    match = lead.match(text.replace("’", " ").replace("'", " "))
+    return text[: match.end()] if match and match.end() < len(text) else None
+
+
+def findings(ctx) -> list[tuple]:
+    """``(sentence, removable_text, is_whole_sentence)`` for every filler found."""
+    whole, lead = patterns(tuple(ctx.options["extra_sentences"]), tuple(ctx.options["extra_phrases"]))
+    found = []
+    for sentence in ctx.sentences():
+        if sentence.kind == HEADING:
+            continue
+        if whole.fullmatch(sentence.key):
+            found.append((sentence, sentence.text, True))
+        elif (phrase := _lead_in(lead, sentence.text)) is not None:
+            found.append((sentence, phrase.rstrip(), False))
+    return found
+
+
+def check(ctx) -> Iterator[Problem]:
+    """Yield one problem per filler sentence or lead-in, saving exactly the removable text's tokens."""
+    found = findings(ctx)
+    counts = ctx.count([removable for _, removable, _ in found])
+    for (sentence, removable, whole), tokens in zip(found, counts):
+        line, column = ctx.locate(sentence.start)
+        if whole:
+            yield Problem(line, column, f'filler sentence: "{shorten(removable)}"', tokens_saved=tokens)
+        else:
+            fix = f'Cut "{removable}" and start the sentence with what follows.'
+            yield Problem(line, column, f'filler lead-in: "{removable}"', fix, tokens)

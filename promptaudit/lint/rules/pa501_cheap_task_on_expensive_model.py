@@ -1,0 +1,90 @@
+"""PA501 cheap-task-on-expensive-model: a one-word or fixed-label task sent to an expensive model.
+
+Classifiers, routers and extractors whose reply is a label or a word (their instructions say so, or
+they cap the reply at ``max_tokens`` <= 20) rarely need a frontier model. The finding names the
+cheapest model of the same provider family and what switching would save per month at the configured
+volume (per request when no volume is set). Check quality on a sample before switching.
+
+Anti-pattern::
+
+    model: claude-opus-4-5
+    max_tokens: 5
+    messages:
+      - {role: system, content: "Classify the ticket as billing, shipping or other. Reply with one word."}
+
+Best practice::
+
+    model: claude-haiku-4-5
+    max_tokens: 5
+    messages:
+      - {role: system, content: "Classify the ticket as billing, shipping or other. Reply with one word."}
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from promptaudit.lint.findings import Problem
+
+ID = "PA501"
+NAME = "cheap-task-on-expensive-model"
+CATEGORY = "routing"
+SEVERITY = "warning"
+OPTIONS: dict = {"max_label_tokens": 20, "min_price_ratio": 4}
+FIX = "Route this task to {cheap} (check its accuracy on a sample first)."
+LABEL_TASK = re.compile(
+    r"\b(?:reply|respond|answer|output|return)\s+(?:with\s+)?(?:only\s+)?(?:one|a single)\s+(?:word|label)"
+    r"|\b(?:reply|respond|answer|output|return)\s+(?:with\s+)?only\s+(?:the|a|one)\s+\w+"
+    r"|\banswer\s+(?:only\s+)?(?:yes|true)\s+or\s+(?:no|false)\b"
+    r"|\bclassify\b",
+    re.I,
+)
+
+
+def _is_label_task(ctx) -> bool:
+    cap = ctx.prompt.max_tokens
+    return (cap is not None and cap <= ctx.options.get("max_label_tokens", 20)) or bool(LABEL_TASK.search(ctx.text))
+
+
+def _cheapest(model: str, provider: str):
+    from promptaudit.errors import UnknownModelError
+    from promptaudit.money import pricing, providers
+
+    best = None
+    for candidate in providers.catalog(provider):
+        try:
+            price = pricing.price_for(candidate)
+        except UnknownModelError:
+            continue
+        if best is None or price.input_mtok + price.output_mtok < best.input_mtok + best.output_mtok:
+            best = price
+    return best
+
+
+def check(ctx) -> Iterator[Problem]:
+    """Yield one problem when a label-sized task runs on a model several times the family's cheapest."""
+    model = ctx.prompt.model or ctx.model
+    if not _is_label_task(ctx):
+        return
+    from promptaudit.money import pricing
+
+    price = pricing.price_for(model)
+    cheap = _cheapest(model, price.provider)
+    if cheap is None or cheap.input_mtok * ctx.options.get("min_price_ratio", 4) > price.input_mtok:
+        return
+    output = ctx.prompt.max_tokens or ctx.options.get("max_label_tokens", 20)
+    per_request = price.input_cost(ctx.total_tokens) - cheap.input_cost(ctx.total_tokens)
+    per_request += price.output_cost(output) - cheap.output_cost(output)
+    yield Problem(1, 1, _message(model, cheap.model, per_request, ctx.volume), FIX.format(cheap=cheap.model))
+
+
+def _message(model: str, cheap: str, per_request: Decimal, volume) -> str:
+    from promptaudit.money.amounts import money
+
+    if volume is None:
+        saving = f"{money(per_request)} per request (set a volume for a monthly figure)"
+    else:
+        saving = f"{money(per_request * volume.requests_per_month)} per month ({volume.origin})"
+    return f"a one-word/label task on {model}; {cheap} would save {saving}"

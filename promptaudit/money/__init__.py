@@ -1,0 +1,1 @@
+"""Money: prices, provider facts, economics, levers, volume and projections."""

@@ -1,0 +1,221 @@
+"""What each cost lever saves: one scenario per lever, each priced against the same baseline.
+
+The baseline pulls no lever (list prices, no cache). Each lever row is ``baseline - scenario`` with only
+that lever pulled; the final "all levers" row prices one combined scenario, because levers interact
+(trimming shrinks the cached prefix, caching shrinks what batching and routing can save).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from promptaudit.money import economics as econ
+from promptaudit.money.economics import NO_LEVERS, Levers, Rates, Workload
+from promptaudit.money.providers import CacheRules, ModelFacts
+
+ONE = Decimal(1)
+
+
+@dataclass(frozen=True)
+class Priced:
+    """One model's rates and cache rules, ready for the arithmetic."""
+
+    model: str
+    rates: Rates
+    cache: CacheRules | None
+
+
+@dataclass(frozen=True)
+class Case:
+    """One prompt on one model (``exact`` is False when its token count is an estimate)."""
+
+    workload: Workload
+    priced: Priced
+    exact: bool = True
+
+    def daily(self, levers: Levers = NO_LEVERS) -> Decimal:
+        return econ.daily_cost(self.workload, self.priced.rates, self.priced.cache, levers)
+
+    def per_request(self, levers: Levers = NO_LEVERS, requests_per_day: Decimal | None = None) -> Decimal:
+        work = self.workload if requests_per_day is None else replace(self.workload, requests_per_day=requests_per_day)
+        return econ.request_cost(work, self.priced.rates, self.priced.cache, levers)
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Send ``share`` of traffic to the cheaper model; ``fallback`` of those are retried on the strong one."""
+
+    target: str
+    share: Decimal
+    fallback: Decimal
+
+
+@dataclass(frozen=True)
+class Saving:
+    """One row of the savings table."""
+
+    lever: str
+    daily: Decimal
+    percent: Decimal
+    note: str = ""
+    break_even_fallback: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The levers the user asked to evaluate."""
+
+    hit_rate: Decimal | None = None
+    trim_tokens: tuple[int, ...] | None = None
+    batch_share: Decimal = Decimal(0)
+    max_output: int | None = None
+    """``--max-tokens``: one output cap for every prompt."""
+    routing: Routing | None = None
+    declared_caps: tuple[int | None, ...] | None = None
+    """Each prompt's own ``max_tokens`` (from its request file), used where ``max_output`` is None."""
+    output_known: bool = True
+    """False when neither ``--output-tokens`` nor a usage log gave the average output."""
+
+    def output_cap(self, index: int) -> int | None:
+        """The output cap to evaluate for prompt ``index``: ``--max-tokens``, else the file's ``max_tokens``."""
+        if self.max_output is not None or not self.declared_caps:
+            return self.max_output
+        return self.declared_caps[index]
+
+    @property
+    def caps(self) -> tuple[int, ...]:
+        """The distinct output caps in play (empty when no prompt has one)."""
+        if self.max_output is not None:
+            return (self.max_output,)
+        return tuple(sorted({cap for cap in self.declared_caps or () if cap is not None}))
+
+
+def rates_for(price, facts: ModelFacts) -> Rates:
+    """Rates from a pricing.ModelPrice; gaps filled from the provider's multipliers and batch discount."""
+    cache, discount = facts.cache, facts.batch_discount
+    read = price.cache_read_mtok or (price.input_mtok * cache.read_multiplier if cache else price.input_mtok)
+    write = price.cache_write_mtok or (price.input_mtok * cache.write_multiplier if cache else price.input_mtok)
+    keep = ONE - discount if discount is not None else ONE
+    return Rates(
+        input=price.input_mtok,
+        output=price.output_mtok,
+        cache_read=read,
+        cache_write=write,
+        batch_input=price.batch_input_mtok or price.input_mtok * keep,
+        batch_output=price.batch_output_mtok or price.output_mtok * keep,
+    )
+
+
+def routed_daily(strong: Case, cheap: Case, routing: Routing, levers: Levers) -> Decimal:
+    """Daily cost with routing; each model's cache hit rate follows the traffic it actually receives."""
+    volume = strong.workload.requests_per_day
+    strong_volume = volume * (ONE - routing.share + routing.share * routing.fallback)
+    cheap_volume = volume * routing.share
+    strong_cost = strong.per_request(levers, strong_volume) if strong_volume else Decimal(0)
+    cheap_cost = cheap.per_request(levers, cheap_volume) if cheap_volume else Decimal(0)
+    return volume * econ.routed_cost(strong_cost, cheap_cost, routing.share, routing.fallback)
+
+
+def _prompt_levers(levers: Levers, plan: Plan, index: int, trim: bool, cap: bool) -> Levers:
+    if trim and plan.trim_tokens:
+        levers = replace(levers, trim_tokens=plan.trim_tokens[index])
+    return replace(levers, max_output=plan.output_cap(index)) if cap else levers
+
+
+def scenario_daily(
+    cases: list[Case],
+    levers: Levers,
+    plan: Plan,
+    trim: bool = False,
+    targets: list[Case] | None = None,
+    cap: bool = False,
+) -> Decimal:
+    """Daily cost over every prompt; ``trim`` and ``cap`` apply the plan's per-prompt trims and output caps.
+
+    With ``targets`` the traffic is routed per ``plan.routing``.
+    """
+    total = Decimal(0)
+    for index, case in enumerate(cases):
+        prompt_levers = _prompt_levers(levers, plan, index, trim, cap)
+        if targets and plan.routing:
+            total += routed_daily(case, targets[index], plan.routing, prompt_levers)
+        else:
+            total += case.daily(prompt_levers)
+    return total
+
+
+def _row(lever: str, baseline: Decimal, scenario: Decimal, note: str = "", **extra) -> Saving:
+    saved = baseline - scenario
+    return Saving(lever, saved, econ.percent_of(saved, baseline), note, **extra)
+
+
+def caching_note(cases: list[Case], plan: Plan) -> str:
+    """Why caching saves what it does: cacheable tokens and hit rate, or how far below the minimum."""
+    work, rules = cases[0].workload, cases[0].priced.cache
+    if rules is None:
+        return "no prompt-cache rules known for this provider"
+    if len(cases) > 1:
+        short = sum(1 for c in cases if econ.cacheable_tokens(c.workload.prefix_tokens, c.priced.cache) == 0)
+        return f"{short} of {len(cases)} prompts below the {rules.min_tokens:,}-token cache minimum" if short else ""
+    cached = econ.cacheable_tokens(work.prefix_tokens, rules)
+    if not cached:
+        short = econ.tokens_short(work.prefix_tokens, rules)
+        return f"static prefix {work.prefix_tokens:,} tokens is {short:,} short of the {rules.min_tokens:,} minimum"
+    rate = econ.hit_rate(work, rules, Levers(caching=True, hit_rate=plan.hit_rate))
+    how = "given" if plan.hit_rate is not None else f"modelled, TTL {rules.ttl_seconds // 60} min"
+    return f"{cached:,} of {work.prefix_tokens:,} prefix tokens cacheable; hit rate {rate:.1%} ({how})"
+
+
+def _batch_row(cases: list[Case], plan: Plan, baseline: Decimal) -> Saving:
+    share = plan.batch_share or ONE
+    scenario = scenario_daily(cases, Levers(batch_share=share), plan)
+    note = f"on {share:.0%} of traffic" if plan.batch_share else "if all traffic could wait 24 h (--batch-share 0)"
+    return _row("batch", baseline, scenario, note)
+
+
+def _routing_row(cases: list[Case], targets: list[Case], plan: Plan, baseline: Decimal) -> Saving:
+    routing = plan.routing
+    scenario = scenario_daily(cases, Levers(), plan, targets=targets)
+    break_even = econ.break_even_fallback(baseline, scenario_daily(targets, Levers(), plan))
+    note = f"{routing.share:.0%} to {routing.target}, {routing.fallback:.0%} fall back; break-even {break_even:.1%}"
+    return _row("routing", baseline, scenario, note, break_even_fallback=break_even)
+
+
+def _output_cap_note(cases: list[Case], plan: Plan) -> str:
+    if not plan.output_known:
+        return "average output unknown: give --output-tokens or --calibrate to price the cap"
+    capped = [(c, plan.output_cap(i)) for i, c in enumerate(cases)]
+    if not any(cap is not None and c.workload.output_tokens > cap for c, cap in capped):
+        return "average output is already within the cap"
+    source = "" if plan.max_output is not None else " (the file's max_tokens)"
+    if len(plan.caps) > 1:
+        return "output capped at each file's max_tokens"
+    return f"output capped at {plan.caps[0]:,} tokens{source}"
+
+
+def _output_cap_row(cases: list[Case], plan: Plan, baseline: Decimal) -> Saving:
+    scenario = scenario_daily(cases, Levers(), plan, cap=True)
+    return _row("output_cap", baseline, scenario, _output_cap_note(cases, plan))
+
+
+def _all_levers(cases: list[Case], plan: Plan, baseline: Decimal, targets: list[Case] | None) -> Saving:
+    levers = Levers(caching=True, hit_rate=plan.hit_rate, batch_share=plan.batch_share)
+    scenario = scenario_daily(cases, levers, plan, trim=True, targets=targets, cap=True)
+    return _row("all", baseline, scenario, "one combined scenario (levers interact; rows do not add up)")
+
+
+def savings(cases: list[Case], plan: Plan, targets: list[Case] | None = None) -> list[Saving]:
+    """One row per lever the plan can evaluate, then the combined "all levers" row."""
+    baseline = scenario_daily(cases, Levers(), plan)
+    caching = scenario_daily(cases, Levers(caching=True, hit_rate=plan.hit_rate), plan)
+    rows = [_row("caching", baseline, caching, caching_note(cases, plan))]
+    if plan.trim_tokens is not None:
+        trimmed = scenario_daily(cases, Levers(), plan, trim=True)
+        rows.append(_row("trimming", baseline, trimmed, f"{sum(plan.trim_tokens):,} removable tokens (audit)"))
+    rows.append(_batch_row(cases, plan, baseline))
+    if plan.routing and targets:
+        rows.append(_routing_row(cases, targets, plan, baseline))
+    if plan.caps:
+        rows.append(_output_cap_row(cases, plan, baseline))
+    return rows + [_all_levers(cases, plan, baseline, targets)]

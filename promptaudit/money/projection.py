@@ -1,0 +1,91 @@
+"""From prompts, traffic and the user's levers to per-model costs and savings (``promptaudit project``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from promptaudit.money import economics as econ
+from promptaudit.money import pricing, providers
+from promptaudit.money.levers import Case, Plan, Priced, Saving, rates_for, savings, scenario_daily
+from promptaudit.money.volume import Volume
+from promptaudit.reading.prompts import Prompt
+from promptaudit.tokens import counting
+from promptaudit.tokens import tokenizers as tokens
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """Per-request token assumptions shared by every prompt."""
+
+    user_tokens: int
+    output_tokens: int
+
+
+@dataclass(frozen=True)
+class ModelProjection:
+    """One model's costs over every prompt: without levers, with caching, and each lever's saving."""
+
+    model: str
+    exact: bool
+    cases: list[Case]
+    baseline_daily: Decimal
+    cached_daily: Decimal
+    savings: list[Saving]
+
+    @property
+    def requests_per_day(self) -> Decimal:
+        return sum((c.workload.requests_per_day for c in self.cases), Decimal(0))
+
+    def mean_tokens(self, attribute: str) -> int:
+        """A per-request token figure averaged over prompts, weighted by their traffic."""
+        weighted = sum(Decimal(getattr(c.workload, attribute)) * c.workload.requests_per_day for c in self.cases)
+        return int((weighted / self.requests_per_day).to_integral_value()) if self.requests_per_day else 0
+
+    def cached_tokens(self) -> int:
+        """Cacheable prefix tokens per request, traffic-weighted."""
+        rpd = self.requests_per_day
+        weighted = sum(
+            econ.cacheable_tokens(c.workload.prefix_tokens, c.priced.cache) * c.workload.requests_per_day
+            for c in self.cases
+        )
+        return int((weighted / rpd).to_integral_value()) if rpd else 0
+
+    def per_request(self, daily: Decimal) -> Decimal:
+        return daily / self.requests_per_day if self.requests_per_day else Decimal(0)
+
+
+def priced(model: str) -> Priced:
+    """Rates and cache rules for a model (raises UnknownModelError)."""
+    price = pricing.price_for(model)
+    facts = providers.facts_for(model, price.provider)
+    return Priced(model, rates_for(price, facts), facts.cache)
+
+
+def cases_for(model: str, prompts: list[Prompt], volumes: list[Volume], traffic: Traffic) -> list[Case]:
+    """One Case per prompt: its tokens on ``model`` and its traffic."""
+    totals = counting.prompt_tokens(prompts, model)
+    prefixes = tokens.count_texts([p.static_prefix() for p in prompts], model)
+    model_prices = priced(model)
+    return [
+        Case(
+            econ.Workload(
+                total.tokens,
+                min(prefix.tokens, total.tokens),
+                traffic.user_tokens,
+                traffic.output_tokens,
+                volume.requests_per_day,
+            ),
+            model_prices,
+            total.exact,
+        )
+        for total, prefix, volume in zip(totals, prefixes, volumes)
+    ]
+
+
+def project_model(model: str, cases: list[Case], plan: Plan, targets: list[Case] | None) -> ModelProjection:
+    """Baseline, cached cost and every lever's saving for one model."""
+    exact = tokens.tokenizer_for(model).exact and all(case.exact for case in cases)
+    baseline = scenario_daily(cases, econ.NO_LEVERS, plan)
+    cached = scenario_daily(cases, econ.Levers(caching=True, hit_rate=plan.hit_rate), plan)
+    return ModelProjection(model, exact, cases, baseline, cached, savings(cases, plan, targets))

@@ -1,0 +1,95 @@
+"""What sending each prompt once costs as input, per model: token counts joined with list prices.
+
+Counting itself is :mod:`promptaudit.tokens.counting`; this module adds the price and the notes that
+``count --detail`` shows (parse notes, defaulted variables, tool approximation, cache breakpoints).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from promptaudit.money import pricing
+from promptaudit.reading.loading import default_note
+from promptaudit.reading.prompts import Prompt
+from promptaudit.tokens import tokenizers as tokens
+from promptaudit.tokens.counting import PartCount, measure
+
+
+@dataclass(frozen=True)
+class ModelCount:
+    """One prompt's token count for one model, with what sending it once costs as input."""
+
+    model: str
+    encoding: str
+    tokens: int
+    exact: bool
+    input_cost_per_request: Decimal
+    parts: tuple[PartCount, ...] = ()
+    priming: int = 0
+
+    def to_json(self, detail: bool = False) -> dict:
+        data = {
+            "model": self.model,
+            "encoding": self.encoding,
+            "tokens": self.tokens,
+            "exact": self.exact,
+            "input_cost_per_request": str(self.input_cost_per_request),
+        }
+        if detail:
+            data["parts"] = [p.to_json() for p in self.parts]
+            data["reply_priming"] = self.priming
+        return data
+
+
+@dataclass(frozen=True)
+class PromptCount:
+    """A prompt with its counts for every requested model."""
+
+    prompt: Prompt
+    counts: list[ModelCount]
+    notes: tuple[str, ...] = ()
+    """With ``detail``: the prompt's parse notes, defaulted variables and cache breakpoint analysis."""
+
+    def to_json(self, detail: bool = False) -> dict:
+        data = {
+            "path": self.prompt.display,
+            "chars": self.prompt.chars,
+            "counts": [c.to_json(detail) for c in self.counts],
+        }
+        if detail:
+            data.update(format=self.prompt.provider_format or self.prompt.kind, notes=list(self.notes))
+        return data
+
+
+def detail_notes(prompt: Prompt, counts: list[ModelCount], models: list[str]) -> tuple[str, ...]:
+    """Notes for ``count --detail``: parse notes, defaulted variables, tool approximation, cache breakpoints."""
+    from promptaudit.money import cache_breakpoints
+
+    notes = list(prompt.notes)
+    defaulted = sorted({name for c in counts for p in c.parts for name in p.defaulted})
+    if defaulted:
+        notes.append(default_note(defaulted))
+    if prompt.tools:
+        notes.append("tool schemas counted as compact JSON: an approximation of how the provider renders tools")
+    if prompt.provider_format == "anthropic":
+        notes += cache_breakpoints.notes(prompt, cache_breakpoints.analysis_model(prompt, models))
+    return tuple(notes)
+
+
+def count_prompts(prompts: list[Prompt], models: list[str], detail: bool = False) -> list[PromptCount]:
+    """Count every prompt for every model; prices come from :mod:`promptaudit.money.pricing`.
+
+    Each result carries :func:`detail_notes` (parse notes, defaulted variables, breakpoints); ``detail``
+    is kept for callers that ask for it explicitly and no longer changes what is computed.
+    """
+    per_model = {}
+    for model in models:
+        price = pricing.price_for(model)
+        label = tokens.tokenizer_for(model).label
+        per_model[model] = [
+            ModelCount(model, label, m.total, m.exact, price.input_cost(m.total), m.parts, m.priming)
+            for m in measure(prompts, model)
+        ]
+    results = [PromptCount(p, [per_model[m][i] for m in models]) for i, p in enumerate(prompts)]
+    return [PromptCount(r.prompt, r.counts, detail_notes(r.prompt, r.counts, models)) for r in results]

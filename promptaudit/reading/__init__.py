@@ -1,0 +1,1 @@
+"""Reading: files on disk become prompts (sources, formats, templates, sentences)."""

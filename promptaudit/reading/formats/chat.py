@@ -1,0 +1,243 @@
+"""Chat requests in OpenAI and Anthropic style: tools, system, messages and their content blocks.
+
+One :class:`~promptaudit.reading.prompts.Part` per tool, system block and message content block, in the order
+Anthropic builds its cache prefix (tools, then system, then messages). Anything in the wrong shape where
+a message is expected is an InputError that names the file, the line and the place (``messages[2].content``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from promptaudit.errors import InputError
+from promptaudit.reading.formats.documents import Document
+from promptaudit.reading.prompts import Part, Prompt
+
+ROLES = ("system", "developer", "user", "assistant", "tool", "function")
+TTLS = ("5m", "1h")
+MAX_TOKENS_KEYS = ("max_tokens", "max_completion_tokens", "max_output_tokens")
+_ANTHROPIC_BLOCKS = ("tool_use", "tool_result", "image", "document", "thinking", "redacted_thinking")
+_OPENAI_ROLES = ("system", "developer", "tool", "function")
+
+
+def place(where: tuple) -> str:
+    """A path as users read it: ``messages[2].content``."""
+    text = ""
+    for key in where:
+        text += f"[{key}]" if isinstance(key, int) else f".{key}" if text else str(key)
+    return text or "the document"
+
+
+def type_name(value: Any) -> str:
+    """The YAML/JSON name of a value's type, for error messages."""
+    names = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}
+    return next((n for t, n in names.items() if isinstance(value, t)), "a number")
+
+
+class ChatReader:
+    """Builds the parts of one chat request, collecting notes and clues to the provider format."""
+
+    def __init__(self, path: str, doc: Document):
+        self.path, self.doc = path, doc
+        self.parts: list[Part] = []
+        self.notes: list[str] = []
+        self.clues: set[str] = set()
+        self.message_index = 0
+
+    def fail(self, where: tuple, reason: str):
+        """Raise the InputError for a value in the wrong shape."""
+        raise InputError(self.path, f"line {self.doc.line(where)}: {place(where)}: {reason}")
+
+    def expect(self, value: Any, kind: type, where: tuple, wanted: str) -> Any:
+        """``value`` if it is a ``kind``, else fail saying what was wanted."""
+        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+            self.fail(where, f"expected {wanted}, got {type_name(value)}")
+        return value
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def add(self, label: str, text: str, where: tuple, **fields) -> None:
+        self.parts.append(Part(label=label, text=str(text), line=self.doc.line(where), **fields))
+
+    def breakpoint(self, block: dict, where: tuple) -> str | None:
+        """The TTL of a block's ``cache_control`` (Anthropic), or None."""
+        if "cache_control" not in block or block["cache_control"] is None:
+            return None
+        self.clues.add("anthropic")
+        control = self.expect(block["cache_control"], dict, where + ("cache_control",), "a mapping {type: ephemeral}")
+        ttl = control.get("ttl", "5m")
+        if control.get("type", "ephemeral") != "ephemeral" or ttl not in TTLS:
+            self.fail(where + ("cache_control",), "expected {type: ephemeral} with an optional ttl of 5m or 1h")
+        return str(ttl)
+
+
+def read_tools(reader: ChatReader, data: dict, where: tuple) -> None:
+    """Add one part per tool or function definition: its JSON schema, billed as input tokens."""
+    for key in ("tools", "functions"):
+        if key not in data or data[key] is None:
+            continue
+        tools = reader.expect(data[key], list, where + (key,), "a list of tool definitions")
+        for i, tool in enumerate(tools):
+            _read_tool(reader, key, tool, where + (key, i))
+
+
+def _read_tool(reader: ChatReader, key: str, tool: Any, where: tuple) -> None:
+    tool = reader.expect(tool, dict, where, "a tool definition (a mapping with a name and a schema)")
+    if "input_schema" in tool:
+        reader.clues.add("anthropic")
+    if key == "functions" or "function" in tool:
+        reader.clues.add("openai")
+    breakpoint = reader.breakpoint(tool, where)
+    schema = {k: v for k, v in tool.items() if k != "cache_control"}
+    named = schema.get("function", schema) if isinstance(schema.get("function"), dict) else schema
+    label = f"{key}[{where[-1]}] {named.get('name', '?')}"
+    text = json.dumps(schema, ensure_ascii=False, separators=(",", ":"))
+    reader.add(label, text, where, kind="tool", cache_breakpoint=breakpoint, templated=False)
+
+
+def read_system(reader: ChatReader, data: dict, where: tuple) -> None:
+    """Add Anthropic's top-level ``system`` (a string, or a list of text blocks)."""
+    if "system" not in data or data["system"] is None:
+        return
+    reader.clues.add("anthropic")
+    system = data["system"]
+    if isinstance(system, str):
+        reader.add("system", system, where + ("system",), kind="system", role="system")
+        return
+    blocks = reader.expect(system, list, where + ("system",), "a string or a list of text blocks")
+    for i, block in enumerate(blocks):
+        at = where + ("system", i)
+        block = reader.expect(block, dict, at, "a text block {type: text, text: ...}")
+        text = reader.expect(block.get("text"), str, at + ("text",), "a string")
+        reader.add(
+            f"system[{i}]",
+            text,
+            at + ("text",),
+            kind="system",
+            role="system",
+            cache_breakpoint=reader.breakpoint(block, at),
+        )
+
+
+def read_messages(reader: ChatReader, messages: Any, where: tuple) -> None:
+    """Add every message of a ``messages`` list, one part per content block."""
+    messages = reader.expect(messages, list, where, "a list of messages")
+    for i, message in enumerate(messages):
+        _read_message(reader, message, where + (i,))
+
+
+def _read_message(reader: ChatReader, message: Any, where: tuple) -> None:
+    message = reader.expect(message, dict, where, "a message mapping with role and content")
+    role = reader.expect(message.get("role"), str, where + ("role",), f"a role ({', '.join(ROLES)})")
+    if role not in ROLES:
+        reader.fail(where + ("role",), f"unknown role {role!r} (expected one of {', '.join(ROLES)})")
+    if role in _OPENAI_ROLES:
+        reader.clues.add("openai")
+    author = message.get("name")
+    if author is not None:
+        reader.clues.add("openai")
+        author = reader.expect(author, str, where + ("name",), "a string")
+    index, before = reader.message_index, len(reader.parts)
+    reader.message_index += 1
+    _read_content(reader, message, where, {"role": role, "author": author, "message": index})
+    _read_tool_calls(reader, message, where, {"role": role, "message": index})
+    if len(reader.parts) == before:  # an empty message is still framed and billed
+        reader.add(place(where), "", where, kind="message", role=role, author=author, message=index)
+
+
+def _read_content(reader: ChatReader, message: dict, where: tuple, fields: dict) -> None:
+    content, at = message.get("content"), where + ("content",)
+    label = place(where)
+    if content is None or isinstance(content, str):
+        if content:
+            reader.add(label, content, at, kind="message", **fields)
+        return
+    blocks = reader.expect(content, list, at, "a string or a list of content parts")
+    for j, block in enumerate(blocks):
+        _read_block(reader, block, at + (j,), place(at + (j,)), fields)
+
+
+def _read_block(reader: ChatReader, block: Any, at: tuple, label: str, fields: dict) -> None:
+    block = reader.expect(block, dict, at, "a content part mapping {type: text, text: ...}")
+    kind = block.get("type", "text")
+    breakpoint = reader.breakpoint(block, at)
+    if kind in _ANTHROPIC_BLOCKS:
+        reader.clues.add("anthropic")
+    text, templated = _block_text(reader, block, at, kind)
+    if text is None:
+        reader.note(f"{kind} blocks are not counted (billed by size, not by text)")
+        text = ""
+    line_at = at + ("text",) if isinstance(block.get("text"), str) else at
+    reader.add(f"{label} ({kind})" if kind != "text" else label, text, line_at, kind="message",
+               cache_breakpoint=breakpoint, templated=templated, **fields)  # fmt: skip
+
+
+def _block_text(reader: ChatReader, block: dict, at: tuple, kind: str) -> tuple[str | None, bool]:
+    if kind in ("text", "input_text", "output_text"):
+        return reader.expect(block.get("text"), str, at + ("text",), "a string"), True
+    if kind == "tool_result":
+        return _tool_result_text(reader, block.get("content", ""), at + ("content",)), True
+    if kind == "tool_use":
+        return json.dumps({"name": block.get("name"), "input": block.get("input")}, ensure_ascii=False), False
+    if kind in ("thinking", "redacted_thinking"):
+        return str(block.get("thinking") or block.get("data") or ""), False
+    return None, False
+
+
+def _tool_result_text(reader: ChatReader, content: Any, at: tuple) -> str:
+    if isinstance(content, str):
+        return content
+    blocks = reader.expect(content, list, at, "a string or a list of text blocks")
+    texts = []
+    for i, block in enumerate(blocks):
+        block = reader.expect(block, dict, at + (i,), "a content block mapping")
+        if block.get("type", "text") == "text":
+            texts.append(reader.expect(block.get("text"), str, at + (i, "text"), "a string"))
+    return "\n".join(texts)
+
+
+def _read_tool_calls(reader: ChatReader, message: dict, where: tuple, fields: dict) -> None:
+    calls = message.get("tool_calls")
+    if calls is None:
+        calls = [] if message.get("function_call") is None else [{"function": message["function_call"]}]
+    calls = reader.expect(calls, list, where + ("tool_calls",), "a list of tool calls")
+    for i, call in enumerate(calls):
+        at = where + ("tool_calls", i)
+        call = reader.expect(call, dict, at, "a tool call mapping")
+        text = json.dumps(call.get("function", call), ensure_ascii=False, separators=(",", ":"))
+        reader.add(place(at), text, at, kind="message", templated=False, **fields)
+
+
+def read_chat(reader: ChatReader, data: dict | list, where: tuple) -> None:
+    """Fill ``reader`` from one request: a mapping (tools, system, messages) or a bare message list."""
+    if isinstance(data, list):
+        read_messages(reader, data, where)
+        return
+    read_tools(reader, data, where)
+    read_system(reader, data, where)
+    if data.get("messages") is not None:
+        read_messages(reader, data["messages"], where + ("messages",))
+    if isinstance(data.get("cache_control"), dict):
+        reader.clues.add("anthropic")
+        reader.note("top-level cache_control: Anthropic places the breakpoint automatically on the last block")
+
+
+def provider_of(clues: set[str], model: str | None) -> str:
+    """``anthropic`` or ``openai``: the declared model decides, else the shape of the request."""
+    if model:
+        name = model.lower()
+        if name.startswith("claude"):
+            return "anthropic"
+        if name.startswith(("gpt", "o1", "o3", "o4", "chatgpt", "ft:gpt")):
+            return "openai"
+    return "anthropic" if "anthropic" in clues and "openai" not in clues else "openai"
+
+
+def build(reader: ChatReader, name: str | None, model: str | None, max_tokens: int | None) -> Prompt:
+    """The chat Prompt that ``reader`` collected."""
+    fmt = provider_of(reader.clues, model)
+    return Prompt(reader.path, reader.parts, name=name, kind="chat", model=model, max_tokens=max_tokens,
+                  notes=list(reader.notes), provider_format=fmt)  # fmt: skip

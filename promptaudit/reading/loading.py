@@ -1,0 +1,74 @@
+"""From paths to prompts: discover files, read each one with the reader its format needs, bind variables.
+
+This is the reading layer's one entry point for commands. It knows nothing of tokenizers: a caller that
+wants to start work early passes ``on_loaded``, which is called with each file's prompts as they are read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from promptaudit.errors import InputError
+from promptaudit.reading.formats.variables import render
+from promptaudit.reading.prompts import STRUCTURED_EXTENSIONS, Prompt, parse_text
+from promptaudit.reading.sources import DEFAULT_EXTENSIONS, Source, discover, read_text
+
+
+def is_structured(path: str) -> bool:
+    """True for YAML and JSON files, judged by extension (standard input is read as plain text)."""
+    return path.lower().endswith(STRUCTURED_EXTENSIONS)
+
+
+def load_prompts(source: Source) -> list[Prompt]:
+    """Read one source and parse it into prompts; raises InputError for unreadable or malformed input."""
+    text = read_text(source)
+    if not is_structured(source.path):
+        return parse_text(source.path, text)
+    from promptaudit.reading.formats import parse_structured
+
+    return parse_structured(source.path, text)
+
+
+def gather_prompts(
+    paths: list[str], extensions: tuple[str, ...], on_loaded: Callable[[list[Prompt]], None] | None = None
+) -> tuple[list[Prompt], list[InputError]]:
+    """Read every path into prompts; unreadable inputs are returned as errors, the rest still read."""
+    prompts, failures = [], []
+    for item in discover(paths, extensions):
+        try:
+            if isinstance(item, InputError):
+                raise item
+            loaded = load_prompts(item)
+        except InputError as exc:
+            failures.append(exc)
+            continue
+        prompts.extend(loaded)
+        if on_loaded is not None:
+            on_loaded(loaded)
+    return prompts, failures
+
+
+def extensions_from(config, cli_ext: list[str] | None) -> tuple[str, ...]:
+    """File extensions to pick from directories: ``--ext``, else config, else the defaults."""
+    chosen = cli_ext or config.get("extensions") or DEFAULT_EXTENSIONS
+    return tuple(e if e.startswith(".") else f".{e}" for e in chosen)
+
+
+def default_note(names: list[str]) -> str:
+    """The note for template variables that had no value and were counted at the default estimate."""
+    from promptaudit.reading.formats.variables import DEFAULT_VARIABLE_TOKENS
+
+    return (
+        f"no value for {', '.join(names)}: counted as ~{DEFAULT_VARIABLE_TOKENS} tokens each "
+        "(default estimate; set --var name=value or vars: in config)"
+    )
+
+
+def reading_notes(prompts: list[Prompt]) -> list[str]:
+    """What every command should say after reading prompts: parse notes and defaulted variables."""
+    notes = []
+    for prompt in prompts:
+        defaulted = sorted({name for part in prompt.parts for name in render(part, prompt.values).defaulted})
+        own = [*prompt.notes, default_note(defaulted)] if defaulted else list(prompt.notes)
+        notes += [f"{prompt.display}: {note}" for note in own]
+    return notes

@@ -1,0 +1,118 @@
+"""Parse prompt files into prompts made of parts (plain text, template pieces, chat messages, tools).
+
+Every command reads prompts through :func:`promptaudit.reading.loading.load_prompts`, so count, project and audit agree on what a
+prompt is. A plain text file is one prompt with one part; a YAML or JSON chat request (OpenAI or
+Anthropic style) becomes one part per tool, system block and message content block, in the order the
+provider caches them (tools, then system, then messages). The parsers live in :mod:`promptaudit.reading.formats`.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+STRUCTURED_EXTENSIONS = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One billed piece of a prompt: a file's text, a chat message (or one of its blocks), a tool schema, ..."""
+
+    label: str
+    text: str
+    line: int = 1
+    """1-based line in the original file where ``text`` starts."""
+    kind: str = "text"
+    """``text`` (a plain or template file), ``system``, ``message`` or ``tool``."""
+    role: str | None = None
+    """The chat role (``system``, ``user``, ``assistant``, ``tool``, ...) for messages."""
+    author: str | None = None
+    """The OpenAI message ``name`` field, which the chat format bills (1 token plus the name)."""
+    message: int | None = None
+    """Index of the chat message this part belongs to (several blocks may share one message)."""
+    cache_breakpoint: str | None = None
+    """Anthropic ``cache_control`` on this block: its TTL (``5m`` or ``1h``), else None."""
+    templated: bool = True
+    """False for text that is never a template (tool schemas, tool calls): no variables looked for."""
+
+    @functools.cached_property
+    def static(self) -> bool:
+        """True when the part holds no template variable, so it is identical on every request."""
+        if not self.templated:
+            return True
+        from promptaudit.reading.templates import variables
+
+        return not variables(self.text)
+
+
+@dataclass
+class Prompt:
+    """One prompt as a provider would bill it."""
+
+    path: str
+    parts: list[Part]
+    name: str | None = None
+    kind: str = "text"
+    """``text``, ``template`` (has variables) or ``chat`` (a message file)."""
+    model: str | None = None
+    max_tokens: int | None = None
+    notes: list[str] = field(default_factory=list)
+    provider_format: str | None = None
+    """``openai`` or ``anthropic`` for chat files; None for text and templates."""
+    values: dict[str, str] = field(default_factory=dict)
+    """Template variable values bound by :func:`promptaudit.reading.formats.variables.bind` (``--var``, config)."""
+
+    @property
+    def display(self) -> str:
+        """How reports name this prompt: the path, plus ``#name`` inside multi-prompt files."""
+        return f"{self.path}#{self.name}" if self.name else self.path
+
+    @property
+    def text(self) -> str:
+        """All parts' text joined, for rules and for counting plain prompts."""
+        return "\n".join(part.text for part in self.parts)
+
+    @property
+    def tools(self) -> list[Part]:
+        """The tool and function definitions (their schemas are billed as input on every request)."""
+        return [part for part in self.parts if part.kind == "tool"]
+
+    @property
+    def messages(self) -> int:
+        """How many chat messages the prompt sends (0 for plain text)."""
+        return len({part.message for part in self.parts if part.message is not None})
+
+    def static_prefix(self) -> str:
+        """The text a provider's prompt cache can reuse, in cache order (tools, system, messages).
+
+        It ends at the first template variable; a part holding one contributes the text before it.
+        """
+        from promptaudit.reading.templates import static_prefix
+
+        kept = []
+        for part in self.parts:
+            if part.static:
+                kept.append(part.text)
+                continue
+            kept.append(static_prefix(part.text))
+            break
+        return "\n".join(kept)
+
+    def static_prefix_parts(self) -> list[Part]:
+        """The parts wholly inside :meth:`static_prefix` (every part before the first variable)."""
+        kept = []
+        for part in self.parts:
+            if not part.static:
+                break
+            kept.append(part)
+        return kept
+
+    @property
+    def chars(self) -> int:
+        return sum(len(part.text) for part in self.parts)
+
+
+def parse_text(path: str, text: str) -> list[Prompt]:
+    """Turn decoded file text into prompts (plain text or a template: one prompt, one part)."""
+    part = Part(label="", text=text)
+    return [Prompt(path=path, parts=[part], kind="text" if part.static else "template")]

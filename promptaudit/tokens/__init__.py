@@ -1,0 +1,1 @@
+"""Tokens: tokenizers, vocabularies, count caches and every start-up speed-up, behind one interface."""

@@ -1,0 +1,114 @@
+"""The package's shape: layers import only downwards, there are no import cycles, commands never import each other.
+
+Every ``import`` statement counts, including those inside functions (a lazy import is still a dependency).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import promptaudit
+
+PACKAGE = Path(promptaudit.__file__).parent
+
+# Lowest first. A module may import its own layer and any layer listed before it, never one after it.
+LAYERS = [
+    ("promptaudit", "promptaudit.errors", "promptaudit.exitcodes", "promptaudit.cache"),
+    ("promptaudit.reading",),
+    ("promptaudit.config",),
+    ("promptaudit.tokens",),
+    ("promptaudit.money",),
+    ("promptaudit.gate",),
+    ("promptaudit.lint",),
+    ("promptaudit.usage",),
+    ("promptaudit.report",),
+    ("promptaudit.commands",),
+    ("promptaudit.cli", "promptaudit.console", "promptaudit.__main__"),
+]
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def _imports(name: str) -> set[str]:
+    """The promptaudit modules ``name`` imports (a ``from pkg import mod`` counts as importing ``pkg.mod``)."""
+    found = set()
+    for node in ast.walk(ast.parse(MODULES[name].read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("promptaudit"):
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                found.add(full if full in MODULES else node.module)
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("promptaudit")}
+    return found - {name}
+
+
+def _layer(name: str) -> int:
+    best, rank = -1, -1
+    for index, prefixes in enumerate(LAYERS):
+        for prefix in prefixes:
+            matches = name == prefix or (prefix != "promptaudit" and name.startswith(prefix + "."))
+            if matches and len(prefix) > best:
+                best, rank = len(prefix), index
+    if rank < 0 and name == "promptaudit":
+        return 0
+    return rank
+
+
+GRAPH = {name: _imports(name) for name in MODULES}
+
+
+def test_every_module_has_a_layer():
+    assert [name for name in MODULES if _layer(name) < 0] == []
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_imports_point_downwards(name):
+    upward = sorted(dep for dep in GRAPH[name] if _layer(dep) > _layer(name))
+    assert upward == [], f"{name} (layer {_layer(name)}) imports higher layers"
+
+
+def test_commands_never_import_each_other():
+    commands = {n for n in MODULES if n.startswith("promptaudit.commands.") and not n.endswith("._common")}
+    assert {(n, d) for n in commands for d in GRAPH[n] if d in commands} == set()
+
+
+def test_no_import_cycles():
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    cycles = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for dep in sorted(GRAPH.get(node, ())):
+            if dep not in GRAPH:
+                continue
+            if state.get(dep) == 1:
+                cycles.append(path[path.index(dep) :] + [dep] if dep in path else [node, dep])
+            elif dep not in state:
+                visit(dep, path + [dep])
+        state[node] = 2
+
+    for name in sorted(GRAPH):
+        if name not in state:
+            visit(name, [name])
+    assert cycles == []
+
+
+def test_only_report_and_cli_import_rich():
+    importers = set()
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            if any(m == "rich" or m.startswith("rich.") for m in modules):
+                importers.add(name)
+    assert {n for n in importers if not n.startswith(("promptaudit.report", "promptaudit.cli"))} == set()

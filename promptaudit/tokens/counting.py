@@ -5,8 +5,9 @@ openai-cookbook "How to count tokens with tiktoken"): each message costs its con
 :data:`TOKENS_PER_MESSAGE`; a ``name`` adds :data:`TOKENS_PER_NAME` plus the name; every request adds
 :data:`REPLY_PRIMING` for the reply. Tool and function schemas are counted as their compact JSON, an
 approximation: OpenAI renders tools into its own internal format, which adds tokens it does not publish.
-Anthropic requests get no framing tokens (Anthropic publishes no rule); Claude and Gemini counts stay
-labelled estimates. Template variables count as their bound value, or as a labelled default.
+Anthropic requests counted for a Claude model get the framing of :mod:`promptaudit.tokens.claude_framing`
+(ctok's measured request frame, plus an estimate per extra turn); for other models they get none. Template
+variables count as their bound value, or as a labelled default.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from promptaudit.reading.formats.variables import Rendered, render
 from promptaudit.reading.prompts import Part, Prompt
+from promptaudit.tokens import claude, claude_framing
 from promptaudit.tokens import tokenizers as tokens
 
 TOKENS_PER_MESSAGE = 3
@@ -49,6 +51,8 @@ class Measured:
     parts: tuple[PartCount, ...]
     priming: int
     exact: bool
+    method: str = "exact"
+    """``exact``, ``reconstructed`` or ``estimate`` (defaulted variables or estimated framing make an estimate)."""
 
     @property
     def total(self) -> int:
@@ -113,20 +117,29 @@ def measure(prompts: list[Prompt], model: str) -> list[Measured]:
     for prompt, group in zip(prompts, rendered):
         sizes = counted[offset : offset + len(group)]
         offset += len(group)
-        framing = _framing(prompt, prompt.parts, by_text)
+        framing, priming, framed_estimate = _prompt_framing(prompt, tokenizer, by_text)
         parts = tuple(
             PartCount(part, size + r.default_tokens, frame, r.defaulted)
             for part, size, frame, r in zip(prompt.parts, sizes, framing, group)
         )
-        exact = tokenizer.exact and not any(r.defaulted for r in group)
-        results.append(Measured(parts, REPLY_PRIMING if is_openai_chat(prompt) else 0, exact))
+        estimated = framed_estimate or any(r.defaulted for r in group)
+        method = "estimate" if estimated else tokenizer.method
+        results.append(Measured(parts, priming, method == "exact", method))
     return results
+
+
+def _prompt_framing(prompt: Prompt, tokenizer: tokens.Tokenizer, by_text: dict[str, int]) -> tuple[list[int], int, bool]:
+    """(framing per part, request priming, whether the framing is estimated) for one prompt."""
+    if claude.handles(tokenizer.encoding) and claude_framing.applies(prompt):
+        framing = claude_framing.turn_framing(prompt.parts)
+        return framing, claude.request_frame(tokenizer.encoding), claude_framing.estimated(framing)
+    return _framing(prompt, prompt.parts, by_text), REPLY_PRIMING if is_openai_chat(prompt) else 0, False
 
 
 def prompt_tokens(prompts: list[Prompt], model: str) -> list[tokens.TokenCount]:
     """Tokens of each prompt for ``model``: its parts (variables filled in) plus chat framing."""
     label = tokens.tokenizer_for(model).label
-    return [tokens.TokenCount(model, label, m.total, m.exact) for m in measure(prompts, model)]
+    return [tokens.TokenCount(model, label, m.total, m.exact, m.method) for m in measure(prompts, model)]
 
 
 def prompt_overhead(prompt: Prompt, model: str) -> int:

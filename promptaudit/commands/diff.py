@@ -39,6 +39,8 @@ class FileDelta:
     exact: bool
     requests_per_day: Decimal | None = None
     monthly_cost_change: Decimal | None = None
+    method: str = "exact"
+    """How the counts were made: ``exact``, ``reconstructed`` (Claude via ctok) or ``estimate``."""
 
     @property
     def change(self) -> int:
@@ -57,6 +59,7 @@ class FileDelta:
             "tokens_after": self.tokens_after,
             "tokens_change": self.change,
             "exact": self.exact,
+            "method": self.method,
             "requests_per_day": decimal_text(per_day),
             "monthly_cost_change": decimal_text(cost),
         }
@@ -83,33 +86,36 @@ class DiffReport:
         return sum(known, Decimal(0)) if known else None
 
 
-def file_tokens(name: str, data: bytes | None, model: str) -> tuple[int, bool]:
-    """Tokens in one version of a file, parsed exactly as ``count`` parses it (no content: 0 tokens)."""
+def file_tokens(name: str, data: bytes | None, model: str) -> tuple[int, str]:
+    """Tokens in one version of a file and how they were counted, parsed as ``count`` parses it (no content: 0)."""
     import tempfile
 
     from promptaudit.reading.loading import load_prompts
     from promptaudit.reading.sources import Source
     from promptaudit.tokens.counting import prompt_tokens
+    from promptaudit.tokens.tokenizers import combine_methods
 
     if data is None or not data.strip():
-        return 0, True
+        return 0, "exact"
     with tempfile.TemporaryDirectory(prefix="promptaudit-diff-") as folder:
         copy = Path(folder) / Path(name).name  # same name, so the same parser is chosen
         copy.write_bytes(data)
         counts = prompt_tokens(load_prompts(Source(str(copy))), model)
-    return sum(c.tokens for c in counts), all(c.exact for c in counts)
+    return sum(c.tokens for c in counts), combine_methods(c.method for c in counts)
 
 
 def delta(path: str, status: str, old_path: str | None, before: bytes | None, after: bytes | None, ctx) -> FileDelta:
     """Count both versions of a file and price the change at the file's configured volume."""
     from promptaudit.money import economics, volume
+    from promptaudit.tokens.tokenizers import combine_methods
 
-    old_tokens, old_exact = file_tokens(old_path or path, before, ctx.model)
-    new_tokens, new_exact = file_tokens(path, after, ctx.model)
+    old_tokens, old_method = file_tokens(old_path or path, before, ctx.model)
+    new_tokens, new_method = file_tokens(path, after, ctx.model)
+    method = combine_methods([old_method, new_method])
     traffic = ctx.volume or volume.from_config(str(ctx.root / path), ctx.config)
     cost = economics.monthly_cost_of_tokens(new_tokens - old_tokens, ctx.price, traffic) if traffic else None
     per_day = traffic.requests_per_day if traffic else None
-    return FileDelta(path, status, old_path, old_tokens, new_tokens, old_exact and new_exact, per_day, cost)
+    return FileDelta(path, status, old_path, old_tokens, new_tokens, method == "exact", per_day, cost, method)
 
 
 @dataclass

@@ -56,6 +56,8 @@ class BudgetResult:
     baseline: int | None = None
     requests_per_day: Decimal | None = None
     excess_monthly_cost: Decimal | None = None
+    method: str = "exact"
+    """How ``tokens`` was counted: ``exact``, ``reconstructed`` (Claude via ctok) or ``estimate``."""
 
     @property
     def allowed(self) -> int | None:
@@ -80,6 +82,7 @@ class BudgetResult:
             "path": self.path,
             "tokens": self.tokens,
             "exact": self.exact,
+            "method": self.method,
             "budget": self.budget.tokens if self.budget else None,
             "budget_source": self.budget.origin if self.budget else None,
             "baseline": self.baseline,

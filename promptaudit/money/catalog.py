@@ -22,6 +22,13 @@ class ModelRow:
     batch_output_mtok: Decimal | None
     batch_derived: bool
 
+    @property
+    def method(self) -> str:
+        """How this model's tokens are counted: ``exact``, ``reconstructed`` or ``estimate``."""
+        if self.exact:
+            return "exact"
+        return "reconstructed" if "(reconstructed" in self.tokenizer else "estimate"
+
     def to_json(self) -> dict:
         price, cache = self.price, self.facts.cache
         data = {"model": price.model, "provider": price.provider, "price_id": price.price_id}
@@ -38,6 +45,7 @@ class ModelRow:
             "cache_ttl_seconds": cache.ttl_seconds if cache else None,
             "tokenizer": self.tokenizer,
             "exact": self.exact,
+            "method": self.method,
             "source": price.source,
         }
         return data

@@ -33,6 +33,7 @@ class Case:
     workload: Workload
     priced: Priced
     exact: bool = True
+    method: str = "exact"
 
     def daily(self, levers: Levers = NO_LEVERS) -> Decimal:
         return econ.daily_cost(self.workload, self.priced.rates, self.priced.cache, levers)

@@ -32,6 +32,8 @@ class ModelProjection:
     baseline_daily: Decimal
     cached_daily: Decimal
     savings: list[Saving]
+    method: str = "exact"
+    """How the prompts' tokens were counted: ``exact``, ``reconstructed`` or ``estimate``."""
 
     @property
     def requests_per_day(self) -> Decimal:
@@ -78,6 +80,7 @@ def cases_for(model: str, prompts: list[Prompt], volumes: list[Volume], traffic:
             ),
             model_prices,
             total.exact,
+            total.method,
         )
         for total, prefix, volume in zip(totals, prefixes, volumes)
     ]
@@ -88,4 +91,5 @@ def project_model(model: str, cases: list[Case], plan: Plan, targets: list[Case]
     exact = tokens.tokenizer_for(model).exact and all(case.exact for case in cases)
     baseline = scenario_daily(cases, econ.NO_LEVERS, plan)
     cached = scenario_daily(cases, econ.Levers(caching=True, hit_rate=plan.hit_rate), plan)
-    return ModelProjection(model, exact, cases, baseline, cached, savings(cases, plan, targets))
+    method = tokens.combine_methods([tokens.tokenizer_for(model).method, *(case.method for case in cases)])
+    return ModelProjection(model, exact, cases, baseline, cached, savings(cases, plan, targets), method)

@@ -27,6 +27,8 @@ class ModelCount:
     input_cost_per_request: Decimal
     parts: tuple[PartCount, ...] = ()
     priming: int = 0
+    method: str = "exact"
+    """``exact``, ``reconstructed`` (Claude via ctok) or ``estimate``."""
 
     def to_json(self, detail: bool = False) -> dict:
         data = {
@@ -34,6 +36,7 @@ class ModelCount:
             "encoding": self.encoding,
             "tokens": self.tokens,
             "exact": self.exact,
+            "method": self.method,
             "input_cost_per_request": str(self.input_cost_per_request),
         }
         if detail:
@@ -88,7 +91,7 @@ def count_prompts(prompts: list[Prompt], models: list[str], detail: bool = False
         price = pricing.price_for(model)
         label = tokens.tokenizer_for(model).label
         per_model[model] = [
-            ModelCount(model, label, m.total, m.exact, price.input_cost(m.total), m.parts, m.priming)
+            ModelCount(model, label, m.total, m.exact, price.input_cost(m.total), m.parts, m.priming, m.method)
             for m in measure(prompts, model)
         ]
     results = [PromptCount(p, [per_model[m][i] for m in models]) for i, p in enumerate(prompts)]

@@ -20,6 +20,8 @@ class FileSummary:
     tokens_saved: int
     monthly_saving: Decimal | None
     requests_per_day: Decimal | None
+    method: str = "exact"
+    """How ``tokens`` was counted: ``exact``, ``reconstructed`` (Claude via ctok) or ``estimate``."""
 
     @property
     def percent_saved(self) -> Decimal:
@@ -30,6 +32,7 @@ class FileSummary:
             "path": self.path,
             "tokens": self.tokens,
             "exact": self.exact,
+            "method": self.method,
             "tokens_saved": self.tokens_saved,
             "percent_saved": str(self.percent_saved),
             "requests_per_day": None if self.requests_per_day is None else str(self.requests_per_day),
@@ -55,6 +58,13 @@ class AuditReport:
     def monthly_saving(self) -> Decimal | None:
         known = [f.monthly_saving for f in self.files if f.monthly_saving is not None]
         return sum(known, Decimal(0)) if known else None
+
+    @property
+    def method(self) -> str:
+        """How the files' tokens were counted, taken together."""
+        from promptaudit.tokens.tokenizers import combine_methods
+
+        return combine_methods(f.method for f in self.files)
 
     def findings_for(self, path: str) -> list[Finding]:
         return [f for f in self.findings if f.path == path]

@@ -26,7 +26,7 @@ def lines(report: AuditReport) -> list[str]:
     for f in report.files:
         monthly = "n/a" if f.monthly_saving is None else money(f.monthly_saving)
         out.append(
-            f"| `{f.path}` | {tokens(f.tokens, f.exact)} | {f.tokens_saved:,} | {f.percent_saved}% | {monthly} |"
+            f"| `{f.path}` | {tokens(f.tokens, f.exact, f.method)} | {f.tokens_saved:,} | {f.percent_saved}% | {monthly} |"
         )
     out.append(f"| **Total** | | **{report.tokens_saved:,}** | | **{'n/a' if saving is None else money(saving)}** |")
     if report.findings:

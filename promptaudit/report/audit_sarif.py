@@ -51,6 +51,7 @@ def document(report: AuditReport) -> dict:
         "rules": [_rule(m) for m in report.rules],
     }
     run = {"tool": {"driver": driver}, "results": [_result(f, index) for f in report.findings]}
+    run["properties"] = {"model": report.model, "token_count_method": report.method}
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 

@@ -36,16 +36,18 @@ def _monthly(summary: FileSummary) -> str:
 def _table(report: AuditReport) -> Table:
     table = Table(title=f"Savings if fixed ({report.model})", show_footer=len(report.files) > 1)
     total_tokens = sum(f.tokens for f in report.files)
-    exact = all(f.exact for f in report.files)
+    exact, method = all(f.exact for f in report.files), report.method
     saving = report.monthly_saving
     width = max((len(f.path) for f in report.files), default=4)
     table.add_column("File", footer="Total", overflow="fold", min_width=min(width, 32))
-    table.add_column("Tokens", justify="right", footer=tokens(total_tokens, exact))
+    table.add_column("Tokens", justify="right", footer=tokens(total_tokens, exact, method))
     table.add_column("Removable", justify="right", footer=f"{report.tokens_saved:,}")
     table.add_column("%", justify="right", footer=_percent(report.tokens_saved, total_tokens))
     table.add_column("$/month", justify="right", footer="n/a" if saving is None else money(saving))
     for f in report.files:
-        table.add_row(f.path, tokens(f.tokens, f.exact), f"{f.tokens_saved:,}", f"{f.percent_saved}%", _monthly(f))
+        table.add_row(
+            f.path, tokens(f.tokens, f.exact, f.method), f"{f.tokens_saved:,}", f"{f.percent_saved}%", _monthly(f)
+        )
     return table
 
 

@@ -48,7 +48,7 @@ def failure_line(result: BudgetResult) -> str:
     """Which prompt, by how much, against what, and what the excess costs per month."""
     budget = result.budget
     assert budget is not None  # only prompts with a budget can fail
-    count = tokens(result.tokens, result.exact)
+    count = tokens(result.tokens, result.exact, result.method)
     if result.baseline is not None and result.baseline > budget.tokens:
         why = f"grew {result.excess:,} past its baseline of {result.baseline:,} (budget {budget.tokens:,})"
     else:

@@ -7,10 +7,17 @@ import sys
 
 from promptaudit.money.amounts import money  # noqa: F401 - re-exported for the renderers
 
+RECONSTRUCTED_MARK = "≈"
+RECONSTRUCTED_NOTE = (
+    "≈ marks a Claude count reconstructed offline with ctok (Claude's tokenizer is not public; ctok matched "
+    "Anthropic's count_tokens exactly on ~960,000 texts)."
+)
 
-def tokens(count: int, exact: bool = True) -> str:
-    """A token count with thousands separators; estimates are prefixed with ``~``."""
-    return f"{'' if exact else '~'}{count:,}"
+
+def tokens(count: int, exact: bool = True, method: str | None = None) -> str:
+    """A token count with thousands separators; estimates are prefixed ``~``, reconstructions ``≈``."""
+    mark = RECONSTRUCTED_MARK if method == "reconstructed" else "" if exact else "~"
+    return f"{mark}{count:,}"
 
 
 def print_json(payload: dict) -> None:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from promptaudit.money.pricing import PriceSource
 from promptaudit.money.prompt_costs import PromptCount
-from promptaudit.report.common import money, print_json, stdout_console, tokens
+from promptaudit.report.common import RECONSTRUCTED_NOTE, money, print_json, stdout_console, tokens
+from promptaudit.tokens.tokenizers import combine_methods
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -48,20 +49,20 @@ def _detail_table(result: PromptCount, models: list[str]) -> None:
     for i, part in enumerate(result.prompt.parts):
         cells = [part.label or "(text)", str(part.line), part.role or part.kind, "yes" if part.static else "no"]
         cells.append(part.cache_breakpoint or "")
-        table.add_row(*cells, *(_part_cell(c.parts[i].tokens, c.parts[i].framing, c.exact) for c in result.counts))
+        table.add_row(*cells, *(_part_cell(c.parts[i].tokens, c.parts[i].framing, c) for c in result.counts))
     if any(c.priming for c in result.counts):
         table.add_row("(reply priming)", "", "framing", "", "", *(tokens(c.priming) for c in result.counts))
     table.caption = "\n".join(f"note: {note}" for note in result.notes) or None
     stdout_console().print(table)
 
 
-def _part_cell(content: int, framing: int, exact: bool) -> str:
-    return tokens(content, exact) + (f" + {framing}" if framing else "")
+def _part_cell(content: int, framing: int, count) -> str:
+    return tokens(content, count.exact, count.method) + (f" + {framing}" if framing else "")
 
 
 def _csv(results: list[PromptCount], models: list[str], prices: PriceSource) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["path", "chars", "model", "encoding", "tokens", "exact", "input_cost_per_request"])
+    writer.writerow(["path", "chars", "model", "encoding", "tokens", "exact", "input_cost_per_request", "method"])
     for result in results:
         for c in result.counts:
             writer.writerow(
@@ -73,6 +74,7 @@ def _csv(results: list[PromptCount], models: list[str], prices: PriceSource) -> 
                     c.tokens,
                     str(c.exact).lower(),
                     str(c.input_cost_per_request),
+                    c.method,
                 ]
             )
 
@@ -109,7 +111,7 @@ def _wide_table(results: list[PromptCount], models: list[str], prices: PriceSour
     for result in results:
         cells = [result.prompt.display, f"{result.prompt.chars:,}"]
         for c in result.counts:
-            cells += [tokens(c.tokens, c.exact), money(c.input_cost_per_request)]
+            cells += [tokens(c.tokens, c.exact, c.method), money(c.input_cost_per_request)]
         table.add_row(*cells)
     return table
 
@@ -126,14 +128,19 @@ def _long_table(results: list[PromptCount], models: list[str], prices: PriceSour
         column = [r.counts[i] for r in results]
         for result, count in zip(results, column):
             table.add_row(
-                result.prompt.display, model, tokens(count.tokens, count.exact), money(count.input_cost_per_request)
+                result.prompt.display,
+                model,
+                tokens(count.tokens, count.exact, count.method),
+                money(count.input_cost_per_request),
             )
         table.add_row("Total", model, _total_tokens(column), _total_cost(column), end_section=True)
     return table
 
 
 def _total_tokens(column: list) -> str:
-    return tokens(sum(c.tokens for c in column), all(c.exact for c in column))
+    return tokens(
+        sum(c.tokens for c in column), all(c.exact for c in column), combine_methods(c.method for c in column)
+    )
 
 
 def _total_cost(column: list) -> str:
@@ -147,4 +154,6 @@ def _caption(results: list[PromptCount], prices: PriceSource) -> str:
         if estimated
         else ""
     )
+    if any(c.method == "reconstructed" for r in results for c in r.counts):
+        note += " " + RECONSTRUCTED_NOTE
     return f"Input cost per request at {prices.source} prices, as of {prices.as_of}.{note}"

@@ -7,7 +7,7 @@ from decimal import Decimal
 from rich.table import Table
 
 from promptaudit.gate.budgets import decimal_text
-from promptaudit.report.common import money, print_json, stdout_console, tokens
+from promptaudit.report.common import RECONSTRUCTED_NOTE, money, print_json, stdout_console, tokens
 
 NO_VOLUME = "volume not configured"
 
@@ -59,7 +59,7 @@ def _title(report) -> str:
 def _rows(report) -> list[list[str]]:
     rows = []
     for f in report.files:
-        cells = [tokens(f.tokens_before, f.exact), tokens(f.tokens_after, f.exact)]
+        cells = [tokens(f.tokens_before, f.exact, f.method), tokens(f.tokens_after, f.exact, f.method)]
         rows.append([_name(f), f.status, *cells, signed_tokens(f.change, f.exact), signed_money(f.monthly_cost_change)])
     return rows
 
@@ -77,8 +77,10 @@ def _notes(report) -> list[str]:
     notes = [f"$/month at {', '.join(f'{v.normalize():,f}' for v in volumes)} requests/day."] if volumes else []
     if any(f.monthly_cost_change is None for f in report.files):
         notes.append(f"$/month: {NO_VOLUME} for some prompts (set volume: or traffic: in the config).")
-    if any(not f.exact for f in report.files):
+    if any(f.method == "estimate" for f in report.files):
         notes.append("~ marks an estimated count (see promptaudit count for why).")
+    if any(f.method == "reconstructed" for f in report.files):
+        notes.append(RECONSTRUCTED_NOTE)
     notes += [f"Skipped {path}: {reason}." for path, reason in report.skipped]
     return notes
 

@@ -77,7 +77,7 @@ def _table(rows: list[ModelRow], prices: PriceSource) -> None:
     for index, row in enumerate(rows):
         if index and row.price.provider != rows[index - 1].price.provider:
             table.add_section()
-        table.add_row(*_cells(row), "exact" if row.exact else "~est.")
+        table.add_row(*_cells(row), {"exact": "exact", "reconstructed": "≈rec."}.get(row.method, "~est."))
     console = stdout_console()
     if not console.is_terminal:  # piped or captured: a full row beats an ellipsis
         console.width = max(console.width, 110)

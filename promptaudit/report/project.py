@@ -7,7 +7,7 @@ from decimal import Decimal
 from promptaudit.money.levers import Plan, Saving
 from promptaudit.money.pricing import PriceSource
 from promptaudit.money.projection import ModelProjection
-from promptaudit.report.common import money, print_json, stdout_console, tokens
+from promptaudit.report.common import RECONSTRUCTED_NOTE, money, print_json, stdout_console, tokens
 
 LABELS = {
     "caching": "Prompt caching",
@@ -54,6 +54,7 @@ def model_json(r: ModelProjection, days: Decimal) -> dict:
         "cacheable_tokens": r.cached_tokens(),
         "user_tokens_per_request": r.mean_tokens("user_tokens"),
         "exact": r.exact,
+        "method": r.method,
         "cost_per_request": _money(r.per_request(r.baseline_daily)),
         "daily_cost": _money(r.baseline_daily),
         "monthly_cost": _money(r.baseline_daily * days),
@@ -109,7 +110,7 @@ def cost_cells(r: ModelProjection, days: Decimal) -> list[str]:
     return [
         r.model,
         f"{r.requests_per_day:,.0f}",
-        tokens(r.mean_tokens("prompt_tokens"), r.exact),
+        tokens(r.mean_tokens("prompt_tokens"), r.exact, r.method),
         f"{r.mean_tokens('user_tokens'):,}",
         f"{r.mean_tokens('output_tokens'):,}",
         money(r.per_request(r.baseline_daily)),
@@ -127,8 +128,10 @@ def saving_cells(s: Saving, days: Decimal) -> list[str]:
 def caption(results, calibration, prices: PriceSource) -> str:
     """Where the prices came from, and what is estimated or measured."""
     lines = [f"Prices: {prices.source}, as of {prices.as_of}. Without levers: list prices, no cache."]
-    if any(not r.exact for r in results):
+    if any(r.method == "estimate" for r in results):
         lines.append("~ marks estimated token counts (no public tokenizer).")
+    if any(r.method == "reconstructed" for r in results):
+        lines.append(RECONSTRUCTED_NOTE)
     if calibration is not None:
         lines.append(f"Measured from {calibration.source}.")
     return "\n".join(lines)

@@ -128,7 +128,9 @@ def measure(prompts: list[Prompt], model: str) -> list[Measured]:
     return results
 
 
-def _prompt_framing(prompt: Prompt, tokenizer: tokens.Tokenizer, by_text: dict[str, int]) -> tuple[list[int], int, bool]:
+def _prompt_framing(
+    prompt: Prompt, tokenizer: tokens.Tokenizer, by_text: dict[str, int]
+) -> tuple[list[int], int, bool]:
     """(framing per part, request priming, whether the framing is estimated) for one prompt."""
     if claude.handles(tokenizer.encoding) and claude_framing.applies(prompt):
         framing = claude_framing.turn_framing(prompt.parts)

@@ -231,6 +231,12 @@ def count_texts(texts: list[str], model: str) -> list[TokenCount]:
     return [TokenCount(model, label, scale_estimate(n, tokenizer), tokenizer.exact, method) for n in raw]
 
 
+def combine_methods(methods) -> str:
+    """The method of a sum of counts: ``estimate`` if any is, else ``reconstructed`` if any is, else ``exact``."""
+    found = set(methods)
+    return next((m for m in ("estimate", "reconstructed") if m in found), "exact")
+
+
 def count_text(text: str, model: str) -> TokenCount:
     """Count one text for one model."""
     return count_texts([text], model)[0]

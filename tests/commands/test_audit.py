@@ -27,6 +27,7 @@ def test_json_is_exact_and_findings_exit_1(cli, prompt_file):
                 "path": "agent.txt",
                 "tokens": 16,
                 "exact": True,
+                "method": "exact",
                 "tokens_saved": 6,
                 "percent_saved": "37.5",
                 "requests_per_day": "1000",

@@ -59,6 +59,7 @@ def test_json_report_is_exact(cli, project):
                 "path": "prompts/big.txt",
                 "tokens": 51,
                 "exact": True,
+                "method": "exact",
                 "budget": 20,
                 "budget_source": "budgets 'prompts/*.txt'",
                 "baseline": None,

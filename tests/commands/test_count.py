@@ -66,6 +66,7 @@ def test_json_for_one_file_is_exact(cli, prose, reference_encoding):
                         "encoding": "o200k_base",
                         "tokens": expected_tokens,
                         "exact": True,
+                        "method": "exact",
                         "input_cost_per_request": gpt_4o_cost(expected_tokens),
                     }
                 ],
@@ -203,8 +204,8 @@ def test_csv_header_and_rows(cli, isolated_env, reference_encoding):
 
     assert result.exit_code == 0
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["path", "chars", "model", "encoding", "tokens", "exact", "input_cost_per_request"]
-    assert rows[1] == ["p.txt", str(len(text)), "gpt-4o", "o200k_base", str(o200k), "true", gpt_4o_cost(o200k)]
+    assert rows[0] == ["path", "chars", "model", "encoding", "tokens", "exact", "input_cost_per_request", "method"]
+    assert rows[1] == ["p.txt", str(len(text)), "gpt-4o", "o200k_base", str(o200k), "true", gpt_4o_cost(o200k), "exact"]
     assert rows[2][:6] == ["p.txt", str(len(text)), "gpt-4", "cl100k_base", str(cl100k), "true"]
     assert Decimal(rows[2][6]) > 0
     assert len(rows) == 3

@@ -45,6 +45,7 @@ def entry(path, status, before, after, cost, old_path=None):
         "tokens_after": after,
         "tokens_change": after - before,
         "exact": True,
+        "method": "exact",
         "requests_per_day": "10000",
         "monthly_cost_change": cost,
     }

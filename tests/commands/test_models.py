@@ -81,6 +81,7 @@ def test_json_row_shape(cli):
         "cache_ttl_seconds": 300,
         "tokenizer": "o200k_base",
         "exact": True,
+        "method": "exact",
         "source": row["source"],
     }
     assert row["source"].startswith("genai-prices")

@@ -75,3 +75,18 @@ def test_bad_input_exit_code_and_no_traceback(run):
 def test_version(run):
     done = run("--version")
     assert done.returncode == 0 and done.stdout.startswith("promptaudit ")
+
+
+def test_claude_counts_cold_then_warm(run):
+    from promptaudit.tokens import claude
+
+    prompt = "tests/data/claude_prompts/zh_support.txt"
+    cold = run("count", prompt, "-m", "claude-opus-4-8", "-m", "claude-sonnet-4-5", "--format", "json")
+    warm = run("count", prompt, "-m", "claude-opus-4-8", "-m", "claude-sonnet-4-5", "--format", "json")
+
+    assert (cold.returncode, warm.returncode) == (0, 0)
+    assert cold.stdout == warm.stdout
+    counts = json.loads(cold.stdout)["files"][0]["counts"]
+    methods = {c["method"] for c in counts}
+    assert methods == ({"reconstructed"} if claude.ctok_version() else {"estimate"})
+    assert warm.stderr == ""  # the hint on Python < 3.12 is said once, on the cold run

@@ -105,6 +105,11 @@ def usable_models(models: list[str]) -> tuple[list[str], int]:
         except UnknownModelError as exc:
             warn(f"error: {exc}")
             failures += 1
+    from promptaudit.tokens import claude
+
+    hint = claude.reconstruct_hint(usable)
+    if hint:
+        warn(f"note: {hint}")
     return usable, failures
 
 

@@ -148,7 +148,7 @@ def _total_cost(column: list) -> str:
 
 
 def _caption(results: list[PromptCount], prices: PriceSource) -> str:
-    estimated = any(not c.exact for r in results for c in r.counts)
+    estimated = any(c.method == "estimate" for r in results for c in r.counts)
     note = (
         " ~ marks an estimate: no public tokenizer for the model, or a template variable without a value."
         if estimated

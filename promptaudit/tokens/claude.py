@@ -153,6 +153,19 @@ def label(counter: str) -> str:
     return f"claude-{family} (reconstructed, ctok {counter.split('@ctok')[1]})"
 
 
-def should_hint(counters: set[str]) -> bool:
-    """Whether to say how to get reconstructed counts: a Claude estimate here for a reconstructable model."""
-    return any(handles(c) and is_estimate(c) for c in counters) and ctok_version() is None
+NOTICES = "notices.json"
+
+
+def reconstruct_hint(models: list[str]) -> str | None:
+    """How to get reconstructed counts, said once per user cache: when a Claude model that ctok could
+    reconstruct is estimated here because ctok cannot be used (Python < 3.12)."""
+    families = [family_for(m) for m in models]
+    if ctok_version() is not None or not any(f is not None and f.reconstructable for f in families):
+        return None
+    from promptaudit import cache
+
+    seen = cache.read_json(NOTICES) or {}
+    if not isinstance(seen, dict) or seen.get("ctok"):
+        return None
+    cache.write_json(NOTICES, {**seen, "ctok": True})
+    return HOW_TO_RECONSTRUCT

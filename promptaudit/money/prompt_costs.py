@@ -15,6 +15,11 @@ from promptaudit.reading.prompts import Prompt
 from promptaudit.tokens import tokenizers as tokens
 from promptaudit.tokens.counting import PartCount, measure
 
+CLAUDE_FRAMING_NOTE = (
+    "≈ content reconstructed with ctok; framing: ctok's request frame once, plus an estimated 3 tokens per "
+    "turn after the first (docs/claude-counts.md)"
+)
+
 
 @dataclass(frozen=True)
 class ModelCount:
@@ -75,6 +80,8 @@ def detail_notes(prompt: Prompt, counts: list[ModelCount], models: list[str]) ->
         notes.append(default_note(defaulted))
     if prompt.tools:
         notes.append("tool schemas counted as compact JSON: an approximation of how the provider renders tools")
+    if prompt.provider_format == "anthropic" and any(tokens.tokenizer_for(c.model).reconstructed for c in counts):
+        notes.append(CLAUDE_FRAMING_NOTE)
     if prompt.provider_format == "anthropic":
         notes += cache_breakpoints.notes(prompt, cache_breakpoints.analysis_model(prompt, models))
     return tuple(notes)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from promptaudit.money.pricing import PriceSource
 from promptaudit.money.prompt_costs import PromptCount
 from promptaudit.report.common import RECONSTRUCTED_NOTE, money, print_json, stdout_console, tokens
-from promptaudit.tokens.tokenizers import combine_methods
+from promptaudit.tokens.tokenizers import combine_methods, tokenizer_for
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -49,15 +49,17 @@ def _detail_table(result: PromptCount, models: list[str]) -> None:
     for i, part in enumerate(result.prompt.parts):
         cells = [part.label or "(text)", str(part.line), part.role or part.kind, "yes" if part.static else "no"]
         cells.append(part.cache_breakpoint or "")
-        table.add_row(*cells, *(_part_cell(c.parts[i].tokens, c.parts[i].framing, c) for c in result.counts))
+        table.add_row(*cells, *(_part_cell(c.parts[i], c.model) for c in result.counts))
     if any(c.priming for c in result.counts):
         table.add_row("(reply priming)", "", "framing", "", "", *(tokens(c.priming) for c in result.counts))
     table.caption = "\n".join(f"note: {note}" for note in result.notes) or None
     stdout_console().print(table)
 
 
-def _part_cell(content: int, framing: int, count) -> str:
-    return tokens(content, count.exact, count.method) + (f" + {framing}" if framing else "")
+def _part_cell(part, model: str) -> str:
+    """A part's content tokens, marked by how they were counted, plus its framing."""
+    method = "estimate" if part.defaulted else tokenizer_for(model).method
+    return tokens(part.tokens, method == "exact", method) + (f" + {part.framing}" if part.framing else "")
 
 
 def _csv(results: list[PromptCount], models: list[str], prices: PriceSource) -> None:

@@ -55,10 +55,9 @@ def test_every_claude_model_in_the_price_source_and_catalog_has_a_family():
     priced = [m.id for p in providers if p.id == "anthropic" for m in p.models]
     catalog = facts.catalog("anthropic")
     assert len(priced) >= 20 and catalog
-    for model in priced + catalog:
-        assert claude.family_for(model) is not None, model
-    reconstructable = [m for m in priced if claude.family_for(m).reconstructable]
-    assert set(priced) - set(reconstructable) == {"claude-2", "claude-v1"}
+    # Only the two pre-Claude-3 models fall outside ctok's families; nothing reaches the catch-all rule.
+    estimated_only = {m for m in priced + catalog if not claude.family_for(m).reconstructable}
+    assert estimated_only == {"claude-2", "claude-v1"}
 
 
 def test_estimate_table_covers_every_family_feature_and_script():

@@ -63,7 +63,7 @@ def timed(args: list[str], cache: Path) -> float:
     env = {**os.environ, "PROMPTAUDIT_CACHE_DIR": str(cache)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # users' installs are byte-compiled
     start = time.perf_counter()
-    subprocess.run([str(SCRIPT), *args], env=env, check=True, capture_output=True, timeout=3600)
+    subprocess.run([str(SCRIPT), *args], env=env, check=True, capture_output=True, timeout=900)
     return time.perf_counter() - start
 
 

@@ -10,7 +10,9 @@ Run on Python >= 3.12 with ctok installed (``.venv312/bin/python tools/fit_claud
 4. writes ``promptaudit/tokens/data/claude_estimates.yaml`` and the ctok content counts of the held-out
    prompt set ``tests/data/claude_prompts`` (``ctok_counts.json``), which the Python < 3.12 tests use.
 
-``--check`` fits without writing and exits 1 if the stored table differs (for CI on 3.12).
+``--check`` fits without writing and exits 1 if the stored table differs (for CI on 3.12). ``--report``
+prints the stored table's error range per script and family on the held-out prompts, beside the old single
+factor (o200k_base x1.15, x1.5 for 4.7+): the figures in docs/claude-counts.md.
 """
 
 from __future__ import annotations
@@ -137,10 +139,39 @@ HEADER = (
 )
 
 
+HELD_OUT_SCRIPTS = {"en": "english", "code": "code", "json": "structured", "xml": "structured",
+                    "zh": "chinese", "ja": "japanese", "ko": "korean"}  # fmt: skip
+OLD_FACTORS = {"v3": 1.15, "v4.7": 1.5, "v4.8": 1.5}
+
+
+def held_out_report() -> None:
+    """min / median / max relative error per script on the held-out prompts: fitted table and old factor."""
+    import statistics
+
+    encoding = load_encoding("o200k_base")
+    labels = json.loads((PROMPTS_DIR / "ctok_counts.json").read_text(encoding="utf-8"))["counts"]
+    for family in FAMILIES:
+        fitted: dict[str, list[float]] = {}
+        old: dict[str, list[float]] = {}
+        for name, truth in labels.items():
+            text, script = (PROMPTS_DIR / name).read_text(encoding="utf-8"), HELD_OUT_SCRIPTS[name.split("_")[0]]
+            y = truth[family]
+            est = claude_estimate.estimate(claude_estimate.features(text, encoding), family)
+            fitted.setdefault(script, []).append((est - y) / y)
+            scaled = math.ceil(len(encoding.encode_ordinary(text)) * OLD_FACTORS[family])
+            old.setdefault(script, []).append((scaled - y) / y)
+        for script in sorted(fitted):
+            row = [f"{min(v):+.1%} {statistics.median(v):+.1%} {max(v):+.1%}" for v in (fitted[script], old[script])]
+            print(f"{family:5s} {script:11s} fitted {row[0]:24s} old x{OLD_FACTORS[family]:g} {row[1]}")
+
+
 def main(argv: list[str]) -> int:
     if claude.ctok_version() is None:
         print("ctok is needed (Python >= 3.12, pip install ctok)", file=sys.stderr)
         return 2
+    if "--report" in argv:
+        held_out_report()
+        return 0
     table = build_table()
     if "--check" in argv:
         stored = yaml.safe_load(TABLE.read_text(encoding="utf-8"))

@@ -89,8 +89,12 @@ def speculate(argv: list[str]) -> None:
     if not paths:
         return
     from promptaudit.tokens import worker
+    from promptaudit.tokens.vocab import ENCODINGS
 
-    worker.start({encoding for encoding in encodings_for(argv[1:]) if unseen(paths, encoding)})
+    # The worker builds tiktoken vocabularies only: a Claude counter (ctok, or the estimate, which reads
+    # o200k token ids in this process) has nothing for it to build.
+    wanted = {e for e in encodings_for(argv[1:]) if e in ENCODINGS and unseen(paths, e)}
+    worker.start(wanted)
 
 
 def remember(paths: list[str], encodings: set[str]) -> None:

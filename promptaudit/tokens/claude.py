@@ -28,6 +28,8 @@ MIN_PYTHON = (3, 12)
 HOW_TO_RECONSTRUCT = (
     "Claude counts are estimates here; for reconstructed counts (ctok, offline) run promptaudit on Python "
     "3.12 or later, where the ctok dependency installs automatically"
+    if sys.version_info < MIN_PYTHON
+    else "Claude counts are estimates here: ctok is not installed; pip install 'ctok>=1.3,<2' for reconstructed counts"
 )
 
 

@@ -64,5 +64,6 @@ class RankTable:
 
     def to_dict(self) -> dict[bytes, int]:
         """Every entry as a dict (what tiktoken's encoder is built from)."""
-        return dict(zip(map(self._token, range(self._count)), self._ranks))
+        area, offsets = self._tokens[self._base :], self._offsets
+        return dict(zip(map(area.__getitem__, map(slice, offsets[:-1], offsets[1:])), self._ranks))
 

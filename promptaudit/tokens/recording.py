@@ -11,7 +11,7 @@ import io
 import os
 import sys
 
-from promptaudit.tokens.replay import UNWATCHED, observe
+from promptaudit.tokens.snapshot import DEVICES, observe
 
 PYPROJECT = "pyproject.toml"  # found by config.find_config
 DEFAULT_BASELINE = ".promptaudit-baseline.json"  # gate.baseline.DEFAULT_NAME (a higher layer); a test keeps them equal
@@ -86,9 +86,9 @@ class _Watcher:
         writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or bool((flags or 0) & WRITE_FLAGS)
         if self._cached(where):
             return
-        if writing:
+        if writing or os.path.realpath(where).startswith(DEVICES):  # /dev/stdin may say something else next time
             self.unsafe = True
-        elif not where.startswith(UNWATCHED):
+        else:
             self.read.setdefault(where)
 
     def _listed(self, path) -> None:

@@ -16,7 +16,7 @@ checked before the answer is used:
 - every module it imported (size and mtime of its file), so a changed or upgraded tool never replays.
 
 A run is recorded only when it exits 0 or 1, wrote nothing outside the cache directory, started no process
-and read no standard input; anything else is simply not recorded. An answer that fails any check, or is
+and read neither standard input nor a device (``/dev``, ``/proc``, ``/sys``); anything else is simply not recorded. An answer that fails any check, or is
 not well-formed, is a miss: the command runs as usual and records a fresh answer. ``check`` and ``--help``
 are replayed (the hook and the first thing a newcomer types); other commands always run.
 """
@@ -28,13 +28,14 @@ import os
 import sys
 import time
 
+from promptaudit.tokens.snapshot import digest, observe
+
 FORMAT = 1
 REPLAYED_COMMANDS = frozenset({"check"})
 HELP_FLAGS = frozenset({"--help", "-h", "--version"})
 VOLATILE_ENV = frozenset({"_", "OLDPWD", "PWD", "SHLVL", "PYTEST_CURRENT_TEST"})
 ANSWER_PREFIX = "replay-"
 MAX_ANSWERS = 256  # per cache directory; the oldest half is dropped beyond this
-UNWATCHED = ("/dev/", "/proc/", "/sys/")
 
 
 def run(argv: list[str], slow) -> None:
@@ -83,15 +84,6 @@ def _terminal(fd: int) -> tuple | None:
         return ()
 
 
-def digest(data: bytes) -> str:
-    """A short content digest (BLAKE2b without importing hashlib's OpenSSL binding)."""
-    try:
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover - CPython always builds _blake2
-        from hashlib import blake2b
-    return blake2b(data, digest_size=16).hexdigest()
-
-
 def _load(path: str) -> dict | None:
     """The answer stored at ``path`` when it is well-formed, else None (a miss)."""
     try:
@@ -124,23 +116,6 @@ def _dep_ok(dep) -> bool:
 def _holds(dep: tuple) -> bool:
     kind, path, expected = dep
     return observe(kind, path) == expected
-
-
-def observe(kind: str, path: str):
-    """What a dependency looks like now: a file's content digest, a folder's names, or a file's size and mtime."""
-    if kind == "stat":
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return None
-        return (stat.st_size, stat.st_mtime_ns)
-    try:
-        if kind == "listing":
-            return digest("\0".join(sorted(os.listdir(path))).encode("utf-8", "surrogateescape"))
-        with open(path, "rb") as handle:
-            return digest(handle.read())
-    except OSError:
-        return ""
 
 
 def _print(chunks: list) -> None:

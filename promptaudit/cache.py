@@ -8,11 +8,11 @@ unwritable is ignored: it may make a run slower, never wrong and never a crash.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 from promptaudit import __version__
 
-if TYPE_CHECKING:  # the start-up path imports this module: it stays at os (pathlib, json, tempfile on use)
+TYPE_CHECKING = False  # not typing's: the start-up path imports this module, which stays at os
+if TYPE_CHECKING:  # (pathlib, json and tempfile are imported on use)
     from pathlib import Path
 
 

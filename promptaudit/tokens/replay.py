@@ -33,7 +33,9 @@ from promptaudit.tokens.snapshot import digest, observe
 FORMAT = 1
 REPLAYED_COMMANDS = frozenset({"check"})
 HELP_FLAGS = frozenset({"--help", "-h", "--version"})
-VOLATILE_ENV = frozenset({"_", "OLDPWD", "PWD", "SHLVL", "PYTEST_CURRENT_TEST"})
+# Variables that differ between otherwise identical runs and that no replayed command reads: the shell's,
+# pytest's, and the index file git names for a hook during `git commit -a` (.git/next-index-<pid>.lock).
+VOLATILE_ENV = frozenset({"_", "OLDPWD", "PWD", "SHLVL", "PYTEST_CURRENT_TEST", "GIT_INDEX_FILE"})
 ANSWER_PREFIX = "replay-"
 MAX_ANSWERS = 256  # per cache directory; the oldest half is dropped beyond this
 

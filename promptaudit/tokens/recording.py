@@ -29,18 +29,27 @@ class _Tee(io.RawIOBase):
     def __init__(self, target, fd: int, chunks: list) -> None:
         super().__init__()
         self.target, self.fd, self.chunks = target, fd, chunks
+        self.failed = False  # a write that did not reach the real stream (a closed pipe): never replay that run
 
     def writable(self) -> bool:
         return True
 
     def write(self, data) -> int:
         data = bytes(data)
-        self.target.write(data)
+        try:
+            self.target.write(data)
+        except BaseException:
+            self.failed = True
+            raise
         self.chunks.append((self.fd, data))
         return len(data)
 
     def flush(self) -> None:
-        self.target.flush()
+        try:
+            self.target.flush()
+        except BaseException:
+            self.failed = True
+            raise
 
     def isatty(self) -> bool:
         return self.target.isatty()
@@ -103,7 +112,8 @@ def record(slow, save) -> None:
     chunks: list = []
     watcher = _Watcher(cache_path() or "")
     sys.addaudithook(watcher)
-    sys.stdout, sys.stderr = _teed(sys.stdout, 1, chunks), _teed(sys.stderr, 2, chunks)
+    tees = [_Tee(sys.stdout.buffer, 1, chunks), _Tee(sys.stderr.buffer, 2, chunks)]
+    sys.stdout, sys.stderr = _teed(sys.stdout, tees[0]), _teed(sys.stderr, tees[1])
     code = None
     try:
         slow()
@@ -112,22 +122,25 @@ def record(slow, save) -> None:
         code = exit_.code if exit_.code is not None else 0
         raise
     finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
         watcher.active = False
-        if code in (0, 1) and type(code) is int and not watcher.unsafe:
+        delivered = _flushed(sys.stdout) and _flushed(sys.stderr) and not any(tee.failed for tee in tees)
+        if delivered and code in (0, 1) and type(code) is int and not watcher.unsafe:
             save({"code": code, "out": _merged(chunks), "deps": dependencies(watcher)})
 
 
-def _teed(stream, fd: int, chunks: list):
-    teed = io.TextIOWrapper(
-        _Tee(stream.buffer, fd, chunks),
-        encoding=stream.encoding,
-        errors=stream.errors,
-        line_buffering=stream.line_buffering,
-        write_through=True,
+def _teed(stream, tee: _Tee):
+    return io.TextIOWrapper(
+        tee, encoding=stream.encoding, errors=stream.errors, line_buffering=stream.line_buffering, write_through=True
     )
-    return teed
+
+
+def _flushed(stream) -> bool:
+    """Whether everything written to ``stream`` reached the real one (not so for a closed pipe)."""
+    try:
+        stream.flush()
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _merged(chunks: list) -> list:

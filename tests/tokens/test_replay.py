@@ -175,3 +175,16 @@ def test_discovery_candidates_name_what_config_and_baseline_look_for(tmp_path):
     names = {Path(p).name for p in recording.discovery_candidates(str(tmp_path))}
     assert names == {*config.CONFIG_NAMES, "pyproject.toml", baseline.DEFAULT_NAME}
     assert str(tmp_path.resolve() / ".promptaudit.yaml") in recording.discovery_candidates(str(tmp_path))
+
+
+def test_a_run_into_a_closed_pipe_is_not_recorded(project, tmp_path):
+    """``check | head -1``: output lost to a closed pipe; replaying that run would replay the loss."""
+    env = {**os.environ, "PROMPTAUDIT_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):
+        read_end, write_end = os.pipe()
+        os.close(read_end)  # the reader is gone before the first byte is written
+        subprocess.run([sys.executable, "-c", PROBE, "check", "prompts"], cwd=project, env=env, stdout=write_end,
+                       stderr=subprocess.DEVNULL, timeout=60)  # fmt: skip
+        os.close(write_end)
+
+    assert not list((tmp_path / "cache").glob(replay.ANSWER_PREFIX + "*"))

@@ -142,11 +142,6 @@ def count(texts: list[str], counter: str) -> list[int]:
     return content_counts(texts, family)
 
 
-def vocabulary(counter: str) -> str | None:
-    """The tiktoken vocabulary ``counter`` loads in this process (the estimate reads o200k_base tokens)."""
-    return "o200k_base" if is_estimate(counter) else None
-
-
 def label(counter: str) -> str:
     """How reports name the counter: ``claude-v3 (reconstructed, ctok 1.3.0)`` or ``estimate(claude-v3 by script)``."""
     family = family_of(counter)

@@ -128,12 +128,3 @@ def test_the_reconstruct_hint_is_said_once(monkeypatch):
     assert claude.reconstruct_hint(["claude-sonnet-4-5"]) == claude.HOW_TO_RECONSTRUCT
     assert claude.reconstruct_hint(["claude-sonnet-4-5"]) is None
 
-
-def test_claude_counters_never_start_the_tiktoken_worker(isolated_env, monkeypatch):
-    from promptaudit.tokens import prefetch, worker
-
-    started = []
-    monkeypatch.setattr(worker, "start", started.append)
-    (isolated_env / "p.txt").write_text("Bonjour", encoding="utf-8")
-    prefetch.speculate(["count", "p.txt", "-m", "claude-opus-4-8", "-m", "gpt-4o"])
-    assert started == [{"o200k_base"}]

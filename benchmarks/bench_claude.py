@@ -13,13 +13,15 @@ equal, in ~10 KB files). For each, interleaved and repeated, it times the instal
   (ctok families v3 and v4.8) on a cold count cache (a fresh cache directory per run);
 * the same commands on a warm cache (the previous run's directory), where ctok must not run again.
 
-Reports median, min and max seconds per case and the ratio of medians to the tiktoken baseline.
+Reports median, min and max wall seconds per case, the median CPU seconds (user + system of the child:
+steadier than wall time on a shared machine), and the ratio of medians to the tiktoken baseline.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -59,16 +61,19 @@ def write_big(folder: Path, size: int = 5_000_000, per_file: int = 10_000) -> in
     return written
 
 
-def timed(args: list[str], cache: Path) -> float:
+def timed(args: list[str], cache: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one run of the console script."""
     env = {**os.environ, "PROMPTAUDIT_CACHE_DIR": str(cache)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # users' installs are byte-compiled
-    start = time.perf_counter()
+    before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     subprocess.run([str(SCRIPT), *args], env=env, check=True, capture_output=True, timeout=900)
-    return time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return time.perf_counter() - start, cpu
 
 
-def measure(target: str, runs: int) -> dict[str, list[float]]:
-    times: dict[str, list[float]] = {}
+def measure(target: str, runs: int) -> dict[str, list[tuple[float, float]]]:
+    times: dict[str, list[tuple[float, float]]] = {}
     for _ in range(runs):
         for name, model in MODELS.items():  # interleaved: every case sees the same machine load
             cache = Path(tempfile.mkdtemp(prefix="pa-bench-claude-"))
@@ -79,12 +84,13 @@ def measure(target: str, runs: int) -> dict[str, list[float]]:
     return times
 
 
-def report(title: str, times: dict[str, list[float]]) -> None:
+def report(title: str, times: dict[str, list[tuple[float, float]]]) -> None:
     print(f"\n{title}")
-    base = {kind: statistics.median(times[f"tiktoken gpt-4o, {kind}"]) for kind in ("cold", "warm")}
+    base = {kind: statistics.median(w for w, _ in times[f"tiktoken gpt-4o, {kind}"]) for kind in ("cold", "warm")}
     for name, values in times.items():
-        median, kind = statistics.median(values), name.rsplit(", ", 1)[1]
-        print(f"  {name:40s} median {median:7.3f}s  min {min(values):7.3f}  max {max(values):7.3f}  "
+        wall, kind = [w for w, _ in values], name.rsplit(", ", 1)[1]
+        median, cpu = statistics.median(wall), statistics.median(c for _, c in values)
+        print(f"  {name:40s} median {median:7.3f}s  min {min(wall):7.3f}  max {max(wall):7.3f}  cpu {cpu:7.3f}s  "
               f"x{median / base[kind]:.2f} vs tiktoken")  # fmt: skip
 
 

@@ -121,12 +121,16 @@ def _holds(dep: tuple) -> bool:
 
 
 def _print(chunks: list) -> None:
+    """Write the recorded output; a reader that went away (``| head``) ends it quietly, as the CLI does."""
     streams = {1: sys.stdout.buffer, 2: sys.stderr.buffer}
-    for fd, data in chunks:
-        streams[fd].write(data)
-        if fd == 2:
-            streams[fd].flush()  # stderr is line-buffered, as in the recorded run
-    sys.stdout.buffer.flush()
+    try:
+        for fd, data in chunks:
+            streams[fd].write(data)
+            if fd == 2:
+                streams[fd].flush()  # stderr is line-buffered, as in the recorded run
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
 
 
 def _save(folder: str, question: str, answer: dict) -> None:

@@ -188,3 +188,16 @@ def test_a_run_into_a_closed_pipe_is_not_recorded(project, tmp_path):
         os.close(write_end)
 
     assert not list((tmp_path / "cache").glob(replay.ANSWER_PREFIX + "*"))
+
+
+def test_a_replay_into_a_closed_pipe_ends_quietly(run, project, tmp_path):
+    first = run("check", "prompts")
+    env = {**os.environ, "PROMPTAUDIT_CACHE_DIR": str(tmp_path / "cache")}
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    done = subprocess.run([sys.executable, "-c", PROBE, "check", "prompts"], cwd=project, env=env, stdout=write_end,
+                          stderr=subprocess.PIPE, timeout=60)  # fmt: skip
+    os.close(write_end)
+
+    assert done.returncode == first[0] and "Traceback" not in done.stderr.decode()
+    assert done.stderr.decode().endswith("loaded:")  # it was the replay

@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parents[2]
 # imported. (tests/test_every_fixture.py runs the script itself, cold and warm, over every fixture.)
 PROBE = (
     "import atexit, sys\n"
-    "atexit.register(lambda: sys.stderr.write('\\nloaded:' + ','.join(m for m in ('typer', 'rich') if m in sys.modules)))\n"
+    "names = lambda: ','.join(m for m in ('typer', 'rich') if m in sys.modules)\n"
+    "atexit.register(lambda: sys.stderr.write('\\nloaded:' + names()))\n"
     "sys.argv = ['promptaudit', *sys.argv[1:]]\n"
     "from promptaudit.console import main\n"
     "main()\n"
@@ -92,7 +93,7 @@ def test_help_is_replayed_identically(run, args):
         pytest.param(lambda p: (p / "prompts" / "ticket_reply.j2").unlink(), id="prompt-deleted"),
         pytest.param(lambda p: (p / ".promptaudit.yaml").write_text("max_tokens: 20\n"), id="config-edited"),
         pytest.param(lambda p: (p / ".promptaudit.yaml").unlink(), id="config-deleted"),
-        pytest.param(lambda p: (p / "prompts" / "promptaudit.yaml").write_text("max_tokens: 20\n"), id="config-in-subdir"),
+        pytest.param(lambda p: (p / "prompts" / "promptaudit.yaml").write_text("max_tokens: 20\n"), id="file-in-subdir"),
         pytest.param(
             lambda p: (p / ".promptaudit-baseline.json").write_text('{"model": "gpt-4o", "prompts": {}}'),
             id="baseline-appeared",

@@ -68,7 +68,7 @@ def _tokenizer(model: str) -> tuple[str, bool]:
 def model_row(model: str) -> ModelRow:
     """Prices, cache facts and tokenizer for one model (raises UnknownModelError)."""
     price = pricing.price_for(model)
-    facts = providers.facts_for(model, price.provider)
+    facts = providers.facts_for(model, price.provider, price.price_id)
     return ModelRow(price, facts, *_tokenizer(model), *_batch(price, facts))
 
 

@@ -58,7 +58,7 @@ class ModelProjection:
 def priced(model: str) -> Priced:
     """Rates and cache rules for a model (raises UnknownModelError)."""
     price = pricing.price_for(model)
-    facts = providers.facts_for(model, price.provider)
+    facts = providers.facts_for(model, price.provider, price.price_id)
     return Priced(model, rates_for(price, facts), facts.cache)
 
 

@@ -58,7 +58,7 @@ def test_json_shape(cli, prompt_file):
     )
     assert [s["lever"] for s in data["savings"]] == ["caching", "trimming", "batch", "all"]
     assert all(isinstance(s["daily_saving"], str) and isinstance(s["percent"], float) for s in data["savings"])
-    assert set(data["prices"]) == {"source", "as_of"}
+    assert set(data["prices"]) == {"source", "as_of", "as_of_basis"}
 
 
 def test_caching_row_on_gpt_4o(cli, prompt_file):

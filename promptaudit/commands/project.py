@@ -192,7 +192,10 @@ def project_command(
 
 def run(prompts, models, cli_volume, days, config, traffic, plan, logs, fmt) -> None:
     """Measure, count, price and render (after every option has been validated)."""
+    from promptaudit import exitcodes
+    from promptaudit.commands._common import report_sizes
     from promptaudit.money import pricing
+    from promptaudit.money.projection import size_problems
     from promptaudit.report import project as report
 
     calibration = calibration_for(logs, models[0])
@@ -201,5 +204,9 @@ def run(prompts, models, cli_volume, days, config, traffic, plan, logs, fmt) -> 
         plan, declared_caps=tuple(p.max_tokens for p in prompts), output_known=traffic.output_tokens is not None
     )
     volumes = prompt_volumes(prompts, cli_volume, config, days, calibration)
-    results = projections(prompts, models, volumes, settle(traffic), plan, config)
+    traffic = settle(traffic)
+    target = [plan.routing.target] if plan.routing else []
+    if report_sizes(size_problems(models + target, prompts, traffic.user_tokens)):
+        raise typer.Exit(exitcodes.USAGE)  # a request above the context window cannot be sent: no projection
+    results = projections(prompts, models, volumes, traffic, plan, config)
     report.render(results, volumes, plan, days, calibration, pricing.price_source(), fmt)

@@ -94,9 +94,11 @@ def size_problems(models: list[str], prompts: list[Prompt], user_tokens: int) ->
     return limits.size_problems(requests)
 
 
-def project_model(model: str, cases: list[Case], plan: Plan, targets: list[Case] | None) -> ModelProjection:
-    """Baseline, cached cost and every lever's saving for one model."""
+def project_model(
+    model: str, cases: list[Case], plan: Plan, targets: list[Case] | None, default: tuple | None | bool = False
+) -> ModelProjection:
+    """Baseline, cached cost and every lever's saving for one model (``default``: see levers.savings)."""
     exact = tokens.tokenizer_for(model).exact and all(case.exact for case in cases)
     baseline = scenario_daily(cases, econ.NO_LEVERS, plan)
     cached = scenario_daily(cases, econ.Levers(caching=True, hit_rate=plan.hit_rate), plan)
-    return ModelProjection(model, exact, cases, baseline, cached, savings(cases, plan, targets))
+    return ModelProjection(model, exact, cases, baseline, cached, savings(cases, plan, targets, default))

@@ -61,6 +61,12 @@ def providers() -> list[str]:
     return list(load()["providers"])
 
 
+def supports_tools(model: str) -> bool:
+    """Whether a catalog model takes tool (function) definitions; ``tools: false`` in the data file says not."""
+    entry = _model_entry(model) or {}
+    return bool(entry.get("tools", True))
+
+
 def _model_entry(model: str) -> dict | None:
     """The entry whose id is the longest prefix of ``model`` (``gpt-4o-2024-08-06`` -> ``gpt-4o``)."""
     name = model.strip().lower()

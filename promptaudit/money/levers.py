@@ -13,6 +13,8 @@ from decimal import Decimal
 from promptaudit.money import economics as econ
 from promptaudit.money.economics import NO_LEVERS, Levers, Rates, Workload
 from promptaudit.money.providers import CacheRules, ModelFacts
+from promptaudit.money.rates import batch_prices
+from promptaudit.money.schedule import Prices
 
 ONE = Decimal(1)
 
@@ -97,18 +99,21 @@ class Plan:
 
 
 def rates_for(price, facts: ModelFacts) -> Rates:
-    """Rates from a pricing.ModelPrice; gaps filled from the provider's multipliers and batch discount."""
-    cache, discount = facts.cache, facts.batch_discount
+    """Rates from a pricing.ModelPrice; gaps filled from the provider's multipliers, batch by money.rates' rule."""
+    cache = facts.cache
     read = price.cache_read_mtok or (price.input_mtok * cache.read_multiplier if cache else price.input_mtok)
     write = price.cache_write_mtok or (price.input_mtok * cache.write_multiplier if cache else price.input_mtok)
-    keep = ONE - discount if discount is not None else ONE
+    standard = Prices(price.input_mtok, price.output_mtok, read, write)
+    batch = batch_prices(price, standard, facts)
     return Rates(
         input=price.input_mtok,
         output=price.output_mtok,
         cache_read=read,
         cache_write=write,
-        batch_input=price.batch_input_mtok or price.input_mtok * keep,
-        batch_output=price.batch_output_mtok or price.output_mtok * keep,
+        batch_input=batch.input_mtok,
+        batch_output=batch.output_mtok,
+        batch_cache_read=batch.cache_read_mtok,
+        batch_cache_write=batch.cache_write_mtok,
     )
 
 

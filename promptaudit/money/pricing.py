@@ -28,6 +28,8 @@ _PRICE_FIELDS = (
     "output_mtok",
     "batch_input_mtok",
     "batch_output_mtok",
+    "batch_cache_read_mtok",
+    "batch_cache_write_mtok",
 )
 
 
@@ -46,6 +48,8 @@ class ModelPrice:
     batch_input_mtok: Decimal | None = None
     batch_output_mtok: Decimal | None = None
     context_window: int | None = None
+    batch_cache_read_mtok: Decimal | None = None  # the source's own batch cache prices, where it has them
+    batch_cache_write_mtok: Decimal | None = None
     tiered: bool = False
     source: str = "genai-prices"
 
@@ -115,6 +119,8 @@ class PricedModel:
             cache_write_1h_mtok=std.cache_write_1h_mtok,
             batch_input_mtok=batch.input_mtok if batch.own else None,
             batch_output_mtok=batch.output_mtok if batch.own else None,
+            batch_cache_read_mtok=batch.cache_read_mtok if batch.own else None,
+            batch_cache_write_mtok=batch.cache_write_mtok if batch.own else None,
             context_window=self.context_window,
             tiered=bool(self.thresholds),
             source=self.source,

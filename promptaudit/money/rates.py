@@ -57,6 +57,21 @@ def derived_batch(standard: Prices, facts: ModelFacts) -> Prices | None:
     )
 
 
+def batch_prices(price, standard: Prices, facts: ModelFacts) -> Prices:
+    """The batch rule for one flat money.pricing.ModelPrice (``models``, ``project``): the source's batch prices
+    (its own batch cache prices where it has them, else the standard ones), else the documented discount."""
+    if price.batch_input_mtok is None or price.batch_output_mtok is None:
+        return derived_batch(standard, facts) or standard
+    read, write = price.batch_cache_read_mtok, price.batch_cache_write_mtok
+    return replace(
+        standard,
+        input_mtok=price.batch_input_mtok,
+        output_mtok=price.batch_output_mtok,
+        cache_read_mtok=standard.cache_read_mtok if read is None else read,
+        cache_write_mtok=standard.cache_write_mtok if write is None else write,
+    )
+
+
 def class_rates(cell: Prices, mode: str, facts: ModelFacts, model: str) -> tuple[ClassRates, list[str]]:
     """The rates of one price class and the notes to tell the user (each said once by the caller)."""
     notes: list[str] = []

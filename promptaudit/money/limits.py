@@ -27,7 +27,7 @@ def size_problem(where: str, model: str, input_tokens: int, exact: bool = True) 
     window = priced.context_window
     if window and input_tokens > window:
         return SizeProblem(f"{where}: {count} exceed {model}'s context window of {window:,} tokens", True)
-    crossed = [threshold for threshold in priced.thresholds if input_tokens > threshold]
+    crossed = [threshold for threshold in priced.thresholds() if input_tokens > threshold]
     if not crossed:
         return None
     price = priced.price_at(input_tokens)

@@ -98,10 +98,11 @@ class PricedModel:
     schedule: schedules.Schedule
     source: str
 
-    @property
-    def thresholds(self) -> tuple[int, ...]:
-        """Input sizes above which a request pays a higher tier's rates (on all of its tokens)."""
-        return self.schedule.thresholds
+    def thresholds(self, when: float | None = None) -> tuple[int, ...]:
+        """Input sizes above which a standard request sent at ``when`` (default now) pays a higher tier's
+        rates, on all of its tokens."""
+        _, period = schedules.place(self.schedule, 0, time.time() if when is None else when)
+        return self.schedule.thresholds_in("standard", period)
 
     def price_at(self, input_tokens: int = 0, when: float | None = None) -> ModelPrice:
         """Flat list prices for a request of ``input_tokens`` total input sent at ``when`` (default now)."""
@@ -122,7 +123,7 @@ class PricedModel:
             batch_cache_read_mtok=batch.cache_read_mtok if batch.own else None,
             batch_cache_write_mtok=batch.cache_write_mtok if batch.own else None,
             context_window=self.context_window,
-            tiered=bool(self.thresholds),
+            tiered=bool(self.schedule.thresholds_in("standard", period)),
             source=self.source,
         )
 

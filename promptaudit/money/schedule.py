@@ -74,6 +74,12 @@ class Schedule:
         """The prices of one cell."""
         return self.cells[mode][period * self.tiers + tier]
 
+    def thresholds_in(self, mode: str, period: int) -> tuple[int, ...]:
+        """The tier thresholds where ``mode``'s prices really change in ``period`` (a model can be tiered in
+        one period and flat in another: Claude Opus 4.6 lost its >200k tier on 2026-03-13)."""
+        row = self.cells[mode][period * self.tiers : (period + 1) * self.tiers]
+        return tuple(t for i, t in enumerate(self.thresholds, 1) if row[i] != row[i - 1])
+
     def classifier(self, mode: str, now: float) -> Classifier | None:
         """How to place ``mode``'s records in cells; None when every record of the mode pays the same prices."""
         cells = self.cells[mode]

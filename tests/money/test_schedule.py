@@ -136,3 +136,12 @@ def test_prices_at_a_tier_and_a_date():
     )
     old_o3 = pricing.price_for("o3", when=datetime(2025, 5, 1, tzinfo=timezone.utc).timestamp())
     assert (old_o3.input_mtok, old_o3.output_mtok) == (Decimal(10), Decimal(40))
+
+
+def test_a_model_tiered_only_in_the_past_is_flat_today():
+    """Claude Opus 4.6 had a >200k tier until 2026-03-13; since then one price covers its 1M window."""
+    opus = pricing.schedule_for("claude-opus-4-6")
+    assert opus.thresholds(datetime(2026, 3, 1, tzinfo=timezone.utc).timestamp()) == (200_000,)
+    assert opus.thresholds(datetime(2026, 11, 1, tzinfo=timezone.utc).timestamp()) == ()
+    assert pricing.price_for("claude-opus-4-6", input_tokens=300_000).input_mtok == Decimal(5)
+    assert pricing.schedule_for("claude-sonnet-4-5").thresholds() == (200_000,)

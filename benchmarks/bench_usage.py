@@ -46,12 +46,12 @@ def run(log: str, by: str, orjson: bool, env: dict | None = None) -> tuple[float
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def generate(log: str, lines: int) -> None:
+def generate(log: str, lines: int, iso: bool = False) -> None:
     """Write the synthetic log unless it is already there."""
     if not os.path.exists(log):
         os.makedirs(os.path.dirname(log), exist_ok=True)
         gen = [sys.executable, os.path.join(HERE, "gen_usage_logs.py"), log, "--lines", str(lines)]
-        subprocess.run(gen, check=True)
+        subprocess.run(gen + (["--iso-time"] if iso else []), check=True)
 
 
 def parse_args() -> argparse.Namespace:
@@ -63,6 +63,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--by", default="model", choices=("model", "tag", "day"))
     parser.add_argument("--keep", help="directory to write the log to (default: a temp dir, removed)")
     parser.add_argument("--against", metavar="REF", help="also time git REF's promptaudit, interleaved")
+    parser.add_argument("--iso-time", action="store_true", help="log timestamps as ISO 8601 text")
     return parser.parse_args()
 
 
@@ -108,8 +109,9 @@ def compare(log: str, args: argparse.Namespace, tmp: str) -> None:
 def main() -> None:
     args = parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        log = os.path.join(args.keep or tmp, f"usage-{args.lines}.jsonl" + (".gz" if args.gzip else ""))
-        generate(log, args.lines)
+        name = f"usage-{args.lines}{'-iso' if args.iso_time else ''}.jsonl" + (".gz" if args.gzip else "")
+        log = os.path.join(args.keep or tmp, name)
+        generate(log, args.lines, args.iso_time)
         if args.against:
             compare(log, args, tmp)
             return

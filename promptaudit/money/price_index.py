@@ -75,23 +75,35 @@ class PriceIndex:
         self.models: dict[str, object] = stored["models"] if fresh else {}
         meta = stored.get("meta") if fresh else None
         self.meta: dict | None = meta if _valid_meta(meta) else None
+        self._checked: dict[str, Entry] = {}
+        version = stored.get("version") if fresh else None
+        self.version: str | None = version if isinstance(version, str) else None
         self.dirty = False
 
     def entry(self, key: str) -> Entry | None:
-        """A validated entry, or None when absent or damaged (the caller resolves it again)."""
+        """A validated entry, or None when absent or damaged (the caller resolves it again).
+
+        Each entry is validated once per process; later lookups of the same model reuse it."""
+        if key in self._checked:
+            return self._checked[key]
         try:
-            return Entry.from_json(self.models[key]) if key in self.models else None
+            entry = Entry.from_json(self.models[key]) if key in self.models else None
         except (ValueError, TypeError, ArithmeticError, InvalidOperation):
             return None
+        if entry is not None:
+            self._checked[key] = entry
+        return entry
 
     def store(self, key: str, entry: Entry) -> None:
         self.models[key] = entry.to_json()
+        self._checked[key] = entry
         self.dirty = True
         self.save()
 
     def save(self) -> None:
         if self.dirty:
-            cache.write_json(INDEX_FILE, {"fingerprint": self.fingerprint, "models": self.models, "meta": self.meta})
+            data = {"fingerprint": self.fingerprint, "version": self.version, "models": self.models, "meta": self.meta}
+            cache.write_json(INDEX_FILE, data)
             self.dirty = False
 
 
@@ -114,15 +126,20 @@ def snapshot():
     return data_snapshot.get_snapshot()
 
 
-@functools.lru_cache(maxsize=1)
 def genai_prices_version() -> str:
-    """The installed genai-prices version, read from its package metadata (without importing it)."""
-    from importlib.metadata import PackageNotFoundError, version
+    """The installed genai-prices version: kept in the index, else read from its package metadata (which
+    costs ~20 ms, so it is read once per installed snapshot, not once per run)."""
+    found = index()
+    if found.version is None:
+        from importlib.metadata import PackageNotFoundError, version
 
-    try:
-        return version("genai-prices")
-    except PackageNotFoundError:  # pragma: no cover - a broken install
-        return "unknown"
+        try:
+            found.version = version("genai-prices")
+        except PackageNotFoundError:  # pragma: no cover - a broken install
+            found.version = "unknown"
+        found.dirty = True
+        found.save()
+    return found.version
 
 
 def find_model(model: str):

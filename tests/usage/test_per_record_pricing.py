@@ -158,3 +158,24 @@ def test_anthropic_derived_batch_discounts_cache_reads_too(cli, tmp_path):
     counts = {"input_tokens": 5_000, "cache_read_tokens": 4_000, "output_tokens": 500}
     standard = calc_price(Usage(**counts), "claude-opus-4-1", provider_id="anthropic").total_price
     assert Decimal(doc["total"]["cost"]) == standard / 2
+
+
+def test_a_flex_record_pays_the_flex_price_and_responses_web_searches_are_billed(cli, tmp_path):
+    """OpenAI echoes service_tier; Responses list each web_search_call in output."""
+    body = {
+        "object": "response",
+        "created_at": 1_795_600_800,  # 2026-11-25, after genai-prices' flex prices start (2026-10-12)
+        "model": "o3-2025-04-16",
+        "service_tier": "flex",
+        "status": "completed",
+        "output": [{"type": "web_search_call", "status": "completed"}, {"type": "message", "content": []}],
+        "usage": {"input_tokens": 8_000, "input_tokens_details": {"cached_tokens": 2_048}, "output_tokens": 900},
+    }
+    log = tmp_path / "flex.jsonl"
+    log.write_text(json.dumps(body) + "\n")
+
+    doc = usage_json(cli, log)
+
+    counts = {"input_tokens": 8_000, "cache_read_tokens": 2_048, "output_tokens": 900, "web_searches": 1}
+    flex = expected("o3-2025-04-16", "openai", "2026-11-25T10:00:00", counts, {"service_tier": "flex"})
+    assert Decimal(doc["total"]["cost"]) == flex

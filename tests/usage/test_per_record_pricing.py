@@ -2,7 +2,17 @@
 
 The expected figures are computed here, by calc_price itself, from each record's token counts, timestamp and
 processing mode; promptaudit's figure must equal them to the last decimal. The fixture holds one record per
-case in its provider's documented shape (tests/data/usage/per_record_pricing.jsonl).
+case in its provider's documented shape (tests/data/usage/per_record_pricing.jsonl), checked by hand
+(USD per million tokens; web searches per 1,000):
+
+1. Sonnet 4.5 above 200k: 150,000 x 6 + 60,000 x 0.60 + 2,000 x 22.50          = 0.981
+2. Gemini 2.5 Pro above 200k: 150,000 x 2.50 + 100,000 x 0.25 + 8,000 x 15      = 0.520
+3. o3 on 2025-05-01 (before the cut): 20,000 x 10 + 6,000 x 40                  = 0.44
+4. deepseek-chat at 09:00 UTC (standard window): 10,000 x 0.27 + 600 x 1.10     = 0.00336
+5. gpt-5 Batch: 1,904 x 0.625 + 4,096 x 0.0625 + 1,000 x 5                      = 0.006446
+6. Sonnet 4.5 with 3 web searches: 10,000 x 3 + 1,300 x 15, + 3 x $10 / 1,000   = 0.0795
+7. gpt-4o-mini without a timestamp: 1,000 x 0.15 + 100 x 0.60                   = 0.00021
+                                                                          total = 2.030516
 """
 
 from __future__ import annotations
@@ -79,7 +89,7 @@ def test_one_run_mixes_every_case_and_a_record_without_timestamp(cli):
 
     untimed = calc_price(Usage(input_tokens=1_000, output_tokens=100), "gpt-4o-mini", provider_id="openai")
     total = sum((expected(*c[1:]) for c in CASES.values()), Decimal(0)) + untimed.total_price
-    assert Decimal(doc["total"]["cost"]) == total == Decimal("2.030516")  # hand-checked, see the fixture notes
+    assert Decimal(doc["total"]["cost"]) == total == Decimal("2.030516")  # hand-checked: module docstring
     assert doc["records_without_timestamp"] == 1
     assert "1 record carries no timestamp; priced at the rates in force at the run's time" in result.stderr
     by_model = {g["key"]: g for g in doc["groups"]}

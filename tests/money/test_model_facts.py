@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from importlib import resources
 
@@ -56,3 +57,16 @@ def test_batch_cache_discount_is_documented_per_provider():
     assert len(lines) == len(providers.providers()) and all("#" in line for line in lines)
     assert providers.facts_for("claude-opus-4-5", "anthropic").batch_cache_discount is True
     assert providers.facts_for("gpt-4o", "openai").batch_cache_discount is False
+
+
+def test_project_promises_no_cache_saving_below_claude_3_haikus_minimum(cli, isolated_env):
+    prompt = isolated_env / "policy.md"
+    prompt.write_text("## Refund policy\n\n" + "Refunds are issued within 30 days of purchase. " * 130)
+    args = ("project", str(prompt), "-m", "claude-3-haiku-20240307", "--per-day", "5000", "--format", "json")
+
+    data = json.loads(cli(*args).stdout)
+
+    prefix = data["models"][0]["static_prefix_tokens"]
+    assert 1_024 < prefix < 2_048  # cacheable under the old 1,024 default, not under Haiku 3's 2,048
+    caching = next(s for s in data["savings"] if s["lever"] == "caching")
+    assert caching["daily_saving"] == "0" and "2,048 minimum" in caching["note"]

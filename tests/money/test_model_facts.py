@@ -9,15 +9,18 @@ from importlib import resources
 import pytest
 
 from promptaudit.money import pricing, providers
-from promptaudit.tokens import tokenizers
+from promptaudit.tokens import claude, tokenizers
 
 
 @pytest.mark.parametrize(
     "model",
     ["claude-fable-5", "claude-fable-5-1", "claude-fable-5-2", "claude-mythos-5-2", "claude-opus-4.7", "claude-5-opus"],
 )
-def test_claude_4_7_and_later_use_the_new_tokenizer_estimate(model):
-    assert tokenizers.tokenizer_for(model).label == "estimate(o200k_base×1.5)"
+def test_claude_4_7_and_later_use_the_new_tokenizer(model):
+    # The 4.7+ tokenizer is ctok's v4.7 family (Opus 4.7) or v4.8 (its vocabulary, later models): issue 14.
+    family = claude.family_for(model).name
+    assert family == ("v4.7" if "4.7" in model else "v4.8")
+    assert f"claude-{family}" in tokenizers.tokenizer_for(model).label
 
 
 @pytest.mark.parametrize(

@@ -78,8 +78,9 @@ def cases_for(model: str, prompts: list[Prompt], volumes: list[Volume], traffic:
             ),
             model_prices,
             total.exact,
+            prompt.display,
         )
-        for total, prefix, volume in zip(totals, prefixes, volumes)
+        for prompt, total, prefix, volume in zip(prompts, totals, prefixes, volumes)
     ]
 
 

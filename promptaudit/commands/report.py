@@ -1,0 +1,166 @@
+"""``promptaudit report``: one self-contained HTML page with the money, the levers and the waste.
+
+The page shows the numbers ``project`` and ``audit`` print (computed by the same code, rendered from
+the same JSON documents), plus measured spend from ``--usage`` logs as ``usage --by day`` reports it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shlex
+import sys
+import tempfile
+from typing import Annotated
+
+import typer
+
+from promptaudit.commands._common import ConfigOption, VarOption, choose_models, load_settings, user_errors, warn
+from promptaudit.commands._projection import build_plan, compute, traffic_from
+
+Opt = typer.Option
+
+
+class _Tee(io.TextIOBase):
+    """A stderr that also keeps each ``promptaudit:`` line, so the page shows what the terminal said."""
+
+    def __init__(self, stream):
+        self.stream, self.lines = stream, []
+
+    def write(self, text: str) -> int:
+        self.lines += [line.removeprefix("promptaudit: ") for line in text.splitlines() if line.strip()]
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def _audit(prompts, model: str, config, cli_volume) -> dict:
+    """``audit --format json``'s document for the prompts, at the report's volume."""
+    from promptaudit.lint import linter
+    from promptaudit.report import audit_json
+    from promptaudit.report.audit_common import build
+
+    settings = linter.settings_from(config, model=model, volume=cli_volume)
+    return audit_json.payload(build(prompts, linter.lint(prompts, settings), settings))
+
+
+def _measured(logs: list[str], split_at: str | None, config, prices) -> str:
+    """The measured-spend section from usage logs (exit 2 when none holds a usage record)."""
+    from promptaudit.errors import UsageError
+    from promptaudit.money import pricing
+    from promptaudit.report import html_usage, usage_json
+    from promptaudit.usage import result
+    from promptaudit.usage.aggregate import combined
+    from promptaudit.usage.costing import PriceBook
+    from promptaudit.usage.options import build_options, diagnostics
+    from promptaudit.usage.scan import scan
+
+    settings = config.get("usage") or {}
+    book = PriceBook(pricing.price_for)
+    days = scan(logs, build_options("day", None, None, None, settings, None, None, None))
+    lines, failed = diagnostics([days], book)
+    for line in lines:
+        warn(line)
+    if failed or not days.sides:
+        raise UsageError(f"no usable usage records in {', '.join(logs)}")
+    daily = usage_json.report(result.build(days, "day", book), days, prices)
+    comparison = None
+    if split_at is not None:
+        split = scan(logs, build_options("all", None, None, split_at, settings, None, None, None))
+        before, after = (result.build(split, "all", book, side=side, label=side) for side in ("before", "after"))
+        comparison = usage_json.comparison(result.compare(before, after), [split], prices)
+    return html_usage.section(daily, combined(days.groups()).output_hist, comparison, ", ".join(logs))
+
+
+def write_page(text: str, output: str) -> None:
+    """Write the page to ``output`` atomically (a temp file in the same folder, then a rename); ``-`` is stdout."""
+    if output == "-":
+        sys.stdout.write(text)
+        return
+    folder = os.path.dirname(os.path.abspath(output))
+    handle, temp = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temp, output)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _command_line(paths: list[str], flags: dict) -> str:
+    words = ["promptaudit", "report", *paths]
+    for flag, value in flags.items():
+        for item in value if isinstance(value, list) else [value]:
+            if item is not None:
+                words += [flag, str(item)]
+    return shlex.join(words)
+
+
+@user_errors
+def report_command(
+    paths: Annotated[list[str], typer.Argument(help="Prompt files, directories or - for stdin.")],
+    rps: Annotated[str | None, Opt("--rps", help="Requests per second.")] = None,
+    rpm: Annotated[str | None, Opt("--rpm", help="Requests per minute.")] = None,
+    per_day: Annotated[str | None, Opt("--per-day", help="Requests per day.")] = None,
+    per_month: Annotated[str | None, Opt("--per-month", help="Requests per month.")] = None,
+    model: Annotated[list[str] | None, Opt("--model", "-m", help="Model; repeat for side by side.")] = None,
+    usage: Annotated[list[str] | None, Opt("--usage", help="Usage log for measured spend; repeatable.")] = None,
+    split_at: Annotated[str | None, Opt("--split-at", help="Compare usage before and after this time.")] = None,
+    output: Annotated[str, Opt("--output", "-o", help="HTML file to write (- for stdout).")] = "report.html",
+    user_tokens: Annotated[str | None, Opt("--user-tokens", help="Average variable input tokens.")] = None,
+    output_tokens: Annotated[str | None, Opt("--output-tokens", help="Average output tokens.")] = None,
+    days_per_month: Annotated[str, Opt("--days-per-month", help="Days in a month.")] = "30",
+    ext: Annotated[list[str] | None, Opt("--ext", help="Extension to pick from directories.")] = None,
+    config_file: ConfigOption = None,
+    var: VarOption = None,
+) -> None:
+    """Write one self-contained HTML page: cost by prompt, savings by lever, waste in the text, measured spend."""
+    from promptaudit import exitcodes
+    from promptaudit.commands._common import read_prompts, usable_models
+    from promptaudit.money import volume
+
+    if split_at is not None and not usage:
+        from promptaudit.errors import UsageError
+
+        raise UsageError("--split-at needs --usage LOG")
+    config = load_settings(config_file)
+    days = volume.days_per_month(days_per_month)
+    cli_volume = volume.from_cli({"rps": rps, "rpm": rpm, "per_day": per_day, "per_month": per_month}, days)
+    traffic = traffic_from(user_tokens, output_tokens)
+    with contextlib.redirect_stderr(_Tee(sys.stderr)) as said:
+        prompts, failures = read_prompts(paths, config, ext, var)
+        models, model_failures = usable_models(choose_models(model, config))
+        if failures or model_failures or not prompts:
+            raise typer.Exit(exitcodes.USAGE)
+        flags = {"--rps": rps, "--rpm": rpm, "--per-day": per_day, "--per-month": per_month, "--model": model}
+        flags |= {"--usage": usage, "--split-at": split_at, "-o": output}
+        command = _command_line(paths, flags)
+        page = build_page(command, prompts, models, (cli_volume, days), config, traffic, (usage, split_at), said)
+    write_page(page, output)
+    if output != "-":
+        warn(f"wrote {output}")
+
+
+def build_page(command: str, prompts, models, volumes, config, traffic, logs, said) -> str:
+    """Compute everything the page shows and render it (``said`` collects the terminal's notes)."""
+    from datetime import datetime, timezone
+
+    from promptaudit.money import pricing
+    from promptaudit.report import html, html_waste
+    from promptaudit.report import project as project_report
+
+    cli_volume, days = volumes
+    done = compute(prompts, models, cli_volume, days, config, traffic, build_plan(*[None] * 6), None)
+    prices = pricing.price_source()
+    project = project_report.payload(done.results, done.volumes, done.plan, days, done.calibration, prices)
+    audit = _audit(prompts, models[0], config, cli_volume)
+    rules = [case.priced.cache for case in done.results[0].cases]
+    waste = html_waste.render(prompts, audit, project, rules, models[0])
+    usage_html = _measured(logs[0], logs[1], config, prices) if logs[0] else ""
+    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    notes = tuple(dict.fromkeys(said.lines))
+    return html.render(html.Page(command, generated, project, audit, waste, usage_html, notes))

@@ -70,8 +70,8 @@ def _measured(logs: list[str], split_at: str | None, config, prices) -> str:
     if split_at is not None:
         split = scan(logs, build_options("all", None, None, split_at, settings, None, None, None))
         before, after = (result.build(split, "all", book, side=side, label=side) for side in ("before", "after"))
-        comparison = usage_json.comparison(result.compare(before, after), [split], prices)
-    return html_usage.section(daily, combined(days.groups()).output_hist, comparison, ", ".join(logs))
+        comparison = result.compare(before, after)
+    return html_usage.section(daily, combined(days.groups()).output_hist, comparison, ", ".join(logs), split_at)
 
 
 def write_page(text: str, output: str) -> None:

@@ -14,14 +14,6 @@ from promptaudit.report.common import money
 from promptaudit.report.svg import esc
 
 BINS = 24
-CHANGE_LABELS = {
-    "requests": "Requests",
-    "cost_per_request": "$/request",
-    "input_tokens_mean": "Input tokens (mean)",
-    "cache_hit_rate": "Cache hit rate",
-    "output_tokens_mean": "Output tokens (mean)",
-    "output_p95": "Output p95",
-}
 
 
 def _money(value: str | None) -> str:
@@ -32,7 +24,15 @@ def _rate(value: float | None) -> str:
     return f"{value:.1%}" if value is not None else "n/a"
 
 
-def _cost_chart(days: list[dict]) -> str:
+def _split(days: list[dict], split: str | None) -> tuple[float, str] | None:
+    """Where the split falls among the day columns (the start of its day), labelled."""
+    if split is None:
+        return None
+    position = sum(1 for d in days if d["key"] < split[:10])
+    return position, f"split {split}"
+
+
+def _cost_chart(days: list[dict], split: str | None) -> str:
     bars = [
         svg.Bar(
             d["key"][5:], float(Decimal(d["cost"] or 0)), _money(d["cost"]), data={"day": d["key"], "cost": d["cost"]}
@@ -40,15 +40,18 @@ def _cost_chart(days: list[dict]) -> str:
         for d in days
     ]
     desc = "; ".join(f"{d['key']}: {_money(d['cost'])}" for d in days)
-    return svg.columns("chart-usage-cost", bars, "Measured cost per day (UTC)", desc)
+    return svg.columns(
+        "chart-usage-cost", bars, "Measured cost per day (UTC)", desc, svg.Scale(marker=_split(days, split))
+    )
 
 
-def _hit_chart(days: list[dict]) -> str:
+def _hit_chart(days: list[dict], split: str | None) -> str:
     bars = [
         svg.Bar(d["key"][5:], d["cache_hit_rate"] or 0, _rate(d["cache_hit_rate"]), 1, {"day": d["key"]}) for d in days
     ]
     desc = "; ".join(f"{d['key']}: {_rate(d['cache_hit_rate'])}" for d in days)
-    return svg.columns("chart-usage-hits", bars, "Share of input tokens read from the cache, per day", desc)
+    title = "Share of input tokens read from the cache, per day"
+    return svg.columns("chart-usage-hits", bars, title, desc, svg.Scale(top=1, marker=_split(days, split)))
 
 
 def bin_width(hist: dict[int, int], cap: int | None) -> int:
@@ -79,7 +82,8 @@ def _length_chart(hist: dict[int, int], cap: int | None) -> str:
     desc = f"Requests per output length, in bins of {width:,} tokens" + (
         f"; suggested max_tokens {cap:,}." if cap else "."
     )
-    return svg.columns("chart-usage-lengths", bars, "Output length distribution", desc, marker=marker)
+    scale = svg.Scale(edges=True, marker=marker)
+    return svg.columns("chart-usage-lengths", bars, "Output length distribution", desc, scale)
 
 
 def _figures(total: dict) -> str:
@@ -118,40 +122,29 @@ def _figures(total: dict) -> str:
     )
 
 
-def _format(metric: str, value) -> str:
-    if value is None:
-        return "n/a"
-    if metric == "cost_per_request":
-        return money(Decimal(str(value)))
-    if metric == "cache_hit_rate":
-        return f"{value:.1%}"
-    return f"{value:,}"
+def _comparison(comparison) -> str:
+    """The before/after table, row for row as ``usage --split-at`` prints it."""
+    from promptaudit.report.usage import _change_rows
 
-
-def _percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.1f}%"
-
-
-def _comparison(change: dict) -> str:
     rows = "".join(
-        f'<tr data-metric="{esc(metric)}"><td>{esc(CHANGE_LABELS.get(metric, metric))}</td>'
-        f'<td class="n">{_format(metric, c["before"])}</td><td class="n">{_format(metric, c["after"])}</td>'
-        f'<td class="n">{_percent(c["percent"])}</td></tr>'
-        for metric, c in change.items()
+        f'<tr data-metric="{esc(metric)}"><td>{esc(metric)}</td>'
+        + "".join(f'<td class="n">{esc(cell)}</td>' for cell in cells)
+        + "</tr>"
+        for metric, *cells in _change_rows(comparison)
     )
     head = '<tr><th>Metric</th><th class="n">Before</th><th class="n">After</th><th class="n">Change</th></tr>'
     return f"<h3>Before and after the split</h3><table>{head}{rows}</table>"
 
 
-def section(daily: dict, hist: dict[int, int], comparison: dict | None, sources: str) -> str:
-    """The section from a ``usage --by day`` JSON document, the total output histogram and a comparison."""
+def section(daily: dict, hist: dict[int, int], comparison, sources: str, split: str | None = None) -> str:
+    """The section from a ``usage --by day`` JSON document, the output histogram and a usage Comparison."""
     days, total = daily["groups"], daily["total"]
     body = [
         _figures(total),
         "<h3>Cost per day</h3>",
-        _cost_chart(days),
+        _cost_chart(days, split),
         "<h3>Cache hit rate per day</h3>",
-        _hit_chart(days),
+        _hit_chart(days, split),
         "<h3>Output length</h3>",
         _length_chart(hist, total["suggested_max_tokens"]),
     ]
@@ -161,7 +154,7 @@ def section(daily: dict, hist: dict[int, int], comparison: dict | None, sources:
             f'<p class="muted">Capping at the suggested max_tokens would have saved {esc(_money(saving))} over these logs.</p>'
         )
     if comparison is not None:
-        body.append(_comparison(comparison["change"]))
+        body.append(_comparison(comparison))
     lead = f"Measured from {esc(sources)}, priced per record as <code>usage</code> prices it (days in UTC)."
     return (
         '<section class="card" id="usage" aria-labelledby="usage-h"><h2 id="usage-h">Measured spend</h2>'

@@ -89,27 +89,37 @@ def swatch(series: int) -> str:
     return f'<svg class="sw" viewBox="0 0 12 12" aria-hidden="true"><rect width="12" height="12" {fill(series)}/></svg>'
 
 
+def _lines(lines: list[str], x: float, y: float, css: str, anchor: str = "middle") -> str:
+    """A multi-line <text>: one <tspan> per line, 14 px apart."""
+    spans = "".join(f'<tspan x="{x:.1f}" dy="{14 if i else 0}">{esc(t)}</tspan>' for i, t in enumerate(lines))
+    return f'<text class="{css}" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}">{spans}</text>'
+
+
+def _group(css: str, data: dict, tip: str, body: str) -> str:
+    return f'<g class="{esc(css)}"{_data(data)}><title>{esc(tip)}</title>{body}</g>'
+
+
 def bars(chart_id: str, rows: list[Bar], title: str, desc: str, width: int = 760) -> str:
     """A horizontal bar chart: one row per bar, label on the left, value printed after the bar."""
-    row_height, gap = 24, 6
     label_width = min(max((_text_width(r.label) for r in rows), default=80) + 12, width * 0.42)
-    value_width = max((_text_width(r.text) for r in rows), default=40) + 16
-    plot = width - label_width - value_width
+    plot = width - label_width - max((_text_width(r.text) for r in rows), default=40) - 16
     top = max((r.value for r in rows), default=0) or 1
-    height = len(rows) * (row_height + gap) + gap
-    out = [_open(chart_id, "bars", width, height, title, desc)]
+    out = [_open(chart_id, "bars", width, len(rows) * 30 + 6, title, desc)]
     for index, row in enumerate(rows):
-        y = gap + index * (row_height + gap)
-        length = max(plot * row.value / top, 1 if row.value else 0)
-        out.append(
-            f'<g class="bar"{_data(row.data)}><title>{esc(row.label)}: {esc(row.text)}</title>'
-            f'<text class="label" x="{label_width - 8:.1f}" y="{y + row_height / 2:.1f}" text-anchor="end" '
-            f'dominant-baseline="central">{esc(_clip(row.label, label_width))}</text>'
-            f'<rect x="{label_width:.1f}" y="{y}" width="{length:.1f}" height="{row_height}" rx="2" {fill(row.series)}/>'
-            f'<text class="value" x="{label_width + length + 6:.1f}" y="{y + row_height / 2:.1f}" '
-            f'dominant-baseline="central">{esc(row.text)}</text></g>'
-        )
+        out.append(_bar(row, 6 + index * 30, label_width, max(plot * row.value / top, 1 if row.value else 0)))
     return "".join(out) + "</svg>"
+
+
+def _bar(row: Bar, y: float, label_width: float, length: float) -> str:
+    middle = y + 12
+    body = (
+        f'<text class="label" x="{label_width - 8:.1f}" y="{middle:.1f}" text-anchor="end" '
+        f'dominant-baseline="central">{esc(_clip(row.label, label_width))}</text>'
+        f'<rect x="{label_width:.1f}" y="{y}" width="{length:.1f}" height="24" rx="2" {fill(row.series)}/>'
+        f'<text class="value" x="{label_width + length + 6:.1f}" y="{middle:.1f}" '
+        f'dominant-baseline="central">{esc(row.text)}</text>'
+    )
+    return _group("bar", row.data, f"{row.label}: {row.text}", body)
 
 
 def _clip(label: str, room: float) -> str:
@@ -117,96 +127,105 @@ def _clip(label: str, room: float) -> str:
     return label if len(label) <= fits else "…" + label[-max(fits - 1, 1) :]
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """A vertical plot: ``slot`` px per column, values from 0 to ``top`` mapped onto ``[y0, axis]``."""
+
+    slot: float
+    column: float
+    y0: float
+    axis: float
+    top: float
+    left: float = 0
+
+    def y(self, value: float) -> float:
+        return self.axis - (self.axis - self.y0) * value / self.top
+
+    def x(self, index: int) -> float:
+        return self.left + index * self.slot + (self.slot - self.column) / 2
+
+
 def waterfall(chart_id: str, steps: list[Step], title: str, desc: str, width: int = 760) -> str:
     """Columns: totals stand on the axis; savings hang from the first total's level, labelled $ and %."""
-    height, top_pad, bottom = 300, 40, 56
-    plot_height = height - top_pad - bottom
-    start = steps[0].value or 1
     slot = width / len(steps)
-    column = min(slot * 0.62, 84)
-    y_of = lambda value: top_pad + plot_height * (1 - value / start)  # noqa: E731
-    out = [_open(chart_id, "waterfall", width, height, title, desc)]
-    out.append(f'<line class="axis" x1="0" x2="{width}" y1="{y_of(0):.1f}" y2="{y_of(0):.1f}"/>')
-    out.append(f'<line class="level" x1="0" x2="{width}" y1="{y_of(start):.1f}" y2="{y_of(start):.1f}"/>')
-    for index, step in enumerate(steps):
-        x = index * slot + (slot - column) / 2
-        low, high = (0, step.value) if step.kind in ("total", "result") else (start - step.value, start)
-        y, h = y_of(high), max(y_of(low) - y_of(high), 1)
-        out.append(
-            f'<g class="step {esc(step.kind)}"{_data(step.data)}><title>{esc(step.label)}: {esc(step.text)}'
-            f"{': ' + esc(step.note) if step.note else ''}</title>"
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{column:.1f}" height="{h:.1f}" rx="2"/>'
-            f"{_step_value(step, x + column / 2, y)}"
-            f"{_step_label(step.label, x + column / 2, y_of(0) + 16, slot)}</g>"
-        )
+    frame = _Frame(slot, min(slot * 0.62, 84), 40, 244, steps[0].value or 1)
+    level = frame.y(frame.top)
+    out = [_open(chart_id, "waterfall", width, 300, title, desc)]
+    out.append(f'<line class="axis" x1="0" x2="{width}" y1="{frame.axis}" y2="{frame.axis}"/>')
+    out.append(f'<line class="level" x1="0" x2="{width}" y1="{level:.1f}" y2="{level:.1f}"/>')
+    out += [_step(step, frame.x(index), frame) for index, step in enumerate(steps)]
     return "".join(out) + "</svg>"
 
 
-def _step_value(step: Step, centre: float, y: float) -> str:
-    lines = step.text.split("\n")
-    spans = "".join(
-        f'<tspan x="{centre:.1f}" dy="{0 if i == 0 else 14}">{esc(line)}</tspan>' for i, line in enumerate(lines)
+def _step(step: Step, x: float, frame: _Frame) -> str:
+    standing = step.kind in ("total", "result")
+    low, high = (0, step.value) if standing else (frame.top - step.value, frame.top)
+    y, centre = frame.y(high), x + frame.column / 2
+    values = step.text.split("\n")
+    body = (
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{frame.column:.1f}" height="{max(frame.y(low) - y, 1):.1f}" rx="2"/>'
+        + _lines(values, centre, y - 8 - 14 * (len(values) - 1), "value")
+        + _lines(_wrap(step.label, frame.slot - 6), centre, frame.axis + 16, "label")
     )
-    top = y - 8 - 14 * (len(lines) - 1)
-    return f'<text class="value" x="{centre:.1f}" y="{top:.1f}" text-anchor="middle">{spans}</text>'
+    tip = f"{step.label}: {step.text}" + (f": {step.note}" if step.note else "")
+    return _group(f"step {step.kind}", step.data, tip.replace("\n", ", "), body)
 
 
-def _step_label(label: str, centre: float, y: float, slot: float) -> str:
-    words, lines, line = label.split(), [], ""
-    for word in words:
-        if line and _text_width(f"{line} {word}") > slot - 6:
+def _wrap(label: str, room: float) -> list[str]:
+    lines, line = [], ""
+    for word in label.split():
+        if line and _text_width(f"{line} {word}") > room:
             lines.append(line)
             line = word
         else:
             line = f"{line} {word}".strip()
-    lines.append(line)
-    spans = "".join(
-        f'<tspan x="{centre:.1f}" dy="{0 if i == 0 else 14}">{esc(text)}</tspan>' for i, text in enumerate(lines)
-    )
-    return f'<text class="label" x="{centre:.1f}" y="{y:.1f}" text-anchor="middle">{spans}</text>'
+    return [*lines, line]
 
 
-def columns(chart_id: str, rows: list[Bar], title: str, desc: str, width: int = 760, marker=None) -> str:
-    """Vertical columns (one per row, e.g. per day or per length bin), value on top when there is room.
+@dataclass(frozen=True)
+class Scale:
+    """Options of a column chart: the value at the top (default the largest), labels at bin edges
+    (a histogram), and a marker ``(column position, label)`` drawn as a dashed line."""
 
-    ``marker`` is ``(index_position, label)``: a dashed vertical line drawn at that fractional column
-    position (the suggested ``max_tokens`` on an output-length histogram).
-    """
-    height, top_pad, bottom, left = 220, 24, 40, 8
-    plot_height = height - top_pad - bottom
-    top = max((r.value for r in rows), default=0) or 1
-    slot = (width - 2 * left) / max(len(rows), 1)
-    column = max(slot * 0.72, 1)
-    show_values = slot >= max((_text_width(r.text, 11) for r in rows), default=0) + 4
+    top: float | None = None
+    edges: bool = False
+    marker: tuple[float, str] | None = None
+
+
+def columns(chart_id: str, rows: list[Bar], title: str, desc: str, scale: Scale = Scale(), width: int = 760) -> str:
+    """Vertical columns (per day, per length bin), each value on top when there is room for it."""
+    slot = (width - 16) / max(len(rows), 1)
+    top = scale.top or max((r.value for r in rows), default=0) or 1
+    frame = _Frame(slot, max(slot * (0.86 if scale.edges else 0.72), 1), 24, 180, top, 8)
+    values = slot >= max((_text_width(r.text, 11) for r in rows), default=0) + 4
     every = max(1, int(48 // slot) + 1)
-    out = [_open(chart_id, "columns", width, height, title, desc)]
-    axis = top_pad + plot_height
-    out.append(f'<line class="axis" x1="{left}" x2="{width - left}" y1="{axis}" y2="{axis}"/>')
+    out = [_open(chart_id, "columns", width, 220, title, desc)]
+    out.append(f'<line class="axis" x1="8" x2="{width - 8}" y1="{frame.axis}" y2="{frame.axis}"/>')
     for index, row in enumerate(rows):
-        x = left + index * slot + (slot - column) / 2
-        h = max(plot_height * row.value / top, 1 if row.value else 0)
-        value = (
-            f'<text class="value small" x="{x + column / 2:.1f}" y="{axis - h - 4:.1f}" text-anchor="middle">'
-            f"{esc(row.text)}</text>"
-            if show_values
-            else ""
-        )
-        label = (
-            f'<text class="label small" x="{x + column / 2:.1f}" y="{axis + 14}" text-anchor="middle">'
-            f"{esc(row.label)}</text>"
-            if index % every == 0
-            else ""
-        )
-        out.append(
-            f'<g class="bar"{_data(row.data)}><title>{esc(row.label)}: {esc(row.text)}</title>'
-            f'<rect x="{x:.1f}" y="{axis - h:.1f}" width="{column:.1f}" height="{h:.1f}" {fill(row.series)}/>'
-            f"{value}{label}</g>"
-        )
-    if marker is not None:
-        position, text = marker
-        mx = left + position * slot
-        out.append(
-            f'<g class="marker"><line x1="{mx:.1f}" x2="{mx:.1f}" y1="{top_pad - 6}" y2="{axis}"/>'
-            f'<text class="value" x="{mx + 4:.1f}" y="{top_pad + 4}">{esc(text)}</text></g>'
-        )
+        label = row.label if index % every == 0 else ""
+        out.append(_column(row, index, frame, values, label, scale.edges))
+    if scale.marker is not None:
+        out.append(_marker(frame.left + scale.marker[0] * slot, scale.marker[1], frame, width))
     return "".join(out) + "</svg>"
+
+
+def _column(row: Bar, index: int, frame: _Frame, show_value: bool, label: str, edges: bool) -> str:
+    x, y = frame.x(index), frame.y(row.value)
+    height = max(frame.axis - y, 1 if row.value else 0)
+    centre = x + frame.column / 2
+    body = f'<rect x="{x:.1f}" y="{frame.axis - height:.1f}" width="{frame.column:.1f}" height="{height:.1f}" {fill(row.series)}/>'
+    if show_value:
+        body += _lines([row.text], centre, frame.axis - height - 4, "value small")
+    if label:
+        body += _lines([label], frame.left + index * frame.slot if edges else centre, frame.axis + 14, "label small")
+    return _group("bar", row.data, f"{row.label}: {row.text}", body)
+
+
+def _marker(x: float, text: str, frame: _Frame, width: int) -> str:
+    right = x + 4 + _text_width(text) > width
+    anchor, tx = ("end", x - 4) if right else ("start", x + 4)
+    return (
+        f'<g class="marker"><line x1="{x:.1f}" x2="{x:.1f}" y1="{frame.y0 - 6}" y2="{frame.axis}"/>'
+        + _lines([text], tx, frame.y0 + 4, "value", anchor)
+        + "</g>"
+    )

@@ -79,8 +79,12 @@ def write_page(text: str, output: str) -> None:
     if output == "-":
         sys.stdout.write(text)
         return
-    folder = os.path.dirname(os.path.abspath(output))
-    handle, temp = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=folder)
+    from promptaudit.errors import UsageError
+
+    try:
+        handle, temp = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=os.path.dirname(os.path.abspath(output)))
+    except OSError as exc:
+        raise UsageError(f"-o {output}: cannot write there ({exc.strerror})") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
@@ -89,6 +93,17 @@ def write_page(text: str, output: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+
+
+def check_output(output: str, split_at: str | None, usage: list[str] | None) -> None:
+    """Refuse, before any work, an output folder that does not exist and ``--split-at`` without logs."""
+    from promptaudit.errors import UsageError
+
+    if split_at is not None and not usage:
+        raise UsageError("--split-at needs --usage LOG")
+    folder = os.path.dirname(os.path.abspath(output))
+    if output != "-" and not os.path.isdir(folder):
+        raise UsageError(f"-o {output}: folder {folder} does not exist")
 
 
 def _command_line(paths: list[str], flags: dict) -> str:
@@ -123,10 +138,7 @@ def report_command(
     from promptaudit.commands._common import read_prompts, usable_models
     from promptaudit.money import volume
 
-    if split_at is not None and not usage:
-        from promptaudit.errors import UsageError
-
-        raise UsageError("--split-at needs --usage LOG")
+    check_output(output, split_at, usage)
     config = load_settings(config_file)
     days = volume.days_per_month(days_per_month)
     cli_volume = volume.from_cli({"rps": rps, "rpm": rpm, "per_day": per_day, "per_month": per_month}, days)

@@ -215,3 +215,53 @@ def test_the_page_prints(sample, tmp_path):
     pdf = browser.print_pdf(sample["page"], tmp_path / "report.pdf")
     pages = re.findall(rb"/Type\s*/Page[^s]", pdf)
     assert pdf.startswith(b"%PDF") and len(pages) >= 4  # the sample prompts' text runs over several pages
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory):
+    """The report with ten days of usage logs split where the prompt changed, and usage's own outputs."""
+    from tests.report import usage_log
+
+    work = tmp_path_factory.mktemp("measured")
+    home = tmp_path_factory.mktemp("home")
+    log = str(usage_log.write(work / "usage.jsonl"))
+    page = work / "report.html"
+    split = ["--split-at", usage_log.SPLIT]
+    run_console("report", "sample_prompts/classifier.txt", *VOLUME, "--usage", log, *split, "-o", str(page), home=home)
+    daily = json.loads(run_console("usage", log, "--by", "day", "--format", "json", home=home).stdout)
+    markdown = run_console("usage", log, *split, "--format", "markdown", home=home).stdout
+    dom, requests = browser.dump_dom(page, work)
+    return {"dom": browser.parse(dom), "requests": requests, "daily": daily, "markdown": markdown}
+
+
+def test_measured_spend_is_drawn_from_usages_own_figures(measured):
+    section = measured["dom"].find_all("section", id="usage")[0]
+    charts = {svg.attrs["id"]: svg for svg in section.find_all("svg", class_="chart")}
+    assert set(charts) == {"chart-usage-cost", "chart-usage-hits", "chart-usage-lengths"}
+    days = measured["daily"]["groups"]
+    cost_bars = charts["chart-usage-cost"].find_all("g", class_="bar")
+    assert [(b.attrs["data-day"], b.attrs["data-cost"]) for b in cost_bars] == [(d["key"], d["cost"]) for d in days]
+    assert len(charts["chart-usage-hits"].find_all("g", class_="bar")) == len(days) == 10
+    lengths = charts["chart-usage-lengths"].find_all("g", class_="bar")
+    assert sum(int(b.attrs["data-requests"]) for b in lengths) == measured["daily"]["total"]["requests"] == 360
+    total = measured["daily"]["total"]
+    figures = {k.attrs["data-usage"]: k for k in section.find_all("div", class_="kpi")}
+    assert figures["cost"].attrs["data-value"] == total["cost"]
+    assert figures["suggested_max_tokens"].attrs["data-value"] == str(total["suggested_max_tokens"])
+    marker = charts["chart-usage-lengths"].find_all("g", class_="marker")[0].text()
+    assert marker == f"suggested max_tokens {total['suggested_max_tokens']:,}"
+    assert measured["requests"] == []
+
+
+def test_before_and_after_rows_are_the_ones_usage_prints(measured):
+    rows = [tr for tr in measured["dom"].find_all("tr") if "data-metric" in tr.attrs]
+    assert [tr.attrs["data-metric"] for tr in rows][:4] == [
+        "requests",
+        "cost per request",
+        "input tokens mean",
+        "cache hit rate",
+    ]
+    for row in rows:
+        assert "| " + " | ".join(td.text() for td in row.find_all("td")) + " |" in measured["markdown"]
+    hit_rate = [td.text() for td in rows[3].find_all("td")]
+    assert hit_rate == ["cache hit rate", "0.0%", "50.3%", "+50.3%"]

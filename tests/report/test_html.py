@@ -1,0 +1,125 @@
+"""The HTML report without a browser: highlighting, escaping, charts, and the command's errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from promptaudit.report import svg
+from promptaudit.report.html_text import Marker, Span, highlight
+from promptaudit.report.html_usage import bin_width
+from tests.report.browser import parse
+
+
+def _marks(markup: str) -> list[tuple[str, str]]:
+    """(finding, text) of every <mark> piece, in document order."""
+    return [(m.attrs["data-finding"], m.text()) for m in parse(markup).find_all("mark")]
+
+
+def _span(start: int, end: int, number: int, badge: str = "") -> Span:
+    return Span(start, end, "filler", f"tip {number}", badge, {"finding": number})
+
+
+def test_a_span_inside_another_nests():
+    text = "It is important to note that you must not guess."
+    markup = highlight(text, [_span(0, len(text), 1), _span(0, 28, 2, "PA103")])
+    outer = text.replace("note that", "note thatPA103")  # the inner span's badge follows it, inside the outer
+    assert _marks(markup) == [("1", outer), ("2", "It is important to note that")]
+    assert parse(markup).text() == text.replace("note that", "note thatPA103")
+
+
+def test_crossing_spans_are_closed_and_reopened_so_the_markup_stays_well_formed():
+    markup = highlight("abcdefghij", [_span(0, 6, 1), _span(3, 9, 2)])
+    assert _marks(markup) == [("1", "abcdef"), ("2", "def"), ("2", "ghi")]
+    assert markup.count("<mark") == markup.count("</mark>")
+
+
+def test_each_line_is_numbered_and_a_span_over_a_line_break_continues_on_the_next_line():
+    markup = highlight("one\ntwo three\nfour\n", [_span(4, 18, 1)], first_line=7)
+    lines = parse(markup).find_all("span", class_="line")
+    assert [(line.attrs["data-n"], line.text()) for line in lines] == [("7", "one"), ("8", "two three"), ("9", "four")]
+    assert _marks(markup) == [("1", "two three"), ("1", "four")]
+
+
+def test_markers_are_inserted_at_their_offset():
+    markup = highlight("static {{ x }}", [], [Marker(7, "prefix-end", "◆ ends")])
+    assert parse(markup).text() == "static ◆ ends{{ x }}"
+
+
+def test_prompt_text_is_escaped_everywhere():
+    text = '</pre><script>alert("x")</script><img src=x onerror=alert(1)> & done'
+    markup = highlight(text, [Span(8, 16, "filler", '"><script>', "<b>", {"finding": 0})])
+    assert "<script" not in markup and "<img" not in markup and "<b>" not in markup
+    assert parse(markup).text() == text[:16] + "<b>" + text[16:]
+
+
+def test_chart_labels_are_escaped_and_every_bar_shows_its_value():
+    chart = svg.bars("c", [svg.Bar("<script>x</script>", 2.0, "$2.00/mo"), svg.Bar("b.txt", 1.0, "$1.00/mo")], "T", "D")
+    assert "<script" not in chart
+    values = [t.text() for t in parse(chart).find_all("text", class_="value")]
+    assert values == ["$2.00/mo", "$1.00/mo"]
+    widths = [float(r.attrs["width"]) for r in parse(chart).find_all("rect")]
+    assert widths[0] == pytest.approx(2 * widths[1])
+
+
+@pytest.mark.parametrize(
+    ("lengths", "cap", "width"),
+    [({100: 5, 900: 1}, 1088, 50), ({3: 1, 7: 2}, None, 1), ({12_000: 1}, 16_384, 1000)],
+)
+def test_bins_are_round_and_cover_the_cap(lengths, cap, width):
+    assert bin_width(lengths, cap) == width
+
+
+HOSTILE = """You are a helpful assistant. Always be helpful.
+</pre><script>document.title = "owned"</script>
+<img src="https://tracker.example/p.gif" onerror="alert(1)">
+Answer the user's question about {{ topic }}.
+"""
+
+
+def test_a_hostile_prompt_cannot_put_markup_or_requests_in_the_page(cli, isolated_env):
+    (isolated_env / "evil<b>.txt").write_text(HOSTILE, encoding="utf-8")
+    result = cli("report", "evil<b>.txt", "--per-day", "100", "-o", "out.html")
+    assert result.exit_code == 0, result.stderr
+    page = (isolated_env / "out.html").read_text(encoding="utf-8")
+    assert "<script" not in page and "<img" not in page and "evil<b>" not in page
+    assert "&lt;script&gt;document.title" in page and "evil&lt;b&gt;.txt" in page
+    links = [e.attrs[name] for e in parse(page).iter() for name in ("src", "href") if name in e.attrs]
+    assert links and all(link.startswith("#") for link in links)  # the table of contents, nothing else
+
+
+def test_dash_writes_the_page_to_stdout_and_nothing_else(cli, isolated_env):
+    (isolated_env / "a.txt").write_text("Classify the message. Reply with one word.\n", encoding="utf-8")
+    result = cli("report", "a.txt", "--per-day", "100", "-o", "-")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("<!DOCTYPE html>") and result.stdout.rstrip().endswith("</html>")
+    assert not (isolated_env / "report.html").exists()
+
+
+def test_the_default_output_is_report_html_written_without_a_temp_file_left(cli, isolated_env):
+    (isolated_env / "a.txt").write_text("Classify the message. Reply with one word.\n", encoding="utf-8")
+    result = cli("report", "a.txt", "--per-day", "100")
+    assert result.exit_code == 0 and "wrote report.html" in result.stderr
+    assert sorted(p.name for p in isolated_env.iterdir() if p.suffix == ".html") == ["report.html"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["a.txt", "--per-day", "100", "-m", "gpt-9-imaginary"], "unknown model"),
+        (["missing.txt", "--per-day", "100"], "missing.txt"),
+        (["a.txt"], "no request volume"),
+        (["a.txt", "--per-day", "100", "--split-at", "2026-11-01"], "--split-at needs --usage"),
+        (["a.txt", "--per-day", "100", "--usage", "empty.jsonl"], "no usable usage records"),
+        (["a.txt", "--per-day", "100", "-o", "no/such/dir/out.html"], "no/such/dir"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(cli, isolated_env, args, message):
+    (isolated_env / "a.txt").write_text("Classify the message. Reply with one word.\n", encoding="utf-8")
+    (isolated_env / "empty.jsonl").write_text(json.dumps({"hello": "world"}) + "\n", encoding="utf-8")
+    result = cli("report", *args)
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if "error" in line]
+    assert len(errors) == 1 and message in errors[0], result.stderr
+    assert "Traceback" not in result.stderr and not (isolated_env / "report.html").exists()

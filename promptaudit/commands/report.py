@@ -149,7 +149,7 @@ def report_command(
         if failures or model_failures or not prompts:
             raise typer.Exit(exitcodes.USAGE)
         flags = {"--rps": rps, "--rpm": rpm, "--per-day": per_day, "--per-month": per_month, "--model": model}
-        flags |= {"--usage": usage, "--split-at": split_at, "-o": output}
+        flags |= {"--usage": usage, "--split-at": split_at, "-o": None if output == "report.html" else output}
         command = _command_line(paths, flags)
         page = build_page(command, prompts, models, (cli_volume, days), config, traffic, (usage, split_at), said)
     write_page(page, output)

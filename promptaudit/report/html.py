@@ -163,7 +163,7 @@ def _costs(project: dict) -> str:
         "costs",
         "Cost by prompt",
         "What each prompt file costs per month at the volume below, at list prices with no cache (as <code>project</code> prices it).",
-        legend + chart + total_line + _cost_table(rows),
+        legend + chart + total_line + _cost_table(sorted(rows, key=lambda r: (order.index(r["prompt"]), r["model"]))),
     )
 
 

@@ -238,6 +238,8 @@ def cache_of(prompt, row: dict, rules, model: str) -> Cache:
 def render(prompts: list, audit: dict, project: dict, rules: list, model: str) -> str:
     """The section for ``prompts`` (reading.prompts.Prompt) with ``audit``'s and ``project``'s JSON.
 
+    Prompts with the most removable tokens come first, then the most expensive.
+
     ``rules`` holds each prompt's cache rules on ``model`` (None where the provider has none).
     """
     from promptaudit.tokens.tokenizers import count_texts
@@ -252,5 +254,5 @@ def render(prompts: list, audit: dict, project: dict, rules: list, model: str) -
         placed, unplaced = place(view, [(n, f) for n, f in numbered if f["path"] == prompt.display])
         counts = count_texts([span_text(view, p) for p in placed], model) if placed else []
         placed = [replace(p, tokens=c.tokens) for p, c in zip(placed, counts)]
-        blocks.append(prompt_block(view, placed, unplaced))
-    return section(blocks, audit["summary"])
+        blocks.append((-view.file["tokens_saved"], -Decimal(row["monthly_cost"]), prompt_block(view, placed, unplaced)))
+    return section([block for *_, block in sorted(blocks, key=lambda b: b[:2])], audit["summary"])

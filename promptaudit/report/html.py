@@ -137,18 +137,8 @@ def _costs(project: dict) -> str:
     order = sorted(
         {r["prompt"] for r in rows}, key=lambda p: -max(_d(r["monthly_cost"]) for r in rows if r["prompt"] == p)
     )
-    bars = [
-        svg.Bar(
-            f"{r['prompt']}" + (f" · {r['model']}" if len(models) > 1 else ""),
-            float(_d(r["monthly_cost"])),
-            money(_d(r["monthly_cost"])) + "/mo",
-            models.index(r["model"]),
-            {"prompt": r["prompt"], "model": r["model"], "monthly-cost": r["monthly_cost"]},
-        )
-        for prompt in order
-        for r in rows
-        if r["prompt"] == prompt
-    ]
+    rows = sorted(rows, key=lambda r: (order.index(r["prompt"]), models.index(r["model"])))
+    bars = [_cost_bar(r, models) for r in rows]
     totals = "; ".join(f"{m['model']} {money(_d(m['monthly_cost']))} per month" for m in project["models"])
     chart = svg.bars("chart-costs", bars, "Cost per month by prompt", f"Total: {totals}.")
     legend = _series_legend(models) if len(models) > 1 else ""
@@ -163,8 +153,17 @@ def _costs(project: dict) -> str:
         "costs",
         "Cost by prompt",
         "What each prompt file costs per month at the volume below, at list prices with no cache (as <code>project</code> prices it).",
-        legend + chart + total_line + _cost_table(sorted(rows, key=lambda r: (order.index(r["prompt"]), r["model"]))),
+        legend + chart + total_line + _cost_table(rows),
     )
+
+
+def _cost_bar(row: dict, models: list[str]) -> svg.Bar:
+    """One prompt on one model; with several models the prompt is named once and each value names its model."""
+    series = models.index(row["model"])
+    shown = money(_d(row["monthly_cost"])) + "/mo" + (f" · {row['model']}" if len(models) > 1 else "")
+    data = {"prompt": row["prompt"], "model": row["model"], "monthly-cost": row["monthly_cost"]}
+    tip = f"{row['prompt']} on {row['model']}: {shown}"
+    return svg.Bar("" if series else row["prompt"], float(_d(row["monthly_cost"])), shown, series, data, tip)
 
 
 def _series_legend(models: list[str]) -> str:
@@ -185,9 +184,9 @@ def _cost_table(rows: list[dict]) -> str:
 
 def _savings(project: dict) -> str:
     blocks = []
-    for model in project["models"]:
+    for number, model in enumerate(project["models"]):
         rows = [s for s in project["savings"] if s["model"] == model["model"]]
-        blocks.append(_waterfall(model, rows) + _savings_table(rows))
+        blocks.append(_waterfall(number, model, rows) + _savings_table(rows))
     lead = (
         "Each lever is priced alone against today's bill, exactly as <code>project</code> prints it; "
         "levers overlap, so the steps do not add up to “All levers”, which prices every lever together. "
@@ -200,7 +199,7 @@ def _what_if(row: dict) -> bool:
     return row["lever"] == "batch" and "if all traffic" in row["note"]
 
 
-def _waterfall(model: dict, rows: list[dict]) -> str:
+def _waterfall(number: int, model: dict, rows: list[dict]) -> str:
     bill = _d(model["monthly_cost"])
     steps = [
         svg.Step(
@@ -216,11 +215,11 @@ def _waterfall(model: dict, rows: list[dict]) -> str:
             steps.append(svg.Step("All levers", float(after), text, "result", row["note"], data))
         else:
             kind = "what-if" if _what_if(row) else "saving"
-            text = f"−{money(saved)}/mo\n{row['percent']:.1f}%"
+            text = f"{'−' if saved else ''}{money(saved)}/mo\n{row['percent']:.1f}%"
             steps.append(svg.Step(LABELS.get(row["lever"], row["lever"]), float(saved), text, kind, row["note"], data))
     desc = "; ".join(f"{s.label}: {s.text.replace(chr(10), ', ')}" for s in steps)
     return f"<h3>On {esc(model['model'])}</h3>" + svg.waterfall(
-        f"chart-savings-{len(model['model'])}-{esc(model['model'])}",
+        f"chart-savings-{number}",
         steps,
         f"Savings by lever on {model['model']}",
         desc,

@@ -25,6 +25,8 @@ class Bar:
     text: str
     series: int = 0
     data: dict = field(default_factory=dict)
+    tip: str = ""
+    """The hover text (default: label and value)."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def _bar(row: Bar, y: float, label_width: float, length: float) -> str:
         f'<text class="value" x="{label_width + length + 6:.1f}" y="{middle:.1f}" '
         f'dominant-baseline="central">{esc(row.text)}</text>'
     )
-    return _group("bar", row.data, f"{row.label}: {row.text}", body)
+    return _group("bar", row.data, row.tip or f"{row.label}: {row.text}", body)
 
 
 def _clip(label: str, room: float) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from decimal import Decimal
 
 import pytest
 
@@ -123,3 +125,33 @@ def test_bad_input_is_one_line_and_exit_2(cli, isolated_env, args, message):
     errors = [line for line in result.stderr.splitlines() if "error" in line]
     assert len(errors) == 1 and message in errors[0], result.stderr
     assert "Traceback" not in result.stderr and not (isolated_env / "report.html").exists()
+
+
+def test_several_models_and_a_chat_file(cli, isolated_env):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for source in (
+        root / "sample_prompts" / "support_agent.txt",
+        root / "tests" / "data" / "formats" / "anthropic.json",
+    ):
+        shutil.copy(source, isolated_env)
+    files = ["support_agent.txt", "anthropic.json"]
+    args = [*files, "--per-day", "5000", "-m", "gpt-4o", "-m", "claude-sonnet-4-5"]
+    project = json.loads(cli("project", *args, "--format", "json").stdout)
+    assert cli("report", *args, "-o", "page.html").exit_code == 0
+    dom = parse((isolated_env / "page.html").read_text(encoding="utf-8"))
+    cost = {(r["prompt"], r["model"]): r["monthly_cost"] for r in project["prompts"]}
+    order = [(p, m) for p in files for m in ("gpt-4o", "claude-sonnet-4-5")]  # the dearer prompt first
+    bars = dom.find_all("g", class_="bar")
+    assert [(b.attrs["data-prompt"], b.attrs["data-model"], b.attrs["data-monthly-cost"]) for b in bars] == [
+        (p, m, cost[p, m]) for p, m in order
+    ]
+    shown = [t.text() for b in bars[:2] for t in b.find_all("text")]
+    assert shown[0] == files[0] and shown[1] == f"${Decimal(cost[order[0]]):,.2f}/mo · gpt-4o"
+    assert shown[2:] == ["", f"${Decimal(cost[order[1]]):,.2f}/mo · claude-sonnet-4-5"]
+    titles = [svg.find_all("title")[0].text() for svg in dom.find_all("svg", data_chart="waterfall")]
+    assert titles == ["Savings by lever on gpt-4o", "Savings by lever on claude-sonnet-4-5"]
+    chat = [a for a in dom.find_all("article") if a.attrs.get("data-path", "").endswith("anthropic.json")][0]
+    labels = [d.text() for d in chat.find_all("div", class_="part-label")]
+    assert labels[0].startswith("tools[0]") and any(label.startswith("messages[") for label in labels)

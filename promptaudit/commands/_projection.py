@@ -6,8 +6,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Annotated
+
+import typer
 
 from promptaudit.commands._common import warn
+
+Opt = typer.Option
+RpsOption = Annotated[str | None, Opt("--rps", help="Requests per second.")]
+RpmOption = Annotated[str | None, Opt("--rpm", help="Requests per minute.")]
+PerDayOption = Annotated[str | None, Opt("--per-day", help="Requests per day.")]
+PerMonthOption = Annotated[str | None, Opt("--per-month", help="Requests per month.")]
+ModelsOption = Annotated[list[str] | None, Opt("--model", "-m", help="Model; repeat for side by side.")]
+UserTokensOption = Annotated[str | None, Opt("--user-tokens", help="Average variable input tokens.")]
+OutputTokensOption = Annotated[str | None, Opt("--output-tokens", help="Average output tokens.")]
+DaysOption = Annotated[str, Opt("--days-per-month", help="Days in a month.")]
+ExtOption = Annotated[list[str] | None, Opt("--ext", help="Extension to pick from directories.")]
+"""The options ``project`` and ``report`` share (declared once, so their help and spelling agree)."""
 
 
 @dataclass(frozen=True)

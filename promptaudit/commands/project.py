@@ -8,7 +8,20 @@ from typing import Annotated
 import typer
 
 from promptaudit.commands._common import ConfigOption, VarOption, choose_models, load_settings, user_errors
-from promptaudit.commands._projection import build_plan, compute, traffic_from
+from promptaudit.commands._projection import (
+    DaysOption,
+    ExtOption,
+    ModelsOption,
+    OutputTokensOption,
+    PerDayOption,
+    PerMonthOption,
+    RpmOption,
+    RpsOption,
+    UserTokensOption,
+    build_plan,
+    compute,
+    traffic_from,
+)
 
 
 class ProjectFormat(str, Enum):
@@ -25,25 +38,25 @@ Opt = typer.Option
 @user_errors
 def project_command(
     paths: Annotated[list[str], typer.Argument(help="Prompt files, directories or - for stdin.")],
-    rps: Annotated[str | None, Opt("--rps", help="Requests per second.")] = None,
-    rpm: Annotated[str | None, Opt("--rpm", help="Requests per minute.")] = None,
-    per_day: Annotated[str | None, Opt("--per-day", help="Requests per day.")] = None,
-    per_month: Annotated[str | None, Opt("--per-month", help="Requests per month.")] = None,
-    model: Annotated[list[str] | None, Opt("--model", "-m", help="Model; repeat for side by side.")] = None,
-    user_tokens: Annotated[str | None, Opt("--user-tokens", help="Average variable input tokens.")] = None,
-    output_tokens: Annotated[str | None, Opt("--output-tokens", help="Average output tokens.")] = None,
+    rps: RpsOption = None,
+    rpm: RpmOption = None,
+    per_day: PerDayOption = None,
+    per_month: PerMonthOption = None,
+    model: ModelsOption = None,
+    user_tokens: UserTokensOption = None,
+    output_tokens: OutputTokensOption = None,
     max_tokens: Annotated[str | None, Opt("--max-tokens", help="Output cap to evaluate.")] = None,
     cache_hit_rate: Annotated[str | None, Opt("--cache-hit-rate", help="0-1; overrides the model.")] = None,
     batch_share: Annotated[str | None, Opt("--batch-share", help="0-1 share that can wait 24 h.")] = None,
     route_to: Annotated[str | None, Opt("--route-to", help="Cheaper model for the routing what-if.")] = None,
     route_share: Annotated[str | None, Opt("--route-share", help="0-1 share routed (default 0.5).")] = None,
     fallback_rate: Annotated[str | None, Opt("--fallback-rate", help="0-1 routed share retried.")] = None,
-    days_per_month: Annotated[str, Opt("--days-per-month", help="Days in a month.")] = "30",
+    days_per_month: DaysOption = "30",
     calibrate: Annotated[list[str] | None, Opt("--calibrate", help="Usage log to measure; repeatable.")] = None,
     output_format: Annotated[ProjectFormat, Opt("--format", "-f", help="table, json or markdown.")] = (
         ProjectFormat.table
     ),
-    ext: Annotated[list[str] | None, Opt("--ext", help="Extension to pick from directories.")] = None,
+    ext: ExtOption = None,
     config_file: ConfigOption = None,
     var: VarOption = None,
 ) -> None:

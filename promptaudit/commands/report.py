@@ -17,7 +17,20 @@ from typing import Annotated
 import typer
 
 from promptaudit.commands._common import ConfigOption, VarOption, choose_models, load_settings, user_errors, warn
-from promptaudit.commands._projection import build_plan, compute, traffic_from
+from promptaudit.commands._projection import (
+    DaysOption,
+    ExtOption,
+    ModelsOption,
+    OutputTokensOption,
+    PerDayOption,
+    PerMonthOption,
+    RpmOption,
+    RpsOption,
+    UserTokensOption,
+    build_plan,
+    compute,
+    traffic_from,
+)
 
 Opt = typer.Option
 
@@ -118,18 +131,18 @@ def _command_line(paths: list[str], flags: dict) -> str:
 @user_errors
 def report_command(
     paths: Annotated[list[str], typer.Argument(help="Prompt files, directories or - for stdin.")],
-    rps: Annotated[str | None, Opt("--rps", help="Requests per second.")] = None,
-    rpm: Annotated[str | None, Opt("--rpm", help="Requests per minute.")] = None,
-    per_day: Annotated[str | None, Opt("--per-day", help="Requests per day.")] = None,
-    per_month: Annotated[str | None, Opt("--per-month", help="Requests per month.")] = None,
-    model: Annotated[list[str] | None, Opt("--model", "-m", help="Model; repeat for side by side.")] = None,
+    rps: RpsOption = None,
+    rpm: RpmOption = None,
+    per_day: PerDayOption = None,
+    per_month: PerMonthOption = None,
+    model: ModelsOption = None,
     usage: Annotated[list[str] | None, Opt("--usage", help="Usage log for measured spend; repeatable.")] = None,
     split_at: Annotated[str | None, Opt("--split-at", help="Compare usage before and after this time.")] = None,
     output: Annotated[str, Opt("--output", "-o", help="HTML file to write (- for stdout).")] = "report.html",
-    user_tokens: Annotated[str | None, Opt("--user-tokens", help="Average variable input tokens.")] = None,
-    output_tokens: Annotated[str | None, Opt("--output-tokens", help="Average output tokens.")] = None,
-    days_per_month: Annotated[str, Opt("--days-per-month", help="Days in a month.")] = "30",
-    ext: Annotated[list[str] | None, Opt("--ext", help="Extension to pick from directories.")] = None,
+    user_tokens: UserTokensOption = None,
+    output_tokens: OutputTokensOption = None,
+    days_per_month: DaysOption = "30",
+    ext: ExtOption = None,
     config_file: ConfigOption = None,
     var: VarOption = None,
 ) -> None:

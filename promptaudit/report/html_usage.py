@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from promptaudit.report import svg
 from promptaudit.report.common import money
-from promptaudit.report.svg import esc
+from promptaudit.report.html_common import esc, table
 
 BINS = 24
 
@@ -126,14 +126,13 @@ def _comparison(comparison) -> str:
     """The before/after table, row for row as ``usage --split-at`` prints it."""
     from promptaudit.report.usage import _change_rows
 
-    rows = "".join(
+    rows = [
         f'<tr data-metric="{esc(metric)}"><td>{esc(metric)}</td>'
         + "".join(f'<td class="n">{esc(cell)}</td>' for cell in cells)
         + "</tr>"
         for metric, *cells in _change_rows(comparison)
-    )
-    head = '<tr><th>Metric</th><th class="n">Before</th><th class="n">After</th><th class="n">Change</th></tr>'
-    return f"<h3>Before and after the split</h3><table>{head}{rows}</table>"
+    ]
+    return "<h3>Before and after the split</h3>" + table(["Metric", "#Before", "#After", "#Change"], rows)
 
 
 def section(daily: dict, hist: dict[int, int], comparison, sources: str, split: str | None = None) -> str:

@@ -61,30 +61,36 @@ def _audit(prompts, model: str, config, cli_volume) -> dict:
 
 def _measured(logs: list[str], split_at: str | None, config, prices) -> str:
     """The measured-spend section from usage logs (exit 2 when none holds a usage record)."""
-    from promptaudit.errors import UsageError
     from promptaudit.money import pricing
     from promptaudit.report import html_usage, usage_json
     from promptaudit.usage import result
     from promptaudit.usage.aggregate import combined
     from promptaudit.usage.costing import PriceBook
-    from promptaudit.usage.options import build_options, diagnostics
-    from promptaudit.usage.scan import scan
 
-    settings = config.get("usage") or {}
-    book = PriceBook(pricing.price_for)
-    days = scan(logs, build_options("day", None, None, None, settings, None, None, None))
-    lines, failed = diagnostics([days], book)
-    for line in lines:
-        warn(line)
-    if failed or not days.sides:
-        raise UsageError(f"no usable usage records in {', '.join(logs)}")
+    settings, book = config.get("usage") or {}, PriceBook(pricing.price_for)
+    days = _scan(logs, "day", None, settings, book)
     daily = usage_json.report(result.build(days, "day", book), days, prices)
     comparison = None
     if split_at is not None:
-        split = scan(logs, build_options("all", None, None, split_at, settings, None, None, None))
+        split = _scan(logs, "all", split_at, settings, book)
         before, after = (result.build(split, "all", book, side=side, label=side) for side in ("before", "after"))
         comparison = result.compare(before, after)
     return html_usage.section(daily, combined(days.groups()).output_hist, comparison, ", ".join(logs), split_at)
+
+
+def _scan(logs: list[str], by: str, split_at: str | None, settings: dict, book):
+    """Read the logs as ``usage --by BY`` does; what it skipped is said on stderr, as ``usage`` says it."""
+    from promptaudit.errors import UsageError
+    from promptaudit.usage.options import build_options, diagnostics
+    from promptaudit.usage.scan import scan
+
+    found = scan(logs, build_options(by, None, None, split_at, settings, None, None, None))
+    lines, failed = diagnostics([found], book)
+    for line in lines if by == "day" else ():  # the split scan reads the same lines again
+        warn(line)
+    if failed or not found.sides:
+        raise UsageError(f"no usable usage records in {', '.join(logs)}")
+    return found
 
 
 def write_page(text: str, output: str) -> None:

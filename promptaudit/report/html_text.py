@@ -56,31 +56,45 @@ def highlight(text: str, spans: list[Span], markers: list[Marker] = (), first_li
     A span that runs over a line break is closed at the end of the line and reopened on the next one.
     """
     text = text[:-1] if text.endswith("\n") else text  # no empty last line after the final newline
-    spans = [replace(s, end=min(s.end, len(text))) for s in spans]
-    spans = sorted((s for s in spans if 0 <= s.start < s.end), key=lambda s: (s.start, -s.end))
+    spans = sorted((replace(s, end=min(s.end, len(text))) for s in spans), key=lambda s: (s.start, -s.end))
+    spans = [s for s in spans if 0 <= s.start < s.end]
     markers = [replace(m, offset=min(m.offset, len(text))) for m in markers]
-    opening: dict[int, list[Span]] = {}
-    for span in spans:
-        opening.setdefault(span.start, []).append(span)
     newlines = {i for i, ch in enumerate(text) if ch == "\n"}
     cuts = {0, len(text), *(s.start for s in spans), *(s.end for s in spans), *(m.offset for m in markers)}
     cuts = sorted(cuts | newlines | {i + 1 for i in newlines})
-    out: list[str] = [_line_start(first_line)]
-    stack: list[Span] = []
-    line = first_line
+    opening: dict[int, list[Span]] = {}
+    for span in spans:
+        opening.setdefault(span.start, []).append(span)
+    writer = _Writer(first_line)
     for here, following in zip(cuts, cuts[1:] + [None]):
-        _close_ending(here, stack, out)
-        if here - 1 in newlines:
-            line += 1
-            out.append("</mark>" * len(stack) + "</span>" + _line_start(line))
-            out.extend(_open_tag(span, continued=True) for span in stack)
-        out.extend(_marker(m) for m in markers if m.offset == here)
-        for span in opening.get(here, ()):
-            stack.append(span)
-            out.append(_open_tag(span))
+        writer.cut(here, here - 1 in newlines, opening.get(here, []), [m for m in markers if m.offset == here])
         if following is not None:
-            out.append(escape(text[here:following].rstrip("\n")))
-    return "".join(out) + "</mark>" * len(stack) + "</span>"
+            writer.out.append(escape(text[here:following].rstrip("\n")))
+    return writer.done()
+
+
+class _Writer:
+    """The markup being written: one ``<span class="line">`` per line, and the marks open in it."""
+
+    def __init__(self, first_line: int):
+        self.line = first_line
+        self.out: list[str] = [_line_start(first_line)]
+        self.stack: list[Span] = []
+
+    def cut(self, here: int, new_line: bool, opening: list[Span], markers: list[Marker]) -> None:
+        """At offset ``here``: close what ends, start a new line if one starts, add markers, open spans."""
+        _close_ending(here, self.stack, self.out)
+        if new_line:
+            self.line += 1
+            self.out.append("</mark>" * len(self.stack) + "</span>" + _line_start(self.line))
+            self.out.extend(_open_tag(span, continued=True) for span in self.stack)
+        self.out.extend(_marker(m) for m in markers)
+        for span in opening:
+            self.stack.append(span)
+            self.out.append(_open_tag(span))
+
+    def done(self) -> str:
+        return "".join(self.out) + "</mark>" * len(self.stack) + "</span>"
 
 
 def _line_start(number: int) -> str:

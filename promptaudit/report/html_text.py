@@ -34,12 +34,14 @@ class Marker:
 
 def _attributes(span: Span) -> str:
     data = "".join(f' data-{escape(k)}="{escape(str(v), quote=True)}"' for k, v in span.data.items())
-    return f' class="{escape(span.css)}" title="{escape(span.tip, quote=True)}" data-tip="{escape(span.tip, quote=True)}"{data}'
+    tip = escape(span.tip, quote=True)  # shown by CSS on hover and focus; read by screen readers as a description
+    return f' class="{escape(span.css)}" data-tip="{tip}" aria-description="{tip}"{data}'
 
 
 def _open_tag(span: Span, continued: bool = False) -> str:
+    """The opening tag; the first piece of a span is focusable, so the keyboard reaches its detail too."""
     tag = _attributes(span).replace(' class="', ' class="cont ', 1) if continued else _attributes(span)
-    return f"<mark{tag}>"
+    return f"<mark{tag}>" if continued else f'<mark tabindex="0"{tag}>'
 
 
 def _badge(span: Span) -> str:

@@ -98,7 +98,8 @@ def _tip(placed: Placed) -> str:
         effect = f"removing it saves {saved:,} tokens per request"
     else:
         effect = "removed with the larger finding around it"
-    return f"{finding['rule']} {KINDS[finding['rule']][1]}: {placed.tokens:,} tokens; {effect}. {finding['message']}"
+    message = finding["message"][:1].upper() + finding["message"][1:]
+    return f"{finding['rule']} {KINDS[finding['rule']][1]}: {placed.tokens:,} tokens; {effect}. {message}"
 
 
 def _span(placed: Placed) -> Span:

@@ -265,3 +265,15 @@ def test_before_and_after_rows_are_the_ones_usage_prints(measured):
         assert "| " + " | ".join(td.text() for td in row.find_all("td")) + " |" in measured["markdown"]
     hit_rate = [td.text() for td in rows[3].find_all("td")]
     assert hit_rate == ["cache hit rate", "0.0%", "50.3%", "+50.3%"]
+
+
+def test_the_console_script_writes_the_same_page_cold_and_warm(tmp_path):
+    home = tmp_path / "home"
+    pages = []
+    for run in ("cold", "warm"):
+        page = tmp_path / f"{run}.html"
+        done = run_console("report", "sample_prompts/", *VOLUME, "-o", str(page), home=home)
+        assert done.stdout == "" and done.stderr.endswith(f"promptaudit: wrote {page}\n")
+        text = page.read_text(encoding="utf-8").replace(str(page), "PAGE")
+        pages.append(re.sub(r"generated \d{4}-\d\d-\d\d \d\d:\d\d UTC", "generated (time)", text))
+    assert (home / ".cache").exists() and pages[0] == pages[1]

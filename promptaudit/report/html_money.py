@@ -20,18 +20,25 @@ def costs(project: dict) -> str:
     totals = "; ".join(f"{m['model']} {money(dec(m['monthly_cost']))} per month" for m in project["models"])
     chart = svg.bars("chart-costs", bars, "Cost per month by prompt", f"Total: {totals}.")
     legend = _series_legend(models) if len(models) > 1 else ""
-    total_line = "".join(
-        f'<p class="total" data-model="{esc(m["model"])}" data-field="monthly_cost" data-value="{esc(m["monthly_cost"])}">'
-        f"<b>Total on {esc(m['model'])}: {esc(money(dec(m['monthly_cost'])))}/month</b> "
-        f'<span class="muted">({esc(money(dec(m["daily_cost"])))}/day, {esc(money(dec(m["cost_per_request"])))} per request; '
-        f"{esc(money(dec(m['monthly_cost_cached'])))}/month with caching)</span></p>"
-        for m in project["models"]
-    )
     return card(
         "costs",
         "Cost by prompt",
         "What each prompt file costs per month at the volume below, at list prices with no cache (as <code>project</code> prices it).",
-        legend + chart + total_line + _cost_table(rows),
+        legend + chart + "".join(_total(m) for m in project["models"]) + _cost_table(rows),
+    )
+
+
+def _total(model: dict) -> str:
+    """One model's total line: $/month (its JSON value in data-value), $/day, $/request, $/month with caching."""
+
+    def figure(key: str) -> str:
+        return esc(money(dec(model[key])))
+
+    return (
+        f'<p class="total" data-model="{esc(model["model"])}" data-field="monthly_cost" '
+        f'data-value="{esc(model["monthly_cost"])}"><b>Total on {esc(model["model"])}: {figure("monthly_cost")}/month</b> '
+        f'<span class="muted">({figure("daily_cost")}/day, {figure("cost_per_request")} per request; '
+        f"{figure('monthly_cost_cached')}/month with caching)</span></p>"
     )
 
 

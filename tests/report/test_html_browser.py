@@ -161,6 +161,14 @@ def _own_text(mark) -> str:
 
 
 def test_each_prompt_shows_audits_removable_tokens(sample):
+    summary = sample["audit"]["summary"]
+    (waste,) = sample["dom"].find_all(data_kpi="waste_monthly")
+    (removable,) = sample["dom"].find_all(data_kpi="tokens_saved")
+    assert (waste.attrs["data-value"], removable.attrs["data-value"]) == (
+        summary["monthly_saving"],
+        str(summary["tokens_saved"]),
+    )
+    assert _shown_money(summary["monthly_saving"], "/mo") in waste.text() and "105" in removable.text()
     prompts = {a.attrs["data-path"]: a for a in sample["dom"].find_all("article", class_="prompt")}
     for file in sample["audit"]["files"]:
         facts = prompts[file["path"]].find_all("span", class_="facts")[0]

@@ -59,8 +59,8 @@ def _audit(prompts, model: str, config, cli_volume) -> dict:
     return audit_json.payload(build(prompts, linter.lint(prompts, settings), settings))
 
 
-def _measured(logs: list[str], split_at: str | None, config, prices) -> str:
-    """The measured-spend section from usage logs (exit 2 when none holds a usage record)."""
+def _measured(logs: list[str], split_at: str | None, config, prices) -> tuple[str, bool]:
+    """The measured-spend section from usage logs, and whether a log was damaged (the page says what was read)."""
     from promptaudit.money import pricing
     from promptaudit.report import html_usage, usage_json
     from promptaudit.usage import result
@@ -68,29 +68,39 @@ def _measured(logs: list[str], split_at: str | None, config, prices) -> str:
     from promptaudit.usage.costing import PriceBook
 
     settings, book = config.get("usage") or {}, PriceBook(pricing.price_for)
-    days = _scan(logs, "day", None, settings, book)
+    days = _scan(logs, "day", None, settings)
     daily = usage_json.report(result.build(days, "day", book), days, prices)
+    damaged = _diagnose(days, book)
     comparison = None
     if split_at is not None:
-        split = _scan(logs, "all", split_at, settings, book)
+        split = _scan(logs, "all", split_at, settings)
         before, after = (result.build(split, "all", book, side=side, label=side) for side in ("before", "after"))
         comparison = result.compare(before, after)
-    return html_usage.section(daily, combined(days.groups()).output_hist, comparison, ", ".join(logs), split_at)
+    hist = combined(days.groups()).output_hist
+    return html_usage.section(daily, hist, comparison, ", ".join(logs), split_at), damaged
 
 
-def _scan(logs: list[str], by: str, split_at: str | None, settings: dict, book):
-    """Read the logs as ``usage --by BY`` does; what it skipped is said on stderr, as ``usage`` says it."""
+def _scan(logs: list[str], by: str, split_at: str | None, settings: dict):
+    """Read the logs as ``usage --by BY`` does (exit 2 when none holds a usage record)."""
     from promptaudit.errors import UsageError
-    from promptaudit.usage.options import build_options, diagnostics
+    from promptaudit.usage.options import build_options
     from promptaudit.usage.scan import scan
 
     found = scan(logs, build_options(by, None, None, split_at, settings, None, None, None))
-    lines, failed = diagnostics([found], book)
-    for line in lines if by == "day" else ():  # the split scan reads the same lines again
-        warn(line)
-    if failed or not found.sides:
-        raise UsageError(f"no usable usage records in {', '.join(logs)}")
+    if not found.sides:
+        _diagnose(found, None)
+        raise UsageError(f"no usage records in {', '.join(logs)}")
     return found
+
+
+def _diagnose(found, book) -> bool:
+    """Say on stderr what ``usage`` would say about the logs; True when one was unreadable or damaged."""
+    from promptaudit.usage.options import diagnostics
+
+    lines, failed = diagnostics([found], book)
+    for line in lines:
+        warn(line)
+    return failed
 
 
 def write_page(text: str, output: str) -> None:
@@ -170,13 +180,17 @@ def report_command(
         flags = {"--rps": rps, "--rpm": rpm, "--per-day": per_day, "--per-month": per_month, "--model": model}
         flags |= {"--usage": usage, "--split-at": split_at, "-o": None if output == "report.html" else output}
         command = _command_line(paths, flags)
-        page = build_page(command, prompts, models, (cli_volume, days), config, traffic, (usage, split_at), said)
+        page, damaged = build_page(
+            command, prompts, models, (cli_volume, days), config, traffic, (usage, split_at), said
+        )
     write_page(page, output)
     if output != "-":
         warn(f"wrote {output}")
+    if damaged:  # as usage does: the page shows what was read before the damage, the exit code says it
+        raise typer.Exit(exitcodes.USAGE)
 
 
-def build_page(command: str, prompts, models, volumes, config, traffic, logs, said) -> str:
+def build_page(command: str, prompts, models, volumes, config, traffic, logs, said) -> tuple[str, bool]:
     """Compute everything the page shows and render it (``said`` collects the terminal's notes)."""
     from datetime import datetime, timezone
 
@@ -191,7 +205,7 @@ def build_page(command: str, prompts, models, volumes, config, traffic, logs, sa
     audit = _audit(prompts, models[0], config, cli_volume)
     rules = [case.priced.cache for case in done.results[0].cases]
     waste = html_waste.render(prompts, audit, project, rules, models[0])
-    usage_html = _measured(logs[0], logs[1], config, prices) if logs[0] else ""
+    usage_html, damaged = _measured(logs[0], logs[1], config, prices) if logs[0] else ("", False)
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     notes = tuple(dict.fromkeys(said.lines))
-    return html.render(html.Page(command, generated, project, audit, waste, usage_html, notes))
+    return html.render(html.Page(command, generated, project, audit, waste, usage_html, notes)), damaged

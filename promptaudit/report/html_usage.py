@@ -114,7 +114,7 @@ def _figures(total: dict) -> str:
     return (
         '<div class="kpis inner">'
         + "".join(
-            f'<div class="kpi" data-usage="{key}" data-value="{esc(value)}"><div class="k">{esc(k)}</div>'
+            f'<div class="kpi" data-usage="{key}" data-value="{esc("" if value is None else value)}"><div class="k">{esc(k)}</div>'
             f'<div class="v">{esc(v)}</div><div class="s">{esc(s)}</div></div>'
             for k, v, s, key, value in tiles
         )

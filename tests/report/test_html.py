@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -113,7 +114,7 @@ def test_the_default_output_is_report_html_written_without_a_temp_file_left(cli,
         (["missing.txt", "--per-day", "100"], "missing.txt"),
         (["a.txt"], "no request volume"),
         (["a.txt", "--per-day", "100", "--split-at", "2026-11-01"], "--split-at needs --usage"),
-        (["a.txt", "--per-day", "100", "--usage", "empty.jsonl"], "no usable usage records"),
+        (["a.txt", "--per-day", "100", "--usage", "empty.jsonl"], "no usage records in empty.jsonl"),
         (["a.txt", "--per-day", "100", "-o", "no/such/dir/out.html"], "no/such/dir"),
     ],
 )
@@ -128,7 +129,6 @@ def test_bad_input_is_one_line_and_exit_2(cli, isolated_env, args, message):
 
 
 def test_several_models_and_a_chat_file(cli, isolated_env):
-    from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
     for source in (
@@ -155,3 +155,27 @@ def test_several_models_and_a_chat_file(cli, isolated_env):
     chat = [a for a in dom.find_all("article") if a.attrs.get("data-path", "").endswith("anthropic.json")][0]
     labels = [d.text() for d in chat.find_all("div", class_="part-label")]
     assert labels[0].startswith("tools[0]") and any(label.startswith("messages[") for label in labels)
+
+
+USAGE_DATA = Path(__file__).resolve().parents[1] / "data" / "usage"
+
+
+def test_a_usage_log_with_an_unpriced_model_still_makes_the_page_and_says_so(cli, isolated_env):
+    (isolated_env / "a.txt").write_text("Classify the message. Reply with one word.\n", encoding="utf-8")
+    result = cli("report", "a.txt", "--per-day", "100", "--usage", str(USAGE_DATA / "handchecked.jsonl"))
+    assert result.exit_code == 0
+    assert "unknown model 'mystery-model-9'" in result.stderr
+    page = parse((isolated_env / "report.html").read_text(encoding="utf-8"))
+    assert "unknown model 'mystery-model-9'" in page.find_all("section", id="sources")[0].text()
+    (spend,) = page.find_all(data_usage="cost")
+    assert spend.attrs["data-value"] == "" and "?" in spend.text()  # as usage prints it: the total is unknown
+
+
+def test_a_damaged_log_gives_the_page_of_what_was_read_and_exit_2(cli, isolated_env):
+    (isolated_env / "a.txt").write_text("Classify the message. Reply with one word.\n", encoding="utf-8")
+    result = cli("report", "a.txt", "--per-day", "100", "--usage", str(USAGE_DATA / "truncated.jsonl.gz"))
+    assert result.exit_code == 2
+    assert "truncated" in result.stderr and "wrote report.html" in result.stderr
+    page = parse((isolated_env / "report.html").read_text(encoding="utf-8"))
+    assert "truncated" in page.find_all("section", id="sources")[0].text()
+    assert page.find_all("svg", id="chart-usage-cost")

@@ -37,8 +37,7 @@ def render(page: Page) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-        'img-src data:">'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
         f"<title>promptaudit report</title><style>{css}</style></head><body>"
         f'{_header(page)}<main class="wrap">{svg.patterns()}{_kpis(page)}{"".join(sections)}</main>'
         f'<footer class="page">Made by promptaudit offline: this page loads nothing from the network.</footer>'

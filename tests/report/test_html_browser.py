@@ -201,6 +201,7 @@ def test_price_source_date_and_estimates_are_labelled(sample):
 def test_the_page_made_no_request_and_loads_nothing(sample):
     assert sample["requests"] == []
     html = sample["page"].read_text(encoding="utf-8")
+    assert "content=\"default-src 'none'; style-src 'unsafe-inline'\"" in html  # the page forbids every load
     assert "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     for element in sample["dom"].iter():
         for name in ("src", "href"):

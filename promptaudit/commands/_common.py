@@ -105,4 +105,3 @@ def usable_models(models: list[str]) -> tuple[list[str], int]:
             warn(f"error: {exc}")
             failures += 1
     return usable, failures
-

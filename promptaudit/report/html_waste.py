@@ -230,7 +230,8 @@ def cache_of(prompt, row: dict, rules, model: str) -> Cache:
         cacheable_tokens=cacheable,
         min_tokens=minimum,
         exact=row["exact"],
-        min_offset=offset_after_tokens(text, minimum, model) if minimum else None,
+        # a prompt shorter than the minimum never reaches it: no need to build the encoder to find that out
+        min_offset=offset_after_tokens(text, minimum, model) if minimum and row["prompt_tokens"] >= minimum else None,
         cacheable_offset=offset_after_tokens(text, cacheable, model) if cacheable else None,
         prefix_offset=len(prompt.static_prefix()),
     )

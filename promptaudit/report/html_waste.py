@@ -59,15 +59,20 @@ class Placed:
 
 
 def locate(parts: list[tuple[str, str, int]], line: int, column: int) -> tuple[int, int] | None:
-    """``(part index, offset)`` of a 1-based file line and column (None when outside every part)."""
+    """``(part index, offset)`` of a 1-based file line and column.
+
+    None when no part holds it, or when several parts could (parts that share a line of a one-line JSON
+    file): a highlight in the wrong place would be worse than none, so such a finding is listed instead.
+    """
+    found = []
     for index, (_, text, first) in enumerate(parts):
         starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
         row = line - first
         if 0 <= row < len(starts):
             end = starts[row + 1] - 1 if row + 1 < len(starts) else len(text)
             if starts[row] + column - 1 <= end:
-                return index, starts[row] + column - 1
-    return None
+                found.append((index, starts[row] + column - 1))
+    return found[0] if len(found) == 1 else None
 
 
 def place(prompt: PromptText, numbered: list[tuple[int, dict]]) -> tuple[list[Placed], list[dict]]:

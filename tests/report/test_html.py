@@ -179,3 +179,31 @@ def test_a_damaged_log_gives_the_page_of_what_was_read_and_exit_2(cli, isolated_
     page = parse((isolated_env / "report.html").read_text(encoding="utf-8"))
     assert "truncated" in page.find_all("section", id="sources")[0].text()
     assert page.find_all("svg", id="chart-usage-cost")
+
+
+def test_findings_in_a_one_line_json_file_are_listed_not_put_in_the_wrong_message(cli, isolated_env):
+    request = {
+        "model": "gpt-4o",
+        "messages": [
+            {"role": "system", "content": "You are a helpful assistant. Answer in French."},
+            {"role": "user", "content": "Please note that the order is late. Where is it?"},
+        ],
+    }
+    (isolated_env / "one.json").write_text(json.dumps(request), encoding="utf-8")
+    assert cli("report", "one.json", "--per-day", "10").exit_code == 0
+    page = parse((isolated_env / "report.html").read_text(encoding="utf-8"))
+    assert [m for m in page.find_all("mark") if "data-finding" in m.attrs] == []
+    notes = page.find_all("ul", class_="notes")[0].text()
+    assert 'filler sentence: "You are a helpful assistant."' in notes and 'lead-in: "Please note that"' in notes
+
+
+def test_findings_in_a_multi_line_chat_file_are_highlighted_in_their_message(cli, isolated_env):
+    text = (
+        "model: gpt-4o\nmessages:\n  - role: system\n    content: |\n      You are a helpful assistant.\n"
+        "      Answer in French.\n  - role: user\n    content: Please note that the order is late.\n"
+    )
+    (isolated_env / "chat.yaml").write_text(text, encoding="utf-8")
+    assert cli("report", "chat.yaml", "--per-day", "10").exit_code == 0
+    page = parse((isolated_env / "report.html").read_text(encoding="utf-8"))
+    marks = [m.text() for m in page.find_all("mark") if "data-finding" in m.attrs]
+    assert marks == ["You are a helpful assistant.", "Please note that"]

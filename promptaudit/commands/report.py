@@ -67,26 +67,29 @@ def _measured(logs: list[str], split_at: str | None, config, prices) -> tuple[st
     from promptaudit.usage.aggregate import combined
     from promptaudit.usage.costing import PriceBook
 
-    settings, book = config.get("usage") or {}, PriceBook(pricing.price_for)
-    days = _scan(logs, "day", None, settings)
+    settings, book = config.get("usage") or {}, PriceBook(pricing.schedule_for)
+    days = _scan(logs, "day", None, settings, book)
     daily = usage_json.report(result.build(days, "day", book), days, prices)
     damaged = _diagnose(days, book)
     comparison = None
     if split_at is not None:
-        split = _scan(logs, "all", split_at, settings)
+        split = _scan(logs, "all", split_at, settings, book)
         before, after = (result.build(split, "all", book, side=side, label=side) for side in ("before", "after"))
         comparison = result.compare(before, after)
     hist = combined(days.groups()).output_hist
     return html_usage.section(daily, hist, comparison, ", ".join(logs), split_at), damaged
 
 
-def _scan(logs: list[str], by: str, split_at: str | None, settings: dict):
-    """Read the logs as ``usage --by BY`` does (exit 2 when none holds a usage record)."""
+def _scan(logs: list[str], by: str, split_at: str | None, settings: dict, book):
+    """Read the logs as ``usage --by BY`` does, records grouped by the prices they pay (exit 2 when none holds
+    a usage record)."""
     from promptaudit.errors import UsageError
     from promptaudit.usage.options import build_options
     from promptaudit.usage.scan import scan
 
-    found = scan(logs, build_options(by, None, None, split_at, settings, None, None, None))
+    options = build_options(by, None, None, split_at, settings, None, None, None)
+    options.classify = book.classifier
+    found = scan(logs, options)
     if not found.sides:
         _diagnose(found, None)
         raise UsageError(f"no usage records in {', '.join(logs)}")

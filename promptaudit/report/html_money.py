@@ -82,7 +82,8 @@ def savings(project: dict) -> str:
 
 
 def _what_if(row: dict) -> bool:
-    return row["lever"] == "batch" and "if all traffic" in row["note"]
+    """A row "All levers" leaves out: the default routing what-if, or Batch for all traffic (no --batch-share)."""
+    return bool(row.get("default_assumption")) or (row["lever"] == "batch" and "if all traffic" in row["note"])
 
 
 def _waterfall(number: int, model: dict, rows: list[dict]) -> str:

@@ -92,7 +92,9 @@ def test_help_is_replayed_identically(run, args):
         pytest.param(lambda p: (p / "prompts" / "ticket_reply.j2").unlink(), id="prompt-deleted"),
         pytest.param(lambda p: (p / ".promptaudit.yaml").write_text("max_tokens: 20\n"), id="config-edited"),
         pytest.param(lambda p: (p / ".promptaudit.yaml").unlink(), id="config-deleted"),
-        pytest.param(lambda p: (p / "prompts" / "promptaudit.yaml").write_text("max_tokens: 20\n"), id="config-in-subdir"),
+        pytest.param(
+            lambda p: (p / "prompts" / "promptaudit.yaml").write_text("max_tokens: 20\n"), id="config-in-subdir"
+        ),
         pytest.param(
             lambda p: (p / ".promptaudit-baseline.json").write_text('{"model": "gpt-4o", "prompts": {}}'),
             id="baseline-appeared",

@@ -109,6 +109,10 @@ def test_savings_waterfall_and_table_equal_projects_json(sample):
         assert cells["monthly_saving"].attrs["data-value"] == row["monthly_saving"]
         assert cells["daily_saving"].text() == _shown_money(row["daily_saving"])
         assert row["note"] in table_row.text()
+    what_ifs = {
+        lever for lever, row in savings.items() if row.get("default_assumption") or "if all traffic" in row["note"]
+    }
+    assert what_ifs and {lever for lever, g in steps.items() if "what-if" in g.attrs["class"].split()} == what_ifs
     (after,) = dom.find_all(data_kpi="all_levers_monthly")
     assert Decimal(after.attrs["data-value"]) == bill - Decimal(savings["all"]["monthly_saving"])
 

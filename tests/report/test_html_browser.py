@@ -33,7 +33,7 @@ if browser.chromium() is None:
 
 def run_console(*args: str, home: Path, ok=(0,)) -> subprocess.CompletedProcess:
     """The installed console script, from the repository root, with its own HOME and caches."""
-    env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"), "PROMPTAUDIT_NO_WORKER": "1"}
+    env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache")}
     done = subprocess.run([str(CONSOLE), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode in ok, done.stderr
     return done

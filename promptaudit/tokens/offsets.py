@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from promptaudit.tokens import claude
 from promptaudit.tokens.tokenizers import tokenizer_for
 from promptaudit.tokens.vocab import load_encoding
 
@@ -16,6 +17,8 @@ def offset_after_tokens(text: str, tokens: int, model: str) -> int | None:
     A token that ends inside a multi-byte character ends before that character.
     """
     tokenizer = tokenizer_for(model)
+    if claude.handles(tokenizer.encoding):
+        return _claude_offset(text, tokens, tokenizer.encoding)
     base = tokens if tokenizer.exact else math.ceil(tokens / tokenizer.factor)
     encoding = load_encoding(tokenizer.encoding)
     ids = encoding.encode_ordinary(text)
@@ -23,3 +26,20 @@ def offset_after_tokens(text: str, tokens: int, model: str) -> int | None:
         return None
     consumed = len(encoding.decode_bytes(ids[:base]))
     return len(text.encode("utf-8")[:consumed].decode("utf-8", errors="ignore"))
+
+
+def _claude_offset(text: str, tokens: int, counter: str) -> int | None:
+    """The shortest prefix whose Claude count (ctok, or the estimate) reaches ``tokens``, by bisection.
+
+    Claude's tokenizer exposes no token boundaries, only counts, and a prefix's count grows with the prefix.
+    """
+    if claude.count([text], counter)[0] < tokens:
+        return None
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high) // 2
+        if claude.count([text[:middle]], counter)[0] >= tokens:
+            high = middle
+        else:
+            low = middle + 1
+    return low

@@ -63,23 +63,28 @@ def priced(model: str) -> Priced:
 
 
 def cases_for(model: str, prompts: list[Prompt], volumes: list[Volume], traffic: Traffic) -> list[Case]:
-    """One Case per prompt: its tokens on ``model`` and its traffic."""
-    totals = counting.prompt_tokens(prompts, model, rendered=True)  # requests carry the variables filled in
+    """One Case per prompt: its tokens on ``model`` and its traffic.
+
+    The Prompt column is what every request sends (the text without its template variables: exact); what
+    the variables add (their values, else the default estimate) goes to the Variable column with
+    ``--user-tokens``. A plain file's Prompt column is its count as written.
+    """
+    measured = counting.measure(prompts, model)
     prefixes = tokens.count_texts([p.static_prefix() for p in prompts], model)
     model_prices = priced(model)
     return [
         Case(
             econ.Workload(
-                total.tokens,
-                min(prefix.tokens, total.tokens),
-                traffic.user_tokens,
+                m.static_total,
+                min(prefix.tokens, m.static_total),
+                traffic.user_tokens + max(m.rendered_total - m.static_total, 0),
                 traffic.output_tokens,
                 volume.requests_per_day,
             ),
             model_prices,
-            total.exact,
+            m.rendered_exact,
         )
-        for total, prefix, volume in zip(totals, prefixes, volumes)
+        for m, prefix, volume in zip(measured, prefixes, volumes)
     ]
 
 

@@ -239,3 +239,16 @@ def test_a_template_without_values_is_projected_as_an_estimate(cli, isolated_env
     assert (estimated.exit_code, given.exit_code) == (0, 0)
     assert json.loads(estimated.stdout)["models"][0]["exact"] is False
     assert json.loads(given.stdout)["models"][0]["exact"] is True
+
+
+def test_the_prompt_column_is_what_every_request_sends_and_variables_go_to_the_variable_column(
+    cli, isolated_env, reference_encoding
+):
+    enc = reference_encoding("o200k_base")
+    (isolated_env / "reply.j2").write_text("Hello {{ customer_name }}, thanks for writing.\n", encoding="utf-8")
+    args = ("--per-day", "100", "--output-tokens", "0", "--user-tokens", "7", "--format", "json")
+    model = json.loads(cli("project", "reply.j2", "--var", "customer_name=Ana Lopez", *args).stdout)["models"][0]
+    static = len(enc.encode_ordinary("Hello , thanks for writing.\n"))
+    rendered = len(enc.encode_ordinary("Hello Ana Lopez, thanks for writing.\n"))
+    assert (model["prompt_tokens_per_request"], model["user_tokens_per_request"]) == (static, 7 + rendered - static)
+    assert model["input_tokens_per_request"] == rendered + 7 and model["exact"] is True

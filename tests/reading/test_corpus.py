@@ -136,6 +136,18 @@ def test_the_installed_script_agrees_on_a_cold_cache(isolated_env, reference_enc
     check_report(json.loads(done.stdout), done.stderr, reference_encoding("o200k_base"))
 
 
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [(("project", "--per-day", "100"), 0), (("check", "--max-tokens", "100000"), 0), (("audit",), 1)],
+)
+def test_every_command_through_the_installed_script(isolated_env, command, code):
+    env = {**os.environ, "PROMPTAUDIT_CACHE_DIR": str(isolated_env / "cold-cache")}
+    args = [str(SCRIPT), command[0], str(PROMPTS), "--config", str(CONFIG), *command[1:], "--format", "json"]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120, env=env)
+    assert (done.returncode, "Traceback" in done.stderr) == (code, False), done.stderr
+    assert json.loads(done.stdout)  # pure JSON on stdout; warnings went to stderr
+
+
 @pytest.mark.parametrize("command", [("project", "--per-day", "100"), ("check", "--max-tokens", "100000")])
 def test_project_and_check_exit_0_on_the_corpus(cli, command):
     result = cli(command[0], str(PROMPTS), "--config", str(CONFIG), *command[1:], "--format", "json")

@@ -131,3 +131,9 @@ def test_the_installed_script_says_one_line_per_bad_file_and_counts_the_rest(tmp
     counted = {entry["path"] for entry in json.loads(done.stdout)["files"]}
     assert counted == {f"{tmp_path / 'good.yaml'}#base", f"{tmp_path / 'good.yaml'}#reply", str(tmp_path / "dump.json")}
     assert f"promptaudit: warning: {tmp_path / 'dump.json'}: line 2, column 1: invalid JSON: Extra data" in done.stderr
+
+
+def test_a_bare_tool_list_keeps_each_tool_s_line(tmp_path):
+    text = '[\n  {"name": "a", "input_schema": {}},\n  {"name": "b",\n   "input_schema": {}}\n]\n'
+    (prompt,) = load(tmp_path, "tools.json", text)
+    assert [(p.label, p.line) for p in prompt.parts] == [("tools[0] a", 2), ("tools[1] b", 3)]

@@ -107,7 +107,7 @@ def test_variables_know_their_line():
 @pytest.mark.parametrize(
     "text",
     ["{{ " * 10_000, "{{ " * 10_000 + "}}", "{% " * 10_000, "{" * 30_000, "{a" * 15_000, "```\n" * 10_000,
-     "`" * 30_000, "<a>" * 10_000, "$a" * 15_000],
+     "`" * 30_000, "<a>" * 10_000, "$a" * 15_000, "{}" * 15_000, "{{ a }}" * 5_000],
 )  # fmt: skip
 def test_scans_are_linear_on_hostile_text(text):
     every = declared(["jinja", "python-format", "dollar", "angle"])

@@ -127,7 +127,6 @@ def test_count_equals_tiktoken_and_the_labels(cli, reference_encoding):
 
 def test_the_installed_script_agrees_on_a_cold_cache(isolated_env, reference_encoding):
     env = {**os.environ, "PROMPTAUDIT_CACHE_DIR": str(isolated_env / "cold-cache")}
-    env.setdefault("PROMPTAUDIT_NO_WORKER", "1")  # until the worker hang (issue 10 section 2) is fixed on main
     done = subprocess.run(
         [str(SCRIPT), "count", str(PROMPTS), "--config", str(CONFIG), "--format", "json"],
         capture_output=True, text=True, timeout=120, env=env,

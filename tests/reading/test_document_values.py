@@ -119,7 +119,7 @@ def test_the_installed_script_says_one_line_per_bad_file_and_counts_the_rest(tmp
     (tmp_path / "good.yaml").write_text("base: &b {prompt: Base.}\nreply: {<<: *b, prompt: Reply.}\n")
     (tmp_path / "dump.json").write_text('{"tools": []}\ntrailing text\n')
     script = Path(sys.executable).parent / "promptaudit"
-    env = {**os.environ, "PROMPTAUDIT_CACHE_DIR": str(tmp_path / "cache"), "PROMPTAUDIT_NO_WORKER": "1"}
+    env = {**os.environ, "PROMPTAUDIT_CACHE_DIR": str(tmp_path / "cache")}
     done = subprocess.run(
         [str(script), "count", str(tmp_path), "--format", "json"], capture_output=True, text=True, timeout=120, env=env
     )

@@ -84,8 +84,9 @@ def cases_for(model: str, prompts: list[Prompt], volumes: list[Volume], traffic:
             ),
             priced(model, m.rendered_total + traffic.user_tokens),
             m.rendered_exact,
+            prompt.display,
         )
-        for m, prefix, volume in zip(measured, prefixes, volumes)
+        for prompt, m, prefix, volume in zip(prompts, measured, prefixes, volumes)
     ]
 
 

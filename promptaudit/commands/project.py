@@ -19,7 +19,7 @@ class ProjectFormat(str, Enum):
     markdown = "markdown"
 
 
-def calibration_for(logs: list[str] | None, model: str):
+def calibration_for(logs: list[str] | None, model: str, config=None):
     """Measured traffic from usage logs (``--calibrate``), or None when no log is given."""
     if not logs:
         return None
@@ -29,7 +29,8 @@ def calibration_for(logs: list[str] | None, model: str):
         from promptaudit.errors import UsageError
 
         raise UsageError("--calibrate needs promptaudit.usage.calibrate, which this install lacks") from None
-    return calibrate(list(logs), model)
+    usage = (config.get("usage") if config is not None else None) or {}
+    return calibrate(list(logs), model, columns=usage.get("columns"))
 
 
 def prompt_volumes(prompts: list, cli_volume, config, days, calibration) -> list:
@@ -195,7 +196,7 @@ def run(prompts, models, cli_volume, days, config, traffic, plan, logs, fmt) -> 
     from promptaudit.money import pricing
     from promptaudit.report import project as report
 
-    calibration = calibration_for(logs, models[0])
+    calibration = calibration_for(logs, models[0], config)
     traffic, plan = calibrated(traffic, plan, calibration, prompts, models[0])
     plan = replace(
         plan, declared_caps=tuple(p.max_tokens for p in prompts), output_known=traffic.output_tokens is not None

@@ -20,8 +20,12 @@ from promptaudit.usage.aggregate import (
     Group,
 )
 from promptaudit.usage.decoding import json_loader
+from promptaudit.usage.extract import other_records
+from promptaudit.usage.gateways import gateway_kind
+from promptaudit.usage.normal import IGNORED, Bucket, Skipped
 from promptaudit.usage.readers import LogFile, read_lines
 from promptaudit.usage.records import fields
+from promptaudit.usage.values import BadValue
 
 BY_CHOICES = ("model", "tag", "day", "all")
 FIRST_BAD_LINES = 5
@@ -42,6 +46,8 @@ class ScanOptions:
     default_model: str | None = None
     only_model: str | None = None
     span: bool = False  # track each group's first and last timestamp (calibration's requests per day)
+    columns: dict[str, str] = field(default_factory=dict)  # CSV/Parquet column mapping (tabular.COLUMN_KEYS)
+    engine: str = "auto"  # "auto", "duckdb" or "stream" (see usage/engine.py)
 
 
 @dataclass
@@ -55,6 +61,13 @@ class Scan:
     errors: list[InputError] = field(default_factory=list)
     unparsed: dict[str, int] = field(default_factory=lambda: {"invalid_json": 0, "no_usage": 0})
     first_unparsed: list[str] = field(default_factory=list)
+    refused: int = 0  # records holding a value no provider writes (values.BadValue)
+    first_refused: list[str] = field(default_factory=list)  # "where: why" for the first few
+    skipped: dict[str, int] = field(default_factory=dict)  # set aside on purpose: failed requests, cost rows
+    bucket_rows: int = 0  # pre-aggregated rows (usage reports)
+    unknown_request_rows: int = 0  # ... of which do not say how many requests they hold
+    per_request_records: int = 0
+    engines: dict[str, str] = field(default_factory=dict)  # path -> the engine that read it
     filtered_out: int = 0
     no_timestamp_skipped: int = 0
     no_model: int = 0
@@ -73,11 +86,21 @@ class Scan:
         tagged = {k: g for k, g in self.sides.get(ALL, {}).items() if k[1] is not None}
         return {g.key: g for g in _merged(tagged, lambda key, role: role)}
 
-    def bad_line(self, where: str, reason: str) -> None:
+    def bad_line(self, where: str, reason: str, count: int = 1) -> None:
         """Count a line that matched no format, remembering the first few places."""
-        self.unparsed[reason] += 1
+        self.unparsed[reason] += count
         if len(self.first_unparsed) < FIRST_BAD_LINES:
             self.first_unparsed.append(where)
+
+    def refuse(self, where: str, exc: BadValue, count: int = 1) -> None:
+        """Count a record refused for a bad value, remembering the first few places and reasons."""
+        self.refused += count
+        if len(self.first_refused) < FIRST_BAD_LINES:
+            self.first_refused.append(f"{where}: {exc.reason}")
+
+    def skip(self, reason: str, count: int = 1) -> None:
+        """Count a record set aside on purpose (failed request, cost-only row)."""
+        self.skipped[reason] = self.skipped.get(reason, 0) + count
 
 
 def _merged(groups: dict[tuple[str, str | None], Group], pick) -> list[Group]:
@@ -113,21 +136,53 @@ def _reporter(on_progress: Callable[[int], None] | None, done_bytes: int, log: L
 
 
 def _scan_file(log: LogFile, counter: _Counter, progress: Callable[[], None]) -> None:
+    """Read one input with the reader its kind needs (see usage/inputs.py)."""
+    from promptaudit.usage.inputs import read_input
+
+    read_input(log, counter, progress)
+
+
+def scan_lines(log: LogFile, counter: _Counter, progress: Callable[[], None]) -> None:
+    """The streaming reader of line-delimited JSON: one decode and (usually) one record per line."""
     # Hot loop: kept flat on purpose (local names; per line one decode, one extract and one count call).
     loads, count, tag_path, route_path, timed = json_loader(), counter.count, *counter.paths, counter.stamps
     for number, line in enumerate(read_lines(log), 1):
         try:
-            found = fields(loads(line), tag_path, route_path, timed)
+            obj = loads(line)
+            found = fields(obj, tag_path, route_path, timed)
+        except BadValue as exc:
+            counter.scan.refuse(f"{log.path}:{number}", exc)
+            continue
         except (ValueError, TypeError, KeyError, AttributeError):
             if line.strip():
-                counter.scan.bad_line(f"{log.path}:{number}", "invalid_json")
+                _unusual_line(line, f"{log.path}:{number}", counter)
             continue
-        if found is None:
-            counter.scan.bad_line(f"{log.path}:{number}", "no_usage")
-        else:
+        if found is not None and not (found[0][-6:] == " usage" and gateway_kind(obj)):
             count(found)
+        else:  # other formats (a gateway row also looks like a bare usage object: prompt_tokens at the top)
+            counter.take(other_records(obj, tag_path, route_path), f"{log.path}:{number}")
         if number % PROGRESS_EVERY == 0:
             progress()
+
+
+def _unusual_line(line: bytes, where: str, counter: _Counter) -> None:
+    """A line the fast path refused: the standard library decides whether it is JSON at all (orjson refuses
+    ``Infinity`` and ``1e400``, which ``json`` reads), so both parsers give the same verdict."""
+    import json
+
+    try:
+        obj = json.loads(line)
+        found = fields(obj, *counter.paths, counter.stamps)
+    except BadValue as exc:
+        counter.scan.refuse(where, exc)
+        return
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        counter.scan.bad_line(where, "invalid_json")
+        return
+    if found is not None and not (found[0][-6:] == " usage" and gateway_kind(obj)):
+        counter.count(found)
+    else:
+        counter.take(other_records(obj, *counter.paths), where)
 
 
 class _Counter:
@@ -148,26 +203,34 @@ class _Counter:
         self.key_of = {"model": _model_key, "tag": _tag_key, "day": self._day_key, "all": _all_key}[options.by]
         # slot key -> [requests, price-class counters, output histogram, group or None]; False when filtered by model
         self._slots: dict[tuple, list | bool] = {}
+        self._bucket_requests = 0
         self._days: dict[int, str] = {}
+
+    def take(self, items: list | None, where: str) -> None:
+        """Count what a reader found in one line or item: records, buckets, set-aside and refused records."""
+        if items is None:
+            self.scan.bad_line(where, "no_usage")
+            return
+        for item in items:
+            if item is None:
+                self.scan.bad_line(where, "no_usage")
+            elif isinstance(item, BadValue):
+                self.scan.refuse(where, item)
+            elif isinstance(item, Bucket):
+                self.count_bucket(item)
+            elif isinstance(item, Skipped):
+                if item is not IGNORED:
+                    self.scan.skip(item.reason)
+            else:
+                self.count(item)
 
     def count(self, found: tuple) -> None:
         """Count one record (unless filtered out) in its group and price class."""
-        fmt, model, tokens, capped, batch, stamp, tag, route = found
-        when = self._when(stamp) if self.when else None
-        if when is False:
-            return
-        if route is not None:  # the role, not the raw value, so that unique route values add no slots
-            route = "fallback" if "fallback" in route.lower() else "first"
-        # Requests, stop reasons and formats are counted per slot (hence capped in the key), summed in finish().
-        key = (fmt, model, batch, capped, tag, route, when)
-        slot = self._slots.get(key)
+        slot = self._place(found)
         if slot is None:
-            slot = self._slot(key, stamp)
-        if slot is False:
-            self.scan.filtered_out += 1
             return
         slot[0] += 1
-        counts, hist = slot[1], slot[2]
+        tokens, stamp, counts, hist = found[2], found[5], slot[1], slot[2]
         tokens_in, read, write_5m, write_1h, out = tokens
         counts[INPUT] += tokens_in
         counts[CACHE_READ] += read
@@ -177,6 +240,44 @@ class _Counter:
         hist[out] = hist.get(out, 0) + 1
         if stamp is not None and slot[3] is not None:
             slot[3].see_time(stamp)
+
+    def count_bucket(self, bucket: Bucket) -> None:
+        """Count a pre-aggregated row: its requests and tokens, not its output lengths (it has none)."""
+        slot = self._place(bucket.record)
+        if slot is None:
+            return
+        slot[0] += bucket.requests or 0
+        self._bucket_requests += bucket.requests or 0
+        counts = slot[1]
+        for index, value in zip((INPUT, CACHE_READ, WRITE_5M, WRITE_1H, OUTPUT), bucket.record[2]):
+            counts[index] += value
+        group = slot[4]
+        group.bucket_rows += 1
+        group.unknown_request_rows += bucket.requests is None
+        self.scan.bucket_rows += 1
+        self.scan.unknown_request_rows += bucket.requests is None
+        if slot[3] is not None:
+            for stamp in (bucket.record[5], bucket.end):
+                if stamp is not None:
+                    slot[3].see_time(stamp)
+
+    def _place(self, found: tuple) -> list | None:
+        """The slot a record counts in, or None when the time window or --model filters it out."""
+        fmt, model, _, capped, batch, stamp, tag, route = found[:8]
+        when = self._when(stamp) if self.when else None
+        if when is False:
+            return None
+        if route is not None:  # the role, not the raw value, so that unique route values add no slots
+            route = "fallback" if "fallback" in route.lower() else "first"
+        # Requests, stop reasons and formats are counted per slot (hence capped in the key), summed in finish().
+        key = (fmt, model, batch, capped, tag, route, when)
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = self._slot(key, stamp)
+        if slot is False:
+            self.scan.filtered_out += 1
+            return None
+        return slot  # type: ignore[return-value]
 
     def _when(self, stamp: float | None) -> tuple | bool:
         """False for a record outside the time window, else what of its time places it (side, day)."""
@@ -197,7 +298,7 @@ class _Counter:
         group = groups.get(group_key) or groups.setdefault(group_key, Group(group_key[0]))
         # The group again, to widen its time span, only when that span is wanted (see_time costs on every line).
         span = group if self.options.span else None
-        slot = self._slots[key] = [0, group.counters(model, batch), group.output_hist, span]
+        slot = self._slots[key] = [0, group.counters(model, batch), group.output_hist, span, group]
         return slot
 
     def finish(self) -> None:
@@ -214,6 +315,8 @@ class _Counter:
             formats[fmt] = formats.get(fmt, 0) + requests
             if (model or default_model or NO_MODEL) == NO_MODEL:
                 self.scan.no_model += requests
+            self.scan.per_request_records += requests
+        self.scan.per_request_records -= self._bucket_requests
         self._slots.clear()
 
     def _in_window(self, stamp: float | None) -> bool:

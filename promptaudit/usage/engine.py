@@ -33,8 +33,10 @@ def choose(kind: str, path: str, wanted: str) -> str:
     if wanted == "duckdb" and not available():
         raise UsageError(f"--engine duckdb needs DuckDB: {INSTALL_HINT}")
     if kind == "parquet":
-        if not available() or wanted == "stream":
+        if not available():
             raise InputError(path, f"Parquet is read with DuckDB, which is not installed: {INSTALL_HINT}")
+        if wanted == "stream":
+            raise InputError(path, "Parquet is read with DuckDB only; drop --engine stream")
         return "duckdb"
     if kind not in ("jsonl", "csv") or path == "-" or wanted == "stream":
         return "stream"
@@ -58,8 +60,8 @@ def note_for(paths: list[str]) -> str | None:
     return f"note: large logs are read about 4x faster with DuckDB: {INSTALL_HINT}"
 
 
-def read(log, kind: str, counter) -> None:
-    """Read one input with DuckDB into the counter."""
+def read(log, kind: str, counter) -> bool:
+    """Read one input with DuckDB into the counter; False when the streaming reader should read it instead."""
     from promptaudit.usage import duck
 
-    duck.read(log, kind, counter)
+    return duck.read(log, kind, counter)

@@ -22,12 +22,15 @@ TTL_DETAILS = ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens")
 
 
 def gateway_kind(row: dict) -> str | None:
-    """Which gateway or tracing tool wrote this row, or None."""
-    if "request_id" in row and "spend" in row and "prompt_tokens" in row:
+    """Which gateway or tracing tool wrote this row, or None (a null value counts as absent)."""
+    has = row.get
+    if has("request_id") is not None and has("spend") is not None and has("prompt_tokens") is not None:
         return "litellm"
-    if "request_created_at" in row and ("prompt_tokens" in row or "completion_tokens" in row):
+    if has("request_created_at") is not None and (
+        has("prompt_tokens") is not None or has("completion_tokens") is not None
+    ):
         return "helicone"
-    if "usageDetails" in row or ("traceId" in row and "type" in row and "startTime" in row):
+    if has("usageDetails") is not None or all(has(k) is not None for k in ("traceId", "type", "startTime")):
         return "langfuse"
     return None
 

@@ -31,9 +31,11 @@ def read_input(log: LogFile, counter, progress: Callable[[], None]) -> None:
 
     kind = input_kind(log.path)
     chosen = engine.choose(kind, log.path, counter.options.engine)
+    if chosen == "duckdb" and not engine.read(log, kind, counter):
+        chosen = "stream"
     counter.scan.engines[log.path] = f"{kind} via {chosen}"
     if chosen == "duckdb":
-        engine.read(log, kind, counter)
+        pass
     elif kind == "csv":
         from promptaudit.usage.tabular import scan_csv
 

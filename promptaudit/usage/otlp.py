@@ -31,7 +31,7 @@ CACHE_WRITE = ("gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_c
 
 def is_otlp(obj: dict) -> bool:
     """Whether a decoded line is an OTLP/JSON traces or logs export."""
-    return "resourceSpans" in obj or "resourceLogs" in obj
+    return obj.get("resourceSpans") is not None or obj.get("resourceLogs") is not None
 
 
 def otlp_records(obj: dict, tag_path: tuple[str, ...], route_path: tuple[str, ...]) -> list:

@@ -155,7 +155,7 @@ def scan_lines(log: LogFile, counter: _Counter, progress: Callable[[], None]) ->
             continue
         except (ValueError, TypeError, KeyError, AttributeError):
             if line.strip():
-                _unusual_line(line, f"{log.path}:{number}", counter)
+                count_line(line, f"{log.path}:{number}", counter)
             continue
         if found is not None and not (found[0][-6:] == " usage" and gateway_kind(obj)):
             count(found)
@@ -165,7 +165,7 @@ def scan_lines(log: LogFile, counter: _Counter, progress: Callable[[], None]) ->
             progress()
 
 
-def _unusual_line(line: bytes, where: str, counter: _Counter) -> None:
+def count_line(line: bytes, where: str, counter: _Counter) -> None:
     """A line the fast path refused: the standard library decides whether it is JSON at all (orjson refuses
     ``Infinity`` and ``1e400``, which ``json`` reads), so both parsers give the same verdict."""
     import json
@@ -260,6 +260,25 @@ class _Counter:
             for stamp in (bucket.record[5], bucket.end):
                 if stamp is not None:
                     slot[3].see_time(stamp)
+
+    def count_rows(self, key: tuple, stamp: float | None, requests: int, sums: list, output: int, first, last) -> None:
+        """Count ``requests`` records that DuckDB grouped under one slot key, all of ``output`` tokens out."""
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = self._slot(key, stamp)
+        if slot is False:
+            self.scan.filtered_out += requests
+            return
+        slot[0] += requests
+        counts, hist = slot[1], slot[2]
+        for index, value in zip((INPUT, CACHE_READ, WRITE_5M, WRITE_1H), sums):
+            counts[index] += int(value)
+        counts[OUTPUT] += output * requests
+        hist[output] = hist.get(output, 0) + requests
+        if slot[3] is not None:
+            for stamp_seen in (first, last):
+                if stamp_seen is not None:
+                    slot[3].see_time(stamp_seen)
 
     def _place(self, found: tuple) -> list | None:
         """The slot a record counts in, or None when the time window or --model filters it out."""

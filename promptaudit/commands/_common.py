@@ -108,6 +108,14 @@ def usable_models(models: list[str]) -> tuple[list[str], int]:
     return usable, failures
 
 
+def report_sizes(problems: list) -> bool:
+    """Say (one line each) which requests leave the base price tier or exceed the context window; return
+    whether any exceeds the window (then the command exits 2)."""
+    for problem in problems:
+        warn(f"{'error' if problem.fatal else 'warning'}: {problem.message}")
+    return any(problem.fatal for problem in problems)
+
+
 def remember_counted(prompts: list, models: list[str]) -> None:
     """Record the counted files so the next run can skip prefetching an unneeded vocabulary."""
     from promptaudit.tokens import prefetch

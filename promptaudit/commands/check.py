@@ -126,8 +126,9 @@ def check_command(
     config_file: ConfigOption = None,
 ) -> None:
     """Fail (exit 1) on a prompt over its token budget or with findings; print nothing when all pass."""
-    from promptaudit.commands._common import read_prompts, remember_counted
+    from promptaudit.commands._common import read_prompts, remember_counted, report_sizes
     from promptaudit.money import volume
+    from promptaudit.money.limits import size_problems
     from promptaudit.tokens import counting
 
     config = load_settings(config_file)
@@ -146,10 +147,11 @@ def check_command(
     from promptaudit.report import check as report
 
     report.render(results, findings, chosen, output_format.value)
-    raise typer.Exit(_exit_code(results, findings, input_failures))
+    too_big = report_sizes(size_problems((r.path, chosen, r.tokens, r.exact) for r in results))
+    raise typer.Exit(_exit_code(results, findings, input_failures or too_big))
 
 
 def _exit_code(results: list, findings: list, input_failures: int) -> int:
-    if input_failures:
+    if input_failures:  # unreadable input, or a prompt above the model's context window
         return exitcodes.USAGE
     return exitcodes.FINDINGS if findings or any(r.failed for r in results) else exitcodes.OK

@@ -16,11 +16,12 @@ a request count (Anthropic) neither can per-request means. A bucket's time is it
 
 from __future__ import annotations
 
-from promptaudit.usage.normal import Bucket, Skipped, record, stamp_of
+from promptaudit.usage.normal import Bucket, Skipped, record, stamp_of, tier_of
 from promptaudit.usage.values import MAX_BUCKET_TOKENS, BadValue, checked, model_name, tokens
 
 OPENAI_USAGE = "organization.usage.completions.result"
 OPENAI_COST = "organization.costs.result"
+LONG_CONTEXT = 200_001  # an input past Anthropic's 200k threshold, for rows of the 200k-1M context window
 
 
 def is_report(obj: dict) -> bool:
@@ -66,7 +67,9 @@ def _openai_row(row: dict, span: tuple[float | None, float | None]):
     )
     requests = _count(row, "num_model_requests")
     model = model_name(row.get("model"))
-    return Bucket(record("openai-usage-api", model, counts, None, row.get("batch") is True, span[0]), requests, span[1])
+    found = record("openai-usage-api", model, counts, None, row.get("batch") is True, span[0],
+                   service_tier=tier_of(row.get("service_tier")))  # fmt: skip
+    return Bucket(found, requests, span[1], counts[0] // requests if requests else 0)
 
 
 def _anthropic_bucket(bucket: dict) -> list:
@@ -85,7 +88,12 @@ def _anthropic_row(row: dict, span: tuple[float | None, float | None]):
     counts = (total, read, write_5m, write_1h, _count(row, "output_tokens"))
     model = model_name(row.get("model"))
     batch = row.get("service_tier") == "batch"
-    return Bucket(record("anthropic-usage-api", model, counts, None, batch, span[0]), None, span[1])
+    tools = row.get("server_tool_use") if isinstance(row.get("server_tool_use"), dict) else {}
+    searches = _count(tools, "web_search_requests")
+    found = record("anthropic-usage-api", model, counts, None, batch, span[0], None, None,
+                   tier_of(row.get("service_tier")), searches)  # fmt: skip
+    # Requests of the 200k-1M context window pay the long-context tier; the report says which window a row is.
+    return Bucket(found, None, span[1], LONG_CONTEXT if row.get("context_window") == "200k-1M" else 0)
 
 
 def _count(row: dict, key: str) -> int:

@@ -25,12 +25,18 @@ USAGE = {
     "prompt_tokens_details": {"cached_tokens": J},
     "input_tokens_details": {"cached_tokens": J},
     "cache_creation": {"ephemeral_1h_input_tokens": J},
+    "prompt_cache_hit_tokens": J,
+    "service_tier": J,
+    "server_tool_use": {"web_search_requests": J},
 }
 GEMINI = {k: J for k in ("promptTokenCount", "candidatesTokenCount", "cachedContentTokenCount", "thoughtsTokenCount",
-                         "toolUsePromptTokenCount")}  # fmt: skip
+                         "toolUsePromptTokenCount", "service_tier")}  # fmt: skip
+GEMINI["server_tool_use"] = {"web_search_requests": J}
 BODY = {"model": J, "modelVersion": J, "stop_reason": J, "status": J, "incomplete_details": {"reason": J},
         "choices": FINISH, "candidates": FINISH, "type": J, "object": J, **{k: J for k in TIME_KEYS},
-        "usage": USAGE, "usageMetadata": GEMINI, "prompt_tokens": J, "input_tokens": J, "promptTokenCount": J}  # fmt: skip
+        "usage": USAGE, "usageMetadata": GEMINI, "prompt_tokens": J, "input_tokens": J, "promptTokenCount": J,
+        "service_tier": J, "output": [{"type": J}]}  # fmt: skip
+FALSY = "('\"\"', '0', 'false', '0.0', '[]', '{}')"  # JSON values Python's ``or`` passes over
 # Keys whose non-object values the typed read cannot see: a line holding one that reads as null is a leftover.
 SHAPE_KEYS = {"choices": "choices", "candidates": "candidates", "input_tokens_details": "usage.input_tokens_details",
               "incomplete_details": "incomplete_details"}  # fmt: skip
@@ -141,7 +147,8 @@ counted AS (SELECT *,
       WHEN 'anthropic' THEN tok({u}input_tokens) + tok({u}cache_read_input_tokens) + tok({u}cache_creation_input_tokens)
       WHEN 'gemini' THEN tok({g}"promptTokenCount") + tok({g}"toolUsePromptTokenCount") END AS n_input,
     CASE kind
-      WHEN 'openai-chat' THEN tok({u}prompt_tokens_details.cached_tokens)
+      WHEN 'openai-chat' THEN CASE WHEN coalesce({u}prompt_tokens_details.cached_tokens::VARCHAR, '0') = '0'
+           THEN tok({u}prompt_cache_hit_tokens) ELSE tok({u}prompt_tokens_details.cached_tokens) END
       WHEN 'openai-responses' THEN tok({u}input_tokens_details.cached_tokens)
       WHEN 'anthropic' THEN tok({u}cache_read_input_tokens)
       WHEN 'gemini' THEN tok({g}"cachedContentTokenCount") END AS n_read,
@@ -156,9 +163,15 @@ counted AS (SELECT *,
          WHEN {b}status IS NOT NULL AND kind = 'openai-responses' THEN
               coalesce(jstr({b}status) = 'incomplete' AND jstr({b}incomplete_details.reason) IN {CAPS}, false)
          END AS capped,
-    jstr(model_json) AS model_name
+    jstr(model_json) AS model_name,
+    CASE WHEN kind = 'gemini' THEN {g}server_tool_use ELSE {u}server_tool_use END AS tools,
+    CASE WHEN {b}service_tier IS NOT NULL AND {b}service_tier::VARCHAR NOT IN {FALSY} THEN {b}service_tier
+         WHEN kind = 'gemini' THEN {g}service_tier ELSE {u}service_tier END AS tier_json
   FROM typed)
 SELECT kind || CASE WHEN {batch} THEN ' (batch)' ELSE '' END AS fmt, model_name AS model,
+  CASE WHEN jstr(tier_json) IN ('flex', 'priority') THEN jstr(tier_json) END AS service_tier,
+  CASE WHEN tools IS NOT NULL THEN tok(tools.web_search_requests)
+       ELSE coalesce(len(list_filter({b}output, lambda o: jstr(o.type) = 'web_search_call')), 0) END AS n_searches,
   n_input, n_read, n_written - least(n_one_hour, n_written) AS n_write_5m, least(n_one_hour, n_written) AS n_write_1h,
   n_output, capped, {batch} AS batch, moment, jstr(tag_json) AS tag, jstr(route_json) AS route,
   ({_clean(body, b, raw)}) AS clean,
@@ -173,6 +186,8 @@ def _clean(body: str, b: str, raw: bool) -> str:
         "kind != 'error'",
         "n_input IS NOT NULL AND n_read IS NOT NULL AND n_written IS NOT NULL AND n_one_hour IS NOT NULL",
         "n_output IS NOT NULL AND (kind = 'anthropic' OR n_read <= n_input)",
+        "(tools IS NULL OR tok(tools.web_search_requests) IS NOT NULL)",
+        f"({b}service_tier IS NULL OR left({b}service_tier::VARCHAR, 1) = '\"')",
         f"(kind != 'anthropic' OR {b}usage.input_tokens IS NOT NULL)",
         f"(model_json IS NULL OR (left(model_json::VARCHAR, 1) = '\"' AND length(model_name) <= {MAX_MODEL_CHARS}))",
         "(moment IS NULL OR moment > -1e29)",

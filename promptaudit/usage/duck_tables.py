@@ -8,7 +8,7 @@ read by the streaming reader; Parquet ones are read through the automatic mappin
 
 from __future__ import annotations
 
-from promptaudit.usage.duck import FETCH_ROWS, _count_rows, _grouped, _Stream, plain, quoted
+from promptaudit.usage.duck import FETCH_ROWS, _count_rows, _Stream, grouped_rows, plain, quoted
 from promptaudit.usage.records import CAP_REASONS
 from promptaudit.usage.tabular import COUNT_KEYS, TRUE_WORDS, _auto_mapping, mapped_record, table_plan
 from promptaudit.usage.values import MAX_BUCKET_TOKENS, MAX_MODEL_CHARS, MAX_REQUEST_TOKENS, BadValue
@@ -30,7 +30,7 @@ def read_table(con, log, kind: str, counter) -> None:
         plan, mapping = "mapped", _auto_mapping(header)
     tag_path, route_path = counter.paths
     rows_sql = _rows(source, mapping, types, tag_path, route_path)
-    rows = con.execute(_grouped(rows_sql, counter, raw=True)).fetchall()
+    rows = grouped_rows(con, rows_sql, counter, raw=True)
     _count_rows(rows, log, counter)
     _leftovers(con, rows_sql, _columns(mapping, types, tag_path, route_path), mapping, log, counter)
     log.lines = sum(row[-1] for row in rows)
@@ -75,7 +75,8 @@ def _rows(source: str, mapping: dict, types: dict, tag_path: tuple, route_path: 
     stop = _text(mapping, "stop")
     batch = f"coalesce(lower({_text(mapping, 'batch')}) IN {TRUE}, false)"
     return f"""
-SELECT 'table' AS fmt, {_text(mapping, "model")} AS model, {total} AS n_input, {counts["cached"]} AS n_read,
+SELECT 'table' AS fmt, {_text(mapping, "model")} AS model, NULL::VARCHAR AS service_tier, 0 AS n_searches,
+  {total} AS n_input, {counts["cached"]} AS n_read,
   {counts["cache_write"]} AS n_write_5m, {counts["cache_write_1h"]} AS n_write_1h, {counts["output"]} AS n_output,
   CASE WHEN {stop} IS NULL THEN NULL ELSE {stop} IN {CAPS} END AS capped, {batch} AS batch,
   {_time(mapping, types)} AS moment, {_tag(tag_path, types)} AS tag, {_tag(route_path, types)} AS route,

@@ -2,7 +2,7 @@
 
 A record is the plain tuple ``records.fields`` returns, so new formats and the provider formats go through
 the same counter: ``(fmt, model, (input, cache_read, write_5m, write_1h, output), capped, batch, timestamp,
-tag, route)``. Normalised meaning, whatever the source: ``input`` includes cached and written tokens,
+tag, route, service_tier, web_searches)`` (the last two as /work/stage/usage-interface.md, issue 12, says). Normalised meaning, whatever the source: ``input`` includes cached and written tokens,
 writes are split by TTL where the source says it (else all count as 5-minute writes), ``output`` includes
 reasoning tokens.
 """
@@ -24,6 +24,7 @@ class Bucket(NamedTuple):
     record: tuple
     requests: int | None
     end: float | None = None  # the bucket's end (its start is the record's timestamp), for time spans
+    tier_input: int = 0  # a request's input as far as size tiers go (the mean, or the report's context window)
 
 
 class Skipped(NamedTuple):
@@ -44,9 +45,18 @@ def record(
     stamp: float | None = None,
     tag: str | None = None,
     route: str | None = None,
+    service_tier: str | None = None,
+    web_searches: int = 0,
 ) -> tuple:
     """The counter's record tuple (see the module docstring)."""
-    return fmt, model, counts, capped, batch, stamp, tag, route
+    return fmt, model, counts, capped, batch, stamp, tag, route, service_tier, web_searches
+
+
+def tier_of(value: object) -> str | None:
+    """``flex`` or ``priority`` when a source names that service tier (others price as standard)."""
+    from promptaudit.usage.records import SERVICE_TIERS
+
+    return value if isinstance(value, str) and value in SERVICE_TIERS else None
 
 
 def capped_from(reasons: object) -> bool | None:

@@ -18,7 +18,7 @@ Tags are attributes of the span or of its resource, named by their full key (``-
 
 from __future__ import annotations
 
-from promptaudit.usage.normal import capped_from, pick, record
+from promptaudit.usage.normal import capped_from, pick, record, tier_of
 from promptaudit.usage.values import BadValue, checked, model_name, tokens
 
 USAGE_PREFIX = "gen_ai.usage."
@@ -86,7 +86,8 @@ def _record(item: dict, attrs: dict, kind: str, tag_path: tuple[str, ...], route
     )
     stamp = _nanos(item.get("startTimeUnixNano") or item.get("timeUnixNano") or item.get("observedTimeUnixNano"))
     capped = capped_from(attrs.get("gen_ai.response.finish_reasons"))
-    return record(kind, model, counts, capped, False, stamp, _tag(attrs, tag_path), _tag(attrs, route_path))
+    tier = tier_of(attrs.get("openai.response.service_tier") or attrs.get("gen_ai.openai.response.service_tier"))
+    return record(kind, model, counts, capped, False, stamp, _tag(attrs, tag_path), _tag(attrs, route_path), tier)
 
 
 def _first(attrs: dict, keys: tuple[str, ...]) -> object:

@@ -15,9 +15,11 @@ from promptaudit.usage.aggregate import (
     OUTPUT,
     REQUESTS,
     STOP_KNOWN,
+    WEB_SEARCHES,
     WRITE_1H,
     WRITE_5M,
     Group,
+    price_mode,
 )
 from promptaudit.usage.decoding import json_loader
 from promptaudit.usage.extract import other_records
@@ -48,6 +50,9 @@ class ScanOptions:
     span: bool = False  # track each group's first and last timestamp (calibration's requests per day)
     columns: dict[str, str] = field(default_factory=dict)  # CSV/Parquet column mapping (tabular.COLUMN_KEYS)
     engine: str = "auto"  # "auto", "duckdb" or "stream" (see usage/engine.py)
+    # Pricing: (model, mode) -> a Classifier placing records by prompt size and time (money.schedule), or None
+    # when that model's prices do not vary. Given, every record's timestamp is read (prices change with time).
+    classify: Callable[[str, str], object | None] | None = None
 
 
 @dataclass
@@ -71,6 +76,7 @@ class Scan:
     filtered_out: int = 0
     no_timestamp_skipped: int = 0
     no_model: int = 0
+    no_timestamp: int = 0  # records without a timestamp, priced at the run's time (counted when pricing)
 
     @property
     def unparsed_lines(self) -> int:
@@ -199,9 +205,11 @@ class _Counter:
         self.window = any(t is not None for t in (options.since, options.until, options.split_at))
         self.by_day = options.by == "day"
         self.when = self.window or self.by_day
-        self.stamps = self.when or options.span  # whether lines' timestamps are parsed at all
+        self.priced = options.classify is not None
+        self.stamps = self.when or options.span or self.priced  # whether lines' timestamps are parsed at all
         self.key_of = {"model": _model_key, "tag": _tag_key, "day": self._day_key, "all": _all_key}[options.by]
-        # slot key -> [requests, price-class counters, output histogram, group or None]; False when filtered by model
+        # slot key -> [requests, price-class counters, output histogram, group or None, classify or None];
+        # False when filtered by model. With ``classify`` the counters depend on each record's size and time.
         self._slots: dict[tuple, list | bool] = {}
         self._bucket_requests = 0
         self._days: dict[int, str] = {}
@@ -229,9 +237,20 @@ class _Counter:
         slot = self._place(found)
         if slot is None:
             return
+        _, _, tokens, capped, _, stamp, _, _, _, searches = found
         slot[0] += 1
-        tokens, stamp, counts, hist = found[2], found[5], slot[1], slot[2]
+        if stamp is None and self.priced:
+            self.scan.no_timestamp += 1
         tokens_in, read, write_5m, write_1h, out = tokens
+        counts, hist, classify = slot[1], slot[2], slot[4]
+        if classify is not None:  # a model whose prices depend on the record's size or time
+            counts = classify(tokens_in, stamp)
+            counts[REQUESTS] += 1
+            if capped is not None:
+                counts[STOP_KNOWN] += 1
+                counts[CAPPED] += capped
+        if searches:
+            counts[WEB_SEARCHES] += searches
         counts[INPUT] += tokens_in
         counts[CACHE_READ] += read
         counts[WRITE_5M] += write_5m
@@ -246,50 +265,66 @@ class _Counter:
         slot = self._place(bucket.record)
         if slot is None:
             return
-        slot[0] += bucket.requests or 0
-        self._bucket_requests += bucket.requests or 0
+        requests, stamp = bucket.requests or 0, bucket.record[5]
+        slot[0] += requests
+        self._bucket_requests += requests
         counts = slot[1]
+        if slot[4] is not None:  # a bucket's size tier is the one its requests had (see buckets.py)
+            counts = slot[4](bucket.tier_input, stamp)
+            counts[REQUESTS] += requests
         for index, value in zip((INPUT, CACHE_READ, WRITE_5M, WRITE_1H, OUTPUT), bucket.record[2]):
             counts[index] += value
-        group = slot[4]
+        counts[WEB_SEARCHES] += bucket.record[9]
+        group = slot[5]
         group.bucket_rows += 1
         group.unknown_request_rows += bucket.requests is None
         self.scan.bucket_rows += 1
         self.scan.unknown_request_rows += bucket.requests is None
         if slot[3] is not None:
-            for stamp in (bucket.record[5], bucket.end):
-                if stamp is not None:
-                    slot[3].see_time(stamp)
+            for seen in (stamp, bucket.end):
+                if seen is not None:
+                    slot[3].see_time(seen)
 
-    def count_rows(self, key: tuple, stamp: float | None, requests: int, sums: list, output: int, first, last) -> None:
-        """Count ``requests`` records that DuckDB grouped under one slot key, all of ``output`` tokens out."""
+    def count_rows(self, key: tuple, cell: tuple, requests: int, sums: tuple, output: int, times: tuple) -> None:
+        """Count ``requests`` records DuckDB grouped under one slot key and price ``cell`` (tier, period), all of
+        ``output`` tokens out; ``sums`` are their input, cache read, 5m and 1h writes and web searches; ``times``
+        the first and last timestamps and how many had none."""
         slot = self._slots.get(key)
         if slot is None:
-            slot = self._slot(key, stamp)
+            slot = self._slot(key, None if key[-1] is None or key[-1][1] is None else key[-1][1] * 86_400.0)
         if slot is False:
             self.scan.filtered_out += requests
             return
         slot[0] += requests
         counts, hist = slot[1], slot[2]
-        for index, value in zip((INPUT, CACHE_READ, WRITE_5M, WRITE_1H), sums):
+        if slot[4] is not None:
+            counts = slot[5].counters((slot[6], slot[7], *cell))
+            counts[REQUESTS] += requests
+            if key[4] is not None:
+                counts[STOP_KNOWN] += requests
+                counts[CAPPED] += requests * key[4]
+        for index, value in zip((INPUT, CACHE_READ, WRITE_5M, WRITE_1H, WEB_SEARCHES), sums):
             counts[index] += int(value)
         counts[OUTPUT] += output * requests
         hist[output] = hist.get(output, 0) + requests
+        first, last, untimed = times
+        if self.priced:
+            self.scan.no_timestamp += untimed
         if slot[3] is not None:
-            for stamp_seen in (first, last):
-                if stamp_seen is not None:
-                    slot[3].see_time(stamp_seen)
+            for seen in (first, last):
+                if seen is not None:
+                    slot[3].see_time(seen)
 
     def _place(self, found: tuple) -> list | None:
         """The slot a record counts in, or None when the time window or --model filters it out."""
-        fmt, model, _, capped, batch, stamp, tag, route = found[:8]
+        fmt, model, _, capped, batch, stamp, tag, route, tier, _ = found
         when = self._when(stamp) if self.when else None
         if when is False:
             return None
         if route is not None:  # the role, not the raw value, so that unique route values add no slots
             route = "fallback" if "fallback" in route.lower() else "first"
         # Requests, stop reasons and formats are counted per slot (hence capped in the key), summed in finish().
-        key = (fmt, model, batch, capped, tag, route, when)
+        key = (fmt, model, batch, tier, capped, tag, route, when)
         slot = self._slots.get(key)
         if slot is None:
             slot = self._slot(key, stamp)
@@ -307,7 +342,7 @@ class _Counter:
         return side, (int(stamp // 86_400) if self.by_day and stamp is not None else None)
 
     def _slot(self, key: tuple, stamp: float | None) -> list | bool:
-        fmt, model, batch, capped, tag, route, when = key
+        fmt, model, batch, tier, capped, tag, route, when = key
         model = model or self.options.default_model or NO_MODEL
         if self.options.only_model and model != self.options.only_model:
             self._slots[key] = False
@@ -317,18 +352,27 @@ class _Counter:
         group = groups.get(group_key) or groups.setdefault(group_key, Group(group_key[0]))
         # The group again, to widen its time span, only when that span is wanted (see_time costs on every line).
         span = group if self.options.span else None
-        slot = self._slots[key] = [0, group.counters(model, batch), group.output_hist, span, group]
+        mode = price_mode(batch, tier)
+        classifier = self.options.classify(model, mode) if self.priced else None  # type: ignore[misc]
+        # [requests, counters (None when classified per record), output histogram, group when its time span is
+        #  wanted, classify or None, group, model, mode]
+        if classifier is None:
+            slot = [0, group.counters((model, mode, 0, 0)), group.output_hist, span, None, group, model, mode]
+        else:
+            slot = [0, None, group.output_hist, span, _classify(group, model, mode, classifier.key), group, model, mode]
+        self._slots[key] = slot
         return slot
 
     def finish(self) -> None:
         """Add each slot's records to its price class's requests and stop reasons, and to the scan's tallies."""
         formats, default_model = self.scan.formats, self.options.default_model
-        for (fmt, model, _, capped, *_), slot in self._slots.items():
+        for (fmt, model, _, _, capped, *_), slot in self._slots.items():
             if slot is False:
                 continue
             requests, counts = slot[0], slot[1]
-            counts[REQUESTS] += requests
-            if capped is not None:
+            if counts is not None:  # classified slots counted requests and stops per record
+                counts[REQUESTS] += requests
+            if counts is not None and capped is not None:
                 counts[STOP_KNOWN] += requests
                 counts[CAPPED] += requests * capped
             formats[fmt] = formats.get(fmt, 0) + requests
@@ -355,6 +399,16 @@ class _Counter:
         if day not in self._days:
             self._days[day] = time.strftime("%Y-%m-%d", time.gmtime(day * 86_400))
         return self._days[day]
+
+
+def _classify(group: Group, model: str, mode: str, key: Callable) -> Callable[[int, float | None], list[int]]:
+    """The counters of the price class a record of ``model`` in ``mode`` falls in, by its size and time."""
+
+    def counters(tokens_in: int, stamp: float | None) -> list[int]:
+        tier, period = key(tokens_in, stamp)
+        return group.counters((model, mode, tier, period))
+
+    return counters
 
 
 def _model_key(model: str, tag: str | None, stamp: float | None) -> str:

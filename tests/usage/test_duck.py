@@ -165,3 +165,30 @@ def test_large_logs_choose_duckdb_when_installed(tmp_path, monkeypatch):
     assert engine.choose("jsonl", log, "auto") == "duckdb"
     assert engine.choose("jsonl", "-", "auto") == "stream"
     assert engine.choose("json", log, "auto") == "stream"
+
+
+def _priced_line(model: str, prompt: int, when: str, **extra) -> dict:
+    body = {"object": "chat.completion", "model": model, "choices": [{"finish_reason": "stop"}],
+            "usage": {"prompt_tokens": prompt, "completion_tokens": 100}, **extra}  # fmt: skip
+    return {"ts": when, "metadata": {"prompt": model}, "response": body}
+
+
+def test_prices_that_vary_by_size_time_and_tier_are_grouped_in_sql(cli, tmp_path, monkeypatch):
+    from promptaudit.usage import duck
+
+    leftovers = []
+    monkeypatch.setattr(duck, "_leftovers", lambda *a: leftovers.append(a))
+    records = [
+        _priced_line("claude-sonnet-4-5-20250929", 210_000, "2026-03-02T10:00:00Z"),
+        _priced_line("claude-sonnet-4-5-20250929", 150_000, "2026-03-02T10:00:00Z"),
+        _priced_line("deepseek-chat", 10_000, "2026-11-25T09:00:00Z"),
+        _priced_line("deepseek-chat", 10_000, "2026-11-25T17:00:00Z"),
+        _priced_line("o3-2025-04-16", 20_000, "2025-05-01T12:00:00Z"),
+        _priced_line("o3-2025-04-16", 20_000, "2026-11-01T12:00:00Z"),
+        _priced_line("gpt-5-2025-08-07", 6_000, "2026-11-25T10:00:00Z", service_tier="flex"),
+    ]
+    log = _lines(tmp_path, "priced.jsonl", records)
+    for grouping in ([], ["--by", "metadata.prompt"], ["--by", "day"]):
+        stream, duck_doc = both(cli, log, *grouping)
+        assert duck_doc == stream
+    assert leftovers == []

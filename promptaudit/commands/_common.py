@@ -78,10 +78,9 @@ def read_prompts(paths: list[str], config, ext, var, announce: bool = True) -> t
     """
     from promptaudit.reading.formats.variables import bind, parse_assignments
     from promptaudit.reading.loading import extensions_from, gather_prompts, reading_notes
-    from promptaudit.tokens.counting import expect
 
     values = parse_assignments(var)
-    prompts, errors = gather_prompts(paths, extensions_from(config, ext), on_loaded=expect)
+    prompts, errors = gather_prompts(paths, extensions_from(config, ext))
     for error in errors:
         warn(f"error: {error}")
     bind(prompts, values, config.get("vars"))
@@ -115,10 +114,3 @@ def report_sizes(problems: list) -> bool:
         warn(f"{'error' if problem.fatal else 'warning'}: {problem.message}")
     return any(problem.fatal for problem in problems)
 
-
-def remember_counted(prompts: list, models: list[str]) -> None:
-    """Record the counted files so the next run can skip prefetching an unneeded vocabulary."""
-    from promptaudit.tokens import prefetch
-    from promptaudit.tokens import tokenizers as tokens
-
-    prefetch.remember([p.path for p in prompts], {tokens.tokenizer_for(m).encoding for m in models})

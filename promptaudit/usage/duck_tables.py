@@ -8,7 +8,7 @@ read by the streaming reader; Parquet ones are read through the automatic mappin
 
 from __future__ import annotations
 
-from promptaudit.usage.duck import FETCH_ROWS, _count_rows, _Stream, grouped_rows, plain, quoted
+from promptaudit.usage.duck_group import FETCH_ROWS, Stream, count_grouped, grouped_rows, plain, quoted
 from promptaudit.usage.records import CAP_REASONS
 from promptaudit.usage.tabular import COUNT_KEYS, TRUE_WORDS, _auto_mapping, mapped_record, table_plan
 from promptaudit.usage.values import MAX_BUCKET_TOKENS, MAX_MODEL_CHARS, MAX_REQUEST_TOKENS, BadValue
@@ -26,12 +26,12 @@ def read_table(con, log, kind: str, counter) -> None:
     plan, mapping = table_plan(header, counter.options.columns, log.path)
     if plan != "mapped":
         if kind == "csv":
-            raise _Stream()
+            raise Stream()
         plan, mapping = "mapped", _auto_mapping(header)
     tag_path, route_path = counter.paths
     rows_sql = _rows(source, mapping, types, tag_path, route_path)
     rows = grouped_rows(con, rows_sql, counter, raw=True)
-    _count_rows(rows, log, counter)
+    count_grouped(rows, log, counter)
     _leftovers(con, rows_sql, _columns(mapping, types, tag_path, route_path), mapping, log, counter)
     log.lines = sum(row[-1] for row in rows)
 

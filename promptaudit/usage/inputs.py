@@ -43,7 +43,7 @@ def read_input(log: LogFile, counter, progress: Callable[[], None]) -> None:
     elif kind == "json":
         scan_document(log, counter)
     else:
-        from promptaudit.usage.scan import scan_lines
+        from promptaudit.usage.lines import scan_lines
 
         scan_lines(log, counter, progress)
     progress()

@@ -21,17 +21,13 @@ from promptaudit.usage.aggregate import (
     Group,
     price_mode,
 )
-from promptaudit.usage.decoding import json_loader
-from promptaudit.usage.extract import other_records
-from promptaudit.usage.gateways import gateway_kind
+from promptaudit.usage.inputs import read_input
 from promptaudit.usage.normal import IGNORED, Bucket, Skipped
-from promptaudit.usage.readers import LogFile, read_lines
-from promptaudit.usage.records import fields
+from promptaudit.usage.readers import LogFile
 from promptaudit.usage.values import BadValue
 
 BY_CHOICES = ("model", "tag", "day", "all")
 FIRST_BAD_LINES = 5
-PROGRESS_EVERY = 50_000
 ALL = "all"
 
 
@@ -143,52 +139,7 @@ def _reporter(on_progress: Callable[[int], None] | None, done_bytes: int, log: L
 
 def _scan_file(log: LogFile, counter: _Counter, progress: Callable[[], None]) -> None:
     """Read one input with the reader its kind needs (see usage/inputs.py)."""
-    from promptaudit.usage.inputs import read_input
-
     read_input(log, counter, progress)
-
-
-def scan_lines(log: LogFile, counter: _Counter, progress: Callable[[], None]) -> None:
-    """The streaming reader of line-delimited JSON: one decode and (usually) one record per line."""
-    # Hot loop: kept flat on purpose (local names; per line one decode, one extract and one count call).
-    loads, count, tag_path, route_path, timed = json_loader(), counter.count, *counter.paths, counter.stamps
-    for number, line in enumerate(read_lines(log), 1):
-        try:
-            obj = loads(line)
-            found = fields(obj, tag_path, route_path, timed)
-        except BadValue as exc:
-            counter.scan.refuse(f"{log.path}:{number}", exc)
-            continue
-        except (ValueError, TypeError, KeyError, AttributeError):
-            if line.strip():
-                count_line(line, f"{log.path}:{number}", counter)
-            continue
-        if found is not None and not (found[0][-6:] == " usage" and gateway_kind(obj)):
-            count(found)
-        else:  # other formats (a gateway row also looks like a bare usage object: prompt_tokens at the top)
-            counter.take(other_records(obj, tag_path, route_path), f"{log.path}:{number}")
-        if number % PROGRESS_EVERY == 0:
-            progress()
-
-
-def count_line(line: bytes, where: str, counter: _Counter) -> None:
-    """A line the fast path refused: the standard library decides whether it is JSON at all (orjson refuses
-    ``Infinity`` and ``1e400``, which ``json`` reads), so both parsers give the same verdict."""
-    import json
-
-    try:
-        obj = json.loads(line)
-        found = fields(obj, *counter.paths, counter.stamps)
-    except BadValue as exc:
-        counter.scan.refuse(where, exc)
-        return
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
-        counter.scan.bad_line(where, "invalid_json")
-        return
-    if found is not None and not (found[0][-6:] == " usage" and gateway_kind(obj)):
-        counter.count(found)
-    else:
-        counter.take(other_records(obj, *counter.paths), where)
 
 
 class _Counter:

@@ -127,7 +127,8 @@ def _jsonl(con, log, counter, body: str) -> None:
         sql = query(source, body, tag_path, route_path, raw=True)
         rows = grouped_rows(con, sql, counter, raw=True)
         count_grouped(rows, log, counter)
-        _leftovers(con, sql, log, counter)
+        if any(row[0] == "leftover" for row in rows):
+            _leftovers(con, sql, log, counter)
     else:
         count_grouped(rows, log, counter)
     log.lines = sum(row[-1] for row in rows)

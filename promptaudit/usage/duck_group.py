@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 FETCH_ROWS = 10_000
+SAMPLE_ROWS = 20_000  # rows a JSON Lines file is sampled on for the models it holds
 
 
 class Stream(Exception):
@@ -20,13 +21,18 @@ def quoted(path: str) -> str:
     return "'" + path.replace("'", "''") + "'"
 
 
-def grouped_rows(con, rows_sql: str, counter, raw: bool) -> list:
+def grouped_rows(con, rows_sql: str, counter, raw: bool, sample: int | None = SAMPLE_ROWS) -> list:
     """The grouped rows of one file, each model whose prices vary with size or time split by price cell.
 
-    Which models need cells is first guessed from those DuckDB finds; a model found only by the query is
-    asked after it, and the query runs again with its cells (so the result never depends on the guess).
+    Which models need cells is first learnt from a sample (``sample`` rows, None: all of a columnar table's);
+    a model found only by the full query is asked after it, and the query runs again with its cells, so the
+    result never depends on the sample.
     """
-    cells: dict = {}
+    limit = "" if sample is None else f" LIMIT {sample}"
+    seen = con.execute(
+        f"SELECT DISTINCT 'in', NULL, model, service_tier, batch FROM (SELECT * FROM ({rows_sql}){limit}) WHERE clean"
+    ).fetchall()
+    cells = _classifiers(seen, counter, {})
     while True:
         rows = con.execute(_grouped(rows_sql, counter, raw, cells)).fetchall()
         wanted = _classifiers(rows, counter, cells)

@@ -8,13 +8,15 @@ read by the streaming reader; Parquet ones are read through the automatic mappin
 
 from __future__ import annotations
 
-from promptaudit.usage.duck_group import FETCH_ROWS, Stream, count_grouped, grouped_rows, plain, quoted
+from promptaudit.usage.duck_group import FETCH_ROWS, SAMPLE_ROWS, Stream, count_grouped, grouped_rows, plain, quoted
 from promptaudit.usage.records import CAP_REASONS
 from promptaudit.usage.tabular import COUNT_KEYS, TRUE_WORDS, _auto_mapping, mapped_record, table_plan
 from promptaudit.usage.values import MAX_BUCKET_TOKENS, MAX_MODEL_CHARS, MAX_REQUEST_TOKENS, BadValue
 
 CAPS = "[" + ", ".join(f"'{r}'" for r in sorted(CAP_REASONS)) + "]"
 TRUE = "[" + ", ".join(f"'{w}'" for w in sorted(TRUE_WORDS)) + "]"
+INTEGER_TYPES = frozenset(("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                           "UBIGINT"))  # fmt: skip
 TIME_TYPES = ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "DATE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
 
 
@@ -30,9 +32,10 @@ def read_table(con, log, kind: str, counter) -> None:
         plan, mapping = "mapped", _auto_mapping(header)
     tag_path, route_path = counter.paths
     rows_sql = _rows(source, mapping, types, tag_path, route_path)
-    rows = grouped_rows(con, rows_sql, counter, raw=True)
+    rows = grouped_rows(con, rows_sql, counter, raw=True, sample=None if kind == "parquet" else SAMPLE_ROWS)
     count_grouped(rows, log, counter)
-    _leftovers(con, rows_sql, _columns(mapping, types, tag_path, route_path), mapping, log, counter)
+    if any(row[0] == "leftover" for row in rows):
+        _leftovers(con, rows_sql, _columns(mapping, types, tag_path, route_path), mapping, log, counter)
     log.lines = sum(row[-1] for row in rows)
 
 
@@ -54,7 +57,7 @@ def _text(mapping: dict, key: str) -> str:
 def _rows(source: str, mapping: dict, types: dict, tag_path: tuple, route_path: tuple) -> str:
     """One row per table row, in the shape duck_sql.query gives (so duck._grouped groups both)."""
     limit = MAX_BUCKET_TOKENS if "requests" in mapping else MAX_REQUEST_TOKENS
-    counts = {key: f"tokv({_text(mapping, key)}, {limit})" for key in COUNT_KEYS}
+    counts = {key: _count(mapping, types, key, limit) for key in COUNT_KEYS}
     writes = f"{counts['cache_write']} + {counts['cache_write_1h']}"
     total = counts["input"] if "input" in mapping else f"{counts['uncached']} + {counts['cached']} + {writes}"
     model_type = types.get(mapping.get("model", ""), "VARCHAR")
@@ -67,7 +70,7 @@ def _rows(source: str, mapping: dict, types: dict, tag_path: tuple, route_path: 
         "(route IS NULL OR left(route, 1) NOT IN ('[', '{'))",
     ]
     if "input" in mapping:
-        checks.append(f"{_text(mapping, 'input')} IS NOT NULL")
+        checks.append(f"{_col(mapping['input'])} IS NOT NULL")
     if model_type != "VARCHAR" or "requests" in mapping:
         # a model column of numbers (each row is refused by Python, with its value), or a table of buckets
         # (few rows: Python counts them as buckets)
@@ -85,12 +88,24 @@ SELECT 'table' AS fmt, {_text(mapping, "model")} AS model, NULL::VARCHAR AS serv
 FROM {source}"""
 
 
+def _count(mapping: dict, types: dict, key: str, limit: int) -> str:
+    """A clean count: integer columns compared as numbers, text (CSV) checked digit by digit (NULL: not clean)."""
+    if key not in mapping:
+        return "0"
+    if types.get(mapping[key]) in INTEGER_TYPES:
+        column = _col(mapping[key])
+        return f"CASE WHEN {column} IS NULL THEN 0 WHEN {column} BETWEEN 0 AND {limit} THEN {column}::BIGINT END"
+    return f"tokv({_text(mapping, key)}, {limit})"
+
+
 def _time(mapping: dict, types: dict) -> str:
     if "time" not in mapping:
         return "NULL::DOUBLE"
     column, kind = _col(mapping["time"]), types.get(mapping["time"], "VARCHAR")
     if kind in TIME_TYPES:
         return f"epoch({column}::TIMESTAMPTZ)"
+    if kind in INTEGER_TYPES:
+        return f"from_number({column}::DOUBLE)"
     text, number = _text(mapping, "time"), f"TRY_CAST({_text(mapping, 'time')} AS DOUBLE)"
     return f"stamp(CASE WHEN {number} IS NOT NULL THEN {text} ELSE '\"' || {text} || '\"' END, {number})"
 

@@ -113,4 +113,3 @@ def report_sizes(problems: list) -> bool:
     for problem in problems:
         warn(f"{'error' if problem.fatal else 'warning'}: {problem.message}")
     return any(problem.fatal for problem in problems)
-

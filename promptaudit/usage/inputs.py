@@ -86,7 +86,7 @@ def regular_file(path: str) -> None:
     if stat.S_ISDIR(mode):
         raise InputError(path, "is a directory, not a log file")
     if not stat.S_ISREG(mode):
-        raise InputError(path, "is not a regular file (a FIFO, socket or device); give a file or - for stdin")
+        raise InputError(path, "is not a regular file (a named pipe, socket or device); give a file, or - for stdin")
 
 
 def _head(path: str) -> bytes:

@@ -80,7 +80,7 @@ def _literal(text: str) -> str:
 
 
 def _grouped(rows_sql: str, counter, raw: bool, cells: dict) -> str:
-    """Group the per-line rows by everything the counter keys on; other lines only by their class."""
+    """Group the per-line rows by their class and everything the counter keys on (keys are only read for "in")."""
     opts, window = counter.options, counter.window
     since, until, split = (("NULL" if v is None else repr(float(v))) for v in (opts.since, opts.until, opts.split_at))
     invalid = "WHEN raw_line IS NULL THEN 'invalid' " if raw else ""
@@ -98,11 +98,11 @@ def _grouped(rows_sql: str, counter, raw: bool, cells: dict) -> str:
     keys = ("fmt", "model", "service_tier", "batch", "capped", "tag", "route_role", "side", "day", "n_output",
             "cell_tier", "cell_period")  # fmt: skip
     return f"""
-SELECT klass, {", ".join(f"CASE WHEN klass = 'in' THEN {c} END" for c in keys)},
+SELECT klass, {", ".join(keys)},
   sum(n_input), sum(n_read), sum(n_write_5m), sum(n_write_1h), sum(n_searches),
   min(moment), max(moment), count(*) FILTER (WHERE moment IS NULL), count(*)
 FROM (SELECT *, {side} AS side, {day} AS day,
-             CASE WHEN klass = 'in' THEN {tier} END AS cell_tier, CASE WHEN klass = 'in' THEN {period} END AS cell_period,
+             {tier} AS cell_tier, {period} AS cell_period,
              CASE WHEN route IS NULL THEN NULL WHEN contains(lower(route), 'fallback') THEN 'fallback' ELSE 'first' END
              AS route_role
       FROM (SELECT *, {klass} AS klass FROM ({rows_sql})))

@@ -159,6 +159,7 @@ counted AS (SELECT *,
       WHEN 'gemini' THEN tok({g}"candidatesTokenCount") + tok({g}"thoughtsTokenCount")
       ELSE tok({u}output_tokens) END AS n_output,
     CASE WHEN {b}stop_reason IS NOT NULL THEN jstr({b}stop_reason) IN {CAPS}
+         WHEN choice_list[1] IS NOT NULL AND len(choice_list) = 1 THEN coalesce(finish(choice_list[1]) IN {CAPS}, false)
          WHEN choice_list[1] IS NOT NULL THEN list_has_any(list_transform(choice_list, lambda c: finish(c)), {CAPS})
          WHEN {b}status IS NOT NULL AND kind = 'openai-responses' THEN
               coalesce(jstr({b}status) = 'incomplete' AND jstr({b}incomplete_details.reason) IN {CAPS}, false)
@@ -194,7 +195,8 @@ def _clean(body: str, b: str, raw: bool) -> str:
         "(tag_json IS NULL OR left(tag_json::VARCHAR, 1) = '\"')",
         "(route_json IS NULL OR left(route_json::VARCHAR, 1) = '\"')",
         f"({b}stop_reason IS NULL OR left({b}stop_reason::VARCHAR, 1) = '\"')",
-        "(choice_list IS NULL OR list_bool_and(list_transform(choice_list, lambda c: finish_clean(c))))",
+        "(choice_list IS NULL OR (CASE WHEN len(choice_list) = 1 THEN coalesce(finish_clean(choice_list[1]), true)"
+        " ELSE list_bool_and(list_transform(choice_list, lambda c: finish_clean(c))) END))",
         *_where_clean(body),
     ]
     if body != "root":

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from promptaudit.errors import InputError
 from promptaudit.reading.formats.variables import render
 from promptaudit.reading.prompts import STRUCTURED_EXTENSIONS, Prompt, parse_text
-from promptaudit.reading.sources import DEFAULT_EXTENSIONS, Source, discover, read_text
+from promptaudit.reading.sources import DEFAULT_EXTENSIONS, Source, discover, read_bytes, read_text
+
+PYTHON_SOURCES = (".py", ".pyi")
 
 
 def is_structured(path: str) -> bool:
@@ -21,6 +23,10 @@ def is_structured(path: str) -> bool:
 
 def load_prompts(source: Source) -> list[Prompt]:
     """Read one source and parse it into prompts; raises InputError for unreadable or malformed input."""
+    if source.path.lower().endswith(PYTHON_SOURCES):
+        from promptaudit.reading.code import parse_python
+
+        return parse_python(source.path, read_bytes(source))
     text = read_text(source)
     if not is_structured(source.path):
         return parse_text(source.path, text)
@@ -45,6 +51,10 @@ def gather_prompts(
         prompts.extend(loaded)
         if on_loaded is not None:
             on_loaded(loaded)
+    if any(prompt.origin is not None for prompt in prompts):
+        from promptaudit.reading.code import settle
+
+        prompts = settle(prompts)
     return prompts, failures
 
 

@@ -34,6 +34,9 @@ class Part:
     """Anthropic ``cache_control`` on this block: its TTL (``5m`` or ``1h``), else None."""
     templated: bool = True
     """False for text that is never a template (tool schemas, tool calls): no variables looked for."""
+    source: object | None = field(default=None, compare=False)
+    """For text read from Python code: the :class:`promptaudit.reading.code.text.Text` it came from, which
+    knows the file, line and column of every character (the text may be assembled from several literals)."""
 
     @functools.cached_property
     def static(self) -> bool:
@@ -61,6 +64,9 @@ class Prompt:
     """``openai`` or ``anthropic`` for chat files; None for text and templates."""
     values: dict[str, str] = field(default_factory=dict)
     """Template variable values bound by :func:`promptaudit.reading.formats.variables.bind` (``--var``, config)."""
+    origin: object | None = None
+    """For prompts read from Python code: the SDK call, template or constant they come from
+    (:mod:`promptaudit.reading.code.found`), with its line and column."""
 
     @property
     def display(self) -> str:

@@ -47,11 +47,11 @@ def configure(section: dict | None, where: str = "config") -> None:
 
 def settle(prompts: list) -> list:
     """Drop prompt constants that a call or template read in the same run already sends (counted once)."""
-    from promptaudit.reading.code.build import key
+    from promptaudit.reading.code.build import key, keys
     from promptaudit.reading.code.found import Constant
 
-    sent = {key(p.source) for prompt in prompts if not isinstance(prompt.origin, Constant)
-            for p in prompt.parts if p.source is not None}  # fmt: skip
+    sent = {k for prompt in prompts if not isinstance(prompt.origin, Constant)
+            for p in prompt.parts if p.source is not None for k in keys(p.source)}  # fmt: skip
     return [p for p in prompts if not (isinstance(p.origin, Constant) and key(p.parts[0].source) in sent)]
 
 

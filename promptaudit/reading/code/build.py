@@ -8,10 +8,14 @@ per LangChain template, and one text prompt per prompt constant that no call or 
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 from promptaudit.reading.code.found import CallSite, Constant, Message, Scan, Template
 from promptaudit.reading.code.text import Text
 from promptaudit.reading.prompts import Part, Prompt
+from promptaudit.reading.templates import NONE, declared
+
+PYTHON_FORMAT = declared(["python-format"])
 
 ORDER = {"tool": 0, "system": 1, "message": 2}
 
@@ -20,7 +24,7 @@ def prompts(scan: Scan) -> list[Prompt]:
     """The prompts of one scanned module, in source order."""
     built = [_call_prompt(site) for site in scan.calls if site.generates and site.messages]
     built += [_template_prompt(template) for template in scan.templates if template.messages]
-    sent = {key(part.source) for prompt in built for part in prompt.parts if part.source is not None}
+    sent = {k for prompt in built for part in prompt.parts if part.source is not None for k in keys(part.source)}
     built += [_constant_prompt(c) for c in scan.constants if key(c.text) not in sent]
     return sorted(built, key=lambda p: (p.origin.line, p.origin.column))
 
@@ -30,12 +34,37 @@ def key(text: Text) -> tuple[str, int, int]:
     return os.path.abspath(text.path), text.line, text.column
 
 
+def keys(text: Text) -> set[tuple[str, int, int]]:
+    """The keys of a text and of every named text it was assembled from (``A + "\n\n" + B``)."""
+    return {key(text), *((os.path.abspath(p), line, column) for p, line, column in text.includes)}
+
+
 def _part(message: Message, label: str) -> Part:
-    text = message.text
+    text = written(message.text)
     line = text.pieces[0].line if text.pieces else text.line
     role = None if message.kind == "tool" else ("user" if message.role == "*" else message.role)
+    syntax = PYTHON_FORMAT if text.variables else NONE
     return Part(label=label, text=text.text, line=line, kind=message.kind, role=role, message=message.index,
-                cache_breakpoint=message.cache_breakpoint, templated=message.templated, source=text)  # fmt: skip
+                cache_breakpoint=message.cache_breakpoint, templated=message.templated, placeholders=syntax,
+                lines_match=_lines_match(text), source=text)  # fmt: skip
+
+
+def written(text: Text) -> Text:
+    """The text as a ``str.format`` template: variables as ``{expression}``, literal braces doubled.
+
+    A text without variables is returned as it is (its braces are literal; nothing renders it).
+    """
+    if not text.variables:
+        return text
+    pieces = tuple(p if p.variable else replace(p, text=p.text.replace("{", "{{").replace("}", "}}")) for p in text.pieces)
+    return Text(pieces, text.path, text.line, text.column, text.includes)
+
+
+def _lines_match(text: Text) -> bool:
+    """True when every variable is on the file line its newlines say (reports then place it exactly)."""
+    first = text.pieces[0].line if text.pieces else text.line
+    whole = text.text
+    return all(text.locate(start)[1] == first + whole.count("\n", 0, start) for start, _, _ in text.spans())
 
 
 def _parts(messages: list[Message]) -> list[Part]:
@@ -67,8 +96,7 @@ def _template_prompt(template: Template) -> Prompt:
 
 
 def _constant_prompt(constant: Constant) -> Prompt:
-    part = _part(Message("user", constant.text, "message"), "")
-    part = Part(label="", text=part.text, line=part.line, source=part.source)
+    part = replace(_part(Message("user", constant.text, "message"), ""), label="", kind="text", role=None, message=None)
     return Prompt(constant.text.path, [part], name=constant.name, kind="text" if part.static else "template",
                   origin=constant)  # fmt: skip
 

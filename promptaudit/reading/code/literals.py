@@ -24,12 +24,20 @@ def literal_text(module, node: ast.expr, field: Field) -> Text | None:
     """The text of a ``str`` constant or f-string node of ``module``, or None when the source cannot be read."""
     line, column = module.start(node)
     pieces: list[Piece] = []
+    included: set = set()
+
+    def noting(expression, text, at_line, at_column):
+        found = field(expression, text, at_line, at_column)
+        if found is not None:
+            included.update(found.includes | {found.key})
+        return found
+
     for source, at_line, at_column in _literals(module.segment(node), line, column):
         parsed = _parse(source)
         if parsed is None:
             return None
-        pieces += _pieces(module.path, parsed, source, at_line, at_column, field)
-    return Text(tuple(p for p in pieces if p.text), module.path, line, column)
+        pieces += _pieces(module.path, parsed, source, at_line, at_column, noting)
+    return Text(tuple(p for p in pieces if p.text), module.path, line, column, frozenset(included))
 
 
 def _parse(source: str) -> ast.expr | None:

@@ -54,6 +54,12 @@ class Text:
     path: str
     line: int
     column: int
+    includes: frozenset = frozenset()
+    """``(path, line, column)`` of the named texts (constants) this one was assembled from."""
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return self.path, self.line, self.column
 
     @property
     def text(self) -> str:
@@ -94,8 +100,8 @@ class Text:
         return piece.path, line, column
 
     def at(self, path: str, line: int, column: int) -> Text:
-        """The same pieces, located at another expression."""
-        return Text(self.pieces, path, line, column)
+        """The same pieces, located at another expression (which then includes this one)."""
+        return Text(self.pieces, path, line, column, self.includes | {self.key})
 
 
 def _starts(pieces: tuple[Piece, ...]):
@@ -107,7 +113,8 @@ def _starts(pieces: tuple[Piece, ...]):
 
 def joined(texts: list[Text], path: str, line: int, column: int) -> Text:
     """Concatenate texts (``a + b``, ``"".join``) into one located at the whole expression."""
-    return Text(tuple(p for t in texts for p in t.pieces if p.text), path, line, column)
+    includes = frozenset(k for t in texts for k in (t.includes | {t.key}))
+    return Text(tuple(p for t in texts for p in t.pieces if p.text), path, line, column, includes)
 
 
 def strip(text: Text, chars: str | None = None, left: bool = True, right: bool = True) -> Text:
@@ -125,7 +132,7 @@ def strip(text: Text, chars: str | None = None, left: bool = True, right: bool =
             pieces[-1] = replace(pieces[-1], text=kept)
             break
         pieces.pop()
-    return Text(tuple(pieces), text.path, text.line, text.column)
+    return Text(tuple(pieces), text.path, text.line, text.column, text.includes)
 
 
 def dedent(text: Text) -> Text:
@@ -142,7 +149,7 @@ def dedent(text: Text) -> Text:
             continue
         pieces.append(_dedent_piece(piece, margin, at_line_start))
         at_line_start = piece.text.endswith("\n")
-    return Text(tuple(p for p in pieces if p.text), text.path, text.line, text.column)
+    return Text(tuple(p for p in pieces if p.text), text.path, text.line, text.column, text.includes)
 
 
 def _margin(whole: str) -> int:

@@ -252,7 +252,8 @@ class Resolver:
                 return base
             more, automatic = split
             pieces += more
-        return Text(tuple(p for p in pieces if p.text), base.path, base.line, base.column)
+        filled = frozenset(k for t in values.values() if t is not None for k in (t.includes | {t.key}))
+        return Text(tuple(p for p in pieces if p.text), base.path, base.line, base.column, base.includes | filled)
 
     def _format_arguments(self, module: Module, call: ast.Call, depth: int) -> dict:
         values: dict = {}

@@ -204,6 +204,15 @@ class RuleContext:
 
         return split(self.text)
 
+    @functools.cache  # noqa: B019 - one context per prompt, dropped after the run
+    def segments(self) -> list:
+        """Template segments of every part (each in its own syntax), with offsets into :attr:`text`."""
+        return [
+            replace(segment, start=segment.start + start)
+            for part, start in zip(self.prompt.parts, self._part_starts)
+            for segment in part.segments()
+        ]
+
     @functools.cached_property
     def _newlines(self) -> list[int]:
         return [match.start() for match in re.finditer("\n", self.text)]

@@ -64,7 +64,7 @@ def priced(model: str) -> Priced:
 
 def cases_for(model: str, prompts: list[Prompt], volumes: list[Volume], traffic: Traffic) -> list[Case]:
     """One Case per prompt: its tokens on ``model`` and its traffic."""
-    totals = counting.prompt_tokens(prompts, model)
+    totals = counting.prompt_tokens(prompts, model, rendered=True)  # requests carry the variables filled in
     prefixes = tokens.count_texts([p.static_prefix() for p in prompts], model)
     model_prices = priced(model)
     return [

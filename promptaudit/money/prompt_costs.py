@@ -27,6 +27,9 @@ class ModelCount:
     input_cost_per_request: Decimal
     parts: tuple[PartCount, ...] = ()
     priming: int = 0
+    rendered_tokens: int | None = None
+    """Tokens with template variables filled in (``--var``/config values, else ~50 each); None = ``tokens``."""
+    rendered_exact: bool | None = None
 
     def to_json(self, detail: bool = False) -> dict:
         data = {
@@ -34,6 +37,8 @@ class ModelCount:
             "encoding": self.encoding,
             "tokens": self.tokens,
             "exact": self.exact,
+            "rendered_tokens": self.tokens if self.rendered_tokens is None else self.rendered_tokens,
+            "rendered_exact": self.exact if self.rendered_exact is None else self.rendered_exact,
             "input_cost_per_request": str(self.input_cost_per_request),
         }
         if detail:
@@ -55,8 +60,11 @@ class PromptCount:
         data = {
             "path": self.prompt.display,
             "chars": self.prompt.chars,
+            "variables": [v.to_json() for v in self.prompt.variables],
             "counts": [c.to_json(detail) for c in self.counts],
         }
+        if self.prompt.unparsed:
+            data["read_as_text"] = self.prompt.unparsed
         if detail:
             data.update(format=self.prompt.provider_format or self.prompt.kind, notes=list(self.notes))
         return data
@@ -88,7 +96,17 @@ def count_prompts(prompts: list[Prompt], models: list[str], detail: bool = False
         price = pricing.price_for(model)
         label = tokens.tokenizer_for(model).label
         per_model[model] = [
-            ModelCount(model, label, m.total, m.exact, price.input_cost(m.total), m.parts, m.priming)
+            ModelCount(
+                model,
+                label,
+                m.total,
+                m.exact,
+                price.input_cost(m.total),
+                m.parts,
+                m.priming,
+                m.rendered_total,
+                m.rendered_exact,
+            )  # fmt: skip
             for m in measure(prompts, model)
         ]
     results = [PromptCount(p, [per_model[m][i] for m in models]) for i, p in enumerate(prompts)]

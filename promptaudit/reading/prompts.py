@@ -100,6 +100,9 @@ class Prompt:
     notes: list[str] = field(default_factory=list)
     provider_format: str | None = None
     """``openai`` or ``anthropic`` for chat files; None for text and templates."""
+    unparsed: str | None = None
+    """For a .json/.yaml file that did not parse as a prompt document: where and why (``line 2, column 1:
+    invalid JSON: Extra data``); the file is then counted as plain text. None otherwise."""
     values: dict[str, str] = field(default_factory=dict)
     """Template variable values bound by :func:`promptaudit.reading.formats.variables.bind` (``--var``, config)."""
     origin: object | None = None

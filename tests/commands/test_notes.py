@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-NOTE = "no value for customer_name: counted as ~50 tokens each"
+NOTE = "no value for customer_name: the rendered estimate counts ~50 tokens each"
 
 
 @pytest.fixture

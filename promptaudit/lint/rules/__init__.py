@@ -7,7 +7,7 @@ The rule protocol (what a module must define)
 ``NAME``
     Readable kebab-case name (``"duplicate-sentence"``); config and output may use either.
 ``CATEGORY``
-    One of :data:`promptaudit.lint.findings.CATEGORIES` (``redundancy``, ``caching``, ``size``, ``output``, ``routing``, ...).
+    One of :data:`promptaudit.lint.findings.CATEGORIES` (``input``, ``redundancy``, ``caching``, ``size``, ``output``, ...).
 ``SEVERITY``
     Default severity: ``info``, ``warning`` or ``error``; config may override it.
 ``OPTIONS``
@@ -32,6 +32,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from promptaudit.lint.rules import (
+    pa001_not_a_prompt_document,
     pa101_duplicate_sentence,
     pa102_restated_instruction,
     pa103_filler,
@@ -44,6 +45,7 @@ from promptaudit.lint.rules import (
 )
 
 RULE_MODULES: tuple[ModuleType, ...] = (
+    pa001_not_a_prompt_document,
     pa101_duplicate_sentence,
     pa102_restated_instruction,
     pa103_filler,

@@ -93,7 +93,7 @@ def test_rule_docstring_documents_anti_pattern_and_best_practice(module):
 @pytest.mark.parametrize("module", RULE_MODULES, ids=lambda m: m.ID)
 def test_rule_declares_the_protocol(module):
     assert module.SEVERITY in ("info", "warning", "error")
-    assert module.CATEGORY in ("redundancy", "caching", "size", "output", "model", "routing")
+    assert module.CATEGORY in ("input", "redundancy", "caching", "size", "output", "model", "routing")
     assert module.CATEGORY in CATEGORIES
     assert isinstance(module.OPTIONS, dict) and callable(module.check)
 

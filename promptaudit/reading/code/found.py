@@ -99,8 +99,8 @@ class Scan:
     def units(self) -> list[Text]:
         """Every prompt text found, once per place it is written (a constant sent by two calls is one)."""
         seen, found = set(), []
-        texts = [c.text for c in self.constants]
-        texts += [m.text for site in [*self.calls, *self.templates] for m in site.messages if m.kind != "tool"]
+        texts = [m.text for site in [*self.calls, *self.templates] for m in site.messages if m.kind != "tool"]
+        texts += [c.text for c in self.constants]
         for text in texts:
             key = (text.path, text.line, text.column)
             if text.has_static and key not in seen:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 
 from promptaudit.reading.code import apis, context, templating
 from promptaudit.reading.code.calls import CallReader
@@ -17,6 +18,7 @@ from promptaudit.reading.code.found import CallSite, Constant, Scan, ScanSetting
 from promptaudit.reading.code.module import Module
 from promptaudit.reading.code.values import Resolver
 
+FIELD = re.compile(r"(?<!\{)\{[A-Za-z_][A-Za-z0-9_.]*\}(?!\})")
 LLM_PACKAGES = frozenset({"openai", "anthropic", "litellm", "google", "vertexai", "mistralai", "cohere", "groq"})
 
 
@@ -74,6 +76,11 @@ def _helper_loop(module: Module, call: ast.Call) -> int | None:
     return None
 
 
+def _is_template(text) -> bool:
+    """A constant written as a ``str.format`` template: it has a ``{name}`` field (``{{ x }}`` is Jinja)."""
+    return not text.variables and bool(FIELD.search(text.text))
+
+
 def _holds_prompts(module: Module) -> bool:
     if module.imported_packages & LLM_PACKAGES or any(p.startswith("langchain") for p in module.imported_packages):
         return True
@@ -91,5 +98,5 @@ def _constants(module: Module, resolver: Resolver, settings: ScanSettings) -> li
                 continue
             text = resolver.text(module, node)
             if text is not None and len(text.static_text.split()) >= settings.min_words:
-                found.append(Constant(name, text))
+                found.append(Constant(name, resolver.formatted(module, text, None) if _is_template(text) else text))
     return sorted(found, key=lambda c: (c.text.line, c.text.column))

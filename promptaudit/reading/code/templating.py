@@ -13,6 +13,7 @@ import ast
 from promptaudit.reading.code.apis import chain
 from promptaudit.reading.code.found import Message, Template
 from promptaudit.reading.code.module import Module
+from promptaudit.reading.code.text import Text, variable
 from promptaudit.reading.code.values import Resolver
 
 ROLES = {"system": "system", "human": "user", "user": "user", "ai": "assistant", "assistant": "assistant"}
@@ -85,12 +86,19 @@ class _Reader:
             return self._call(item, index)
         return [Message("*", self.resolver.content(self.module, item), index=index)]
 
+    def _placeholder(self, name: ast.expr, index: int) -> Message:
+        """``MessagesPlaceholder("history")``: the messages a variable holds at run time."""
+        if isinstance(name, ast.Constant) and isinstance(name.value, str):
+            line, column = self.module.start(name)
+            piece = variable(name.value, self.module.path, line, column)
+            return Message("*", Text((piece,), self.module.path, line, column), index=index)
+        return Message("*", self.resolver.content(self.module, name), index=index)
+
     def _call(self, item: ast.Call, index: int) -> list[Message]:
         names = chain(item.func)
         keywords = {k.arg: k.value for k in item.keywords if k.arg}
         if names and names[-1] == "MessagesPlaceholder":
-            name = keywords.get("variable_name", item.args[0] if item.args else item)
-            return [Message("*", self.resolver.content(self.module, name), index=index)]
+            return [self._placeholder(keywords.get("variable_name", item.args[0] if item.args else item), index)]
         owner = names[-2] if len(names) > 1 and names[-1] == "from_template" else names[-1] if names else ""
         role = next((r for prefix, r in CLASS_ROLES.items() if owner.startswith(prefix)), None)
         source = keywords.get("content", keywords.get("template", item.args[0] if item.args else None))

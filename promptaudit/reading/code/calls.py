@@ -127,7 +127,7 @@ class CallReader:
         found = []
         for owner, block in blocks:
             found += [Message("system", m.text, "system", None, m.cache_breakpoint) for m in
-                      CallReader(owner, self.resolver)._blocks(block, "system", None)]  # fmt: skip
+                      CallReader(owner, self.resolver)._block(block, "system", None)]  # fmt: skip
         return found
 
     def _message_list(self, node: ast.expr | None, call: ast.Call, unknown_role: str) -> list[Message]:
@@ -146,7 +146,11 @@ class CallReader:
         return isinstance(node, (ast.Constant, ast.JoinedStr)) or self.resolver.text(self.module, node) is not None
 
     def listed(self, node: ast.expr, call: ast.Call) -> list | None:
-        """Elements of a message list: a literal, or a local list plus what is appended to it before ``call``."""
+        """Elements of a message list: a literal, a local list plus what is appended to it before ``call``,
+        or the list a helper function of the module returns (``messages=build_messages(...)``)."""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            returned = _returned_list(self.module, node.func.id)
+            return self.resolver.elements(self.module, returned, returned) if returned is not None else None
         if isinstance(node, ast.Name):
             binding = self.resolver.bound(self.module, node, call)
             if binding is not None and binding.module is self.module and isinstance(binding.node, ast.List):
@@ -171,6 +175,8 @@ class CallReader:
         return [item for _, item in sorted(added, key=lambda pair: (pair[0].lineno, pair[0].col_offset))]
 
     def _message(self, item: ast.expr, index: int) -> list[Message]:
+        if isinstance(item, ast.Starred):  # *history: messages only known at run time
+            item = item.value
         if not isinstance(item, ast.Dict) or not all(isinstance(k, ast.Constant) for k in item.keys if k):
             return [Message("*", self.resolver.content(self.module, item), index=index)]
         fields = {k.value: v for k, v in zip(item.keys, item.values) if k is not None}
@@ -233,6 +239,13 @@ class CallReader:
             if text is not None:
                 found.append(Message(role, self.resolver.content(owner, text), index=index))
         return found
+
+
+def _returned_list(module: Module, name: str) -> ast.List | None:
+    """The list literal a module-level function returns as its last statement, if it does."""
+    function = module.functions.get(name)
+    last = function.body[-1] if function is not None and function.body else None
+    return last.value if isinstance(last, ast.Return) and isinstance(last.value, ast.List) else None
 
 
 def chain_name(func: ast.expr) -> str:

@@ -30,19 +30,23 @@ def parse_python(path: str, data: bytes) -> list:
 
 def configure(section: dict | None, where: str = "config") -> None:
     """Apply the config's ``python:`` section (``prompt_names``, ``min_words``); ConfigError names bad keys."""
+    section = section or {}
+    for key in section:
+        if key not in ("prompt_names", "min_words"):
+            _fail(where, f"unknown key 'python.{key}' (known: prompt_names, min_words)")
+    names = section.get("prompt_names", list(ScanSettings.prompt_names))
+    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+        _fail(where, "python.prompt_names must be a list of name suffixes such as PROMPT or _SYSTEM")
+    words = section.get("min_words", ScanSettings.min_words)
+    if not isinstance(words, int) or isinstance(words, bool) or words < 0:
+        _fail(where, "python.min_words must be a whole number >= 0")
+    SETTINGS[0] = ScanSettings(tuple(names), words)
+
+
+def _fail(where: str, reason: str):
     from promptaudit.errors import ConfigError
 
-    section = section or {}
-    known = {"prompt_names": list, "min_words": int}
-    for key, value in section.items():
-        if key not in known:
-            raise ConfigError(f"{where}: unknown key 'python.{key}' (known: {', '.join(known)})")
-        if not isinstance(value, known[key]) or isinstance(value, bool):
-            raise ConfigError(f"{where}: python.{key} must be {'a list of name suffixes' if key == 'prompt_names' else 'an integer'}")
-    names = section.get("prompt_names", list(ScanSettings.prompt_names))
-    if not all(isinstance(n, str) and n for n in names):
-        raise ConfigError(f"{where}: python.prompt_names must be a list of name suffixes")
-    SETTINGS[0] = ScanSettings(tuple(names), section.get("min_words", ScanSettings.min_words))
+    raise ConfigError(f"{where}: {reason}")
 
 
 def settle(prompts: list) -> list:

@@ -56,7 +56,9 @@ def written(text: Text) -> Text:
     """
     if not text.variables:
         return text
-    pieces = tuple(p if p.variable else replace(p, text=p.text.replace("{", "{{").replace("}", "}}")) for p in text.pieces)
+    pieces = tuple(
+        p if p.variable else replace(p, text=p.text.replace("{", "{{").replace("}", "}}")) for p in text.pieces
+    )
     return Text(pieces, text.path, text.line, text.column, text.includes)
 
 

@@ -266,7 +266,10 @@ def _part_text(part: ast.expr) -> ast.expr | None:
 def _is_getenv(node: ast.Call) -> bool:
     func = node.func
     return isinstance(func, ast.Attribute) and (
-        func.attr == "getenv" or func.attr == "get" and isinstance(func.value, ast.Attribute) and func.value.attr == "environ"
+        func.attr == "getenv"
+        or func.attr == "get"
+        and isinstance(func.value, ast.Attribute)
+        and func.value.attr == "environ"
     )
 
 

@@ -123,8 +123,14 @@ def _field_source(body: str, start: int) -> str:
             depth += 1
         elif char in "}])":
             depth -= 1
-        elif depth == 0 and (char == ":" or char == "!" and inner[i + 1 : i + 2] != "=" or char == "=" and
-                             inner[i + 1 : i + 2] != "=" and inner[i - 1 : i] not in "=!<>"):
+        elif depth == 0 and (
+            char == ":"
+            or char == "!"
+            and inner[i + 1 : i + 2] != "="
+            or char == "="
+            and inner[i + 1 : i + 2] != "="
+            and inner[i - 1 : i] not in "=!<>"
+        ):
             return inner[:i].strip()
     return inner.strip()
 

@@ -136,12 +136,20 @@ def parse(path: str, source: str) -> Module:
     return Module(path, source, tree)
 
 
-_CACHE: dict[str, Module | None] = {}
+_CACHE: dict[tuple, Module | None] = {}
+
+
+def _key(path: str) -> tuple:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (os.path.abspath(path),)
+    return os.path.abspath(path), stat.st_mtime_ns, stat.st_size
 
 
 def load(path: str) -> Module | None:
     """The module at ``path`` for import resolution (parsed once per run), or None if it cannot be read."""
-    key = os.path.abspath(path)
+    key = _key(path)
     if key not in _CACHE:
         _CACHE[key] = _read(path)
     return _CACHE[key]
@@ -149,7 +157,7 @@ def load(path: str) -> Module | None:
 
 def remember(module: Module) -> None:
     """Keep a module parsed for the command line so imports of it are not parsed again."""
-    _CACHE[os.path.abspath(module.path)] = module
+    _CACHE[_key(module.path)] = module
 
 
 def _read(path: str) -> Module | None:

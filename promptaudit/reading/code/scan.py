@@ -22,7 +22,10 @@ FIELD = re.compile(r"(?<!\{)\{[A-Za-z_][A-Za-z0-9_.]*\}(?!\})")
 LLM_PACKAGES = frozenset({"openai", "anthropic", "litellm", "google", "vertexai", "mistralai", "cohere", "groq"})
 
 
-def scan(module: Module, settings: ScanSettings = ScanSettings()) -> Scan:
+DEFAULT_SETTINGS = ScanSettings()
+
+
+def scan(module: Module, settings: ScanSettings = DEFAULT_SETTINGS) -> Scan:
     """Everything ``module`` holds that is a prompt or sends one."""
     resolver = Resolver()
     found = Scan(module.path)

@@ -38,7 +38,9 @@ def read(call: ast.Call, api: str, module: Module, resolver: Resolver) -> Templa
     line, column = module.start(call)
     template = Template(api, module.path, line, column)
     keywords = {k.arg: k.value for k in call.keywords if k.arg}
-    jinja = isinstance(keywords.get("template_format"), ast.Constant) and keywords["template_format"].value != "f-string"
+    jinja = (
+        isinstance(keywords.get("template_format"), ast.Constant) and keywords["template_format"].value != "f-string"
+    )
     reader = _Reader(module, resolver, jinja)
     if chain(call.func)[-1] == "from_messages" or chain(call.func)[-1] == "ChatPromptTemplate":
         listed = call.args[0] if call.args else keywords.get("messages")

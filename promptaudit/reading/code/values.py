@@ -13,8 +13,8 @@ import string
 
 from promptaudit.reading.code import module as modules
 from promptaudit.reading.code.literals import literal_text
-from promptaudit.reading.code.text import Text, dedent, joined, strip, variable
 from promptaudit.reading.code.module import Module
+from promptaudit.reading.code.text import Text, dedent, joined, strip, variable
 
 MAX_DEPTH = 8
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -118,8 +118,8 @@ class Resolver:
         imported = module.imports.get(alias)
         if imported is None:
             return None
-        path = modules.find(module.path, imported, imported.attr) if imported.attr else modules.find(
-            module.path, imported
+        path = (
+            modules.find(module.path, imported, imported.attr) if imported.attr else modules.find(module.path, imported)
         )
         return modules.load(path) if path else None
 
@@ -165,7 +165,10 @@ class Resolver:
         left, right = self.text(module, node.left, depth + 1), self.text(module, node.right, depth + 1)
         if left is None and right is None:
             return None
-        sides = [left or self.content(module, node.left, depth + 1), right or self.content(module, node.right, depth + 1)]
+        sides = [
+            left or self.content(module, node.left, depth + 1),
+            right or self.content(module, node.right, depth + 1),
+        ]
         return joined(sides, module.path, *module.start(node))
 
     def _call(self, module: Module, node: ast.Call, depth: int) -> Text | None:
@@ -199,7 +202,9 @@ class Resolver:
 
     def _is_dedent(self, module: Module, func: ast.expr) -> bool:
         if isinstance(func, ast.Attribute):
-            return func.attr in DEDENTS and isinstance(func.value, ast.Name) and func.value.id in ("textwrap", "inspect")
+            return (
+                func.attr in DEDENTS and isinstance(func.value, ast.Name) and func.value.id in ("textwrap", "inspect")
+            )
         if isinstance(func, ast.Name) and func.id in DEDENTS:
             imported = module.imports.get(func.id)
             return imported is not None and imported.module in ("textwrap", "inspect")

@@ -98,13 +98,7 @@ class Module:
     @cached_property
     def imported_packages(self) -> set[str]:
         """Top-level packages this module imports (``openai``, ``anthropic``, ``google``, ...)."""
-        names = set()
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Import):
-                names |= {a.name.split(".", 1)[0] for a in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names.add(node.module.split(".", 1)[0])
-        return names
+        return {i.module.split(".", 1)[0] for i in self.imports.values() if i.level == 0 and i.module}
 
 
 def _bytes_slice(line: str, start: int, end: int | None) -> str:

@@ -124,7 +124,8 @@ def parse(path: str, source: str) -> Module:
     try:
         tree = ast.parse(source, filename=path)
     except SyntaxError as exc:
-        raise InputError(path, f"not valid Python (line {exc.lineno}: {exc.msg}); skipped") from None
+        where = f"line {exc.lineno}: " if exc.lineno else ""
+        raise InputError(path, f"not valid Python ({where}{exc.msg}); skipped") from None
     except (ValueError, RecursionError, MemoryError) as exc:
         raise InputError(path, f"cannot be parsed as Python ({type(exc).__name__}); skipped") from None
     return Module(path, source, tree)

@@ -149,6 +149,7 @@ class Resolver:
         return None
 
     def _field(self, module: Module, node: ast.expr, depth: int) -> Text | None:
+        """An f-string field that is a known string (a constant, ``{'literal'}``) is static text."""
         if isinstance(node, (ast.Name, ast.Attribute)):
             return self.text(module, node, depth + 1)
         return None

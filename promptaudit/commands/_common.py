@@ -83,12 +83,11 @@ def read_prompts(
     from promptaudit.reading.code import configure
     from promptaudit.reading.formats.variables import bind, parse_assignments
     from promptaudit.reading.loading import extensions_from, fallback_warnings, gather_prompts, reading_notes
-    from promptaudit.tokens.counting import expect
 
     configure(config.get("python"), str(config.path or "config"))
     values = parse_assignments(var)
     declared = functools.partial(_declared, config=config) if config.get("placeholders") else None
-    prompts, errors = gather_prompts(paths, extensions_from(config, ext), on_loaded=expect, declared=declared)
+    prompts, errors = gather_prompts(paths, extensions_from(config, ext), declared=declared)
     for error in errors:
         warn(f"error: {error}")
     for warning in fallback_warnings(prompts) if warn_unparsed else ():
@@ -122,10 +121,3 @@ def usable_models(models: list[str]) -> tuple[list[str], int]:
             failures += 1
     return usable, failures
 
-
-def remember_counted(prompts: list, models: list[str]) -> None:
-    """Record the counted files so the next run can skip prefetching an unneeded vocabulary."""
-    from promptaudit.tokens import prefetch
-    from promptaudit.tokens import tokenizers as tokens
-
-    prefetch.remember([p.path for p in prompts], {tokens.tokenizer_for(m).encoding for m in models})

@@ -14,7 +14,6 @@ from promptaudit.commands._common import (
     choose_models,
     load_settings,
     read_prompts,
-    remember_counted,
     usable_models,
     user_errors,
     warn,
@@ -43,21 +42,18 @@ def count_command(
     """Count tokens exactly (OpenAI) or as labelled estimates (Claude, Gemini), with input cost per request."""
     from promptaudit.money import pricing
     from promptaudit.money.prompt_costs import count_prompts
-    from promptaudit.tokens import counting
 
     if output_format is TableFormat.markdown:
         raise typer.BadParameter("count supports table, json or csv", param_hint="--format")
     config = load_settings(config_file)
     prompts, input_failures = read_prompts(paths, config, ext, var, announce=False)
     requested = choose_models(model, config)
-    counting.warm_up(prompts, requested)
     from promptaudit.report import count as report
 
-    report.prepare(output_format.value)  # imports Rich while the vocabulary loads in the background
+    report.prepare(output_format.value)
 
     models, model_failures = usable_models(requested)
     results = count_prompts(prompts, models, detail) if models else []
-    remember_counted(prompts, models)
     if not detail:  # with --detail the notes are part of the report
         for note in (f"{r.prompt.display}: {n}" for r in results for n in r.notes):
             warn(f"note: {note}")

@@ -118,18 +118,6 @@ def billed_texts(prompts: list[Prompt]) -> list[str]:
     return written + rendered + _framing_texts(prompts)
 
 
-def expect(prompts: list[Prompt]) -> None:
-    """Say which texts are about to be counted (every part as written), so a speed-up can encode them early."""
-    from promptaudit.tokens import worker
-
-    worker.hint([part.text for prompt in prompts for part in prompt.parts])
-
-
-def warm_up(prompts: list[Prompt], models: list[str]) -> None:
-    """Start loading, in the background, the vocabularies counting ``prompts`` will need (none if cached)."""
-    tokens.warm_up(billed_texts(prompts), models)
-
-
 def measure(prompts: list[Prompt], model: str) -> list[Measured]:
     """Count every part of every prompt for ``model`` in one batch: as written, and rendered."""
     exact = tokens.tokenizer_for(model).exact

@@ -135,11 +135,12 @@ _CACHE: dict[tuple, Module | None] = {}
 
 
 def _key(path: str) -> tuple:
+    """The file's identity and the spelling of its path (reports name a module the way it was reached)."""
     try:
         stat = os.stat(path)
     except OSError:
-        return (os.path.abspath(path),)
-    return os.path.abspath(path), stat.st_mtime_ns, stat.st_size
+        return path, os.path.abspath(path)
+    return path, os.path.abspath(path), stat.st_mtime_ns, stat.st_size
 
 
 def load(path: str) -> Module | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import os
 import re
 from dataclasses import dataclass, field, replace
 from types import ModuleType
@@ -175,10 +176,11 @@ class RuleContext:
         return (origin.line, origin.column) if origin is not None else (1, 1)
 
     def path_of(self, problem: Problem) -> str:
-        """The file a problem is in: a prompt read from code may hold text written in another module."""
-        if self.prompt.origin is None:
+        """Where a problem is reported: the prompt, or the other module whose text a prompt in code sends."""
+        other = self._files.get((problem.line, problem.column))
+        if self.prompt.origin is None or other is None or os.path.abspath(other) == os.path.abspath(self.prompt.path):
             return self.prompt.display
-        return self._files.get((problem.line, problem.column), self.prompt.path)
+        return other
 
     @functools.cached_property
     def budget(self):
@@ -283,9 +285,13 @@ def lint(prompts: list[Prompt], settings: LintSettings) -> list[Finding]:
 
 def _once(findings: list[Finding], seen: set[tuple]) -> list[Finding]:
     """Findings in code not yet reported at their place: a constant two calls send is one problem, not two."""
-    kept = [f for f in findings if (f.rule, f.path, f.line, f.column) not in seen]
-    seen.update((f.rule, f.path, f.line, f.column) for f in kept)
+    kept = [f for f in findings if _place(f) not in seen]
+    seen.update(_place(f) for f in kept)
     return kept
+
+
+def _place(finding: Finding) -> tuple:
+    return finding.rule, finding.path.split("#", 1)[0], finding.line, finding.column
 
 
 def _without_double_savings(findings: list[Finding]) -> list[Finding]:

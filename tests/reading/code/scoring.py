@@ -153,7 +153,7 @@ def rules(labels: dict, split_dir: Path) -> dict:
     """Rule precision/recall: hand labels for HAND_RULES, oracle extraction for ORACLE_RULES."""
     prompts, _ = gather_prompts(sorted(labels), (".py",))
     settings = LintSettings(model=MODEL, max_tokens=BUDGET)
-    predicted = {(_norm(f.path), f.rule, f.line) for f in lint(prompts, settings)}
+    predicted = {(_norm(f.path.split("#")[0]), f.rule, f.line) for f in lint(prompts, settings)}
     truth = {(name, f["rule"], f["line"]) for name, m in labels.items() for f in m.get("findings") or []}
     truth |= oracle(labels, settings)
     out = {}

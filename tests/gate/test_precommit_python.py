@@ -8,7 +8,7 @@ import time
 import pytest
 import yaml
 
-from tests.gate.test_precommit import SCRIPT, hook, run
+from tests.gate.test_precommit import SCRIPT, hook, hook_repo, run  # noqa: F401 - hook_repo is a fixture
 
 OVER_BUDGET = '''from openai import OpenAI
 
@@ -31,17 +31,13 @@ def test_manifest_declares_the_python_hook():
 
 
 @pytest.fixture
-def python_repo(tmp_path, monkeypatch):
-    monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path / "pre-commit-home"))
-    for key, value in {"NAME": "Test", "EMAIL": "test@example.com"}.items():
-        monkeypatch.setenv(f"GIT_AUTHOR_{key}", value)
-        monkeypatch.setenv(f"GIT_COMMITTER_{key}", value)
-    repo = tmp_path / "repo"
-    (repo / "app").mkdir(parents=True)
+def python_repo(request):
+    """The pre-commit test repo, with the python hook installed and a 60-token budget."""
+    repo = request.getfixturevalue("hook_repo")
+    (repo / "app").mkdir()
     (repo / ".promptaudit.yaml").write_text("max_tokens: 60\n")
     local = {**hook("promptaudit-python"), "language": "system", "entry": f"{SCRIPT} check"}
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump({"repos": [{"repo": "local", "hooks": [local]}]}))
-    run(repo, "git", "init", "-q", "-b", "main")
     run(repo, sys.executable, "-m", "pre_commit", "install")
     return repo
 

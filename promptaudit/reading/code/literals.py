@@ -113,26 +113,33 @@ def _pieces(path: str, parsed: ast.expr, source: str, line: int, column: int, fi
 def _field_source(body: str, start: int) -> str:
     """The expression of the f-string field at ``start``, without ``!r``, ``:spec`` or ``=``."""
     inner = body[start + 1 : _field_end(body, start) - 1]
-    depth, quote = 0, None
-    for i, char in enumerate(inner):
-        if quote:
-            quote = None if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "{[(":
-            depth += 1
-        elif char in "}])":
-            depth -= 1
-        elif depth == 0 and (
-            char == ":"
-            or char == "!"
-            and inner[i + 1 : i + 2] != "="
-            or char == "="
-            and inner[i + 1 : i + 2] != "="
-            and inner[i - 1 : i] not in "=!<>"
-        ):
+    for i, char, depth in _outside_quotes(inner):
+        if depth == 0 and char in ":!=" and _ends_expression(inner, i):
             return inner[:i].strip()
     return inner.strip()
+
+
+def _ends_expression(inner: str, i: int) -> bool:
+    """True when the ``:``, ``!`` or ``=`` at ``i`` starts a spec, a conversion or ``{x=}``, not ``!=``/``==``."""
+    after, before = inner[i + 1 : i + 2], inner[i - 1 : i]
+    if inner[i] == ":":
+        return True
+    return after != "=" and (inner[i] == "!" or before not in "=!<>")
+
+
+def _outside_quotes(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """``(index, char, bracket depth after it)`` for each character outside string quotes."""
+    depth, quote = 0, None
+    for i in range(start, len(text)):
+        char = text[i]
+        if quote:
+            quote = None if char == quote else quote
+            continue
+        if char in "'\"":
+            quote = char
+            continue
+        depth += 1 if char in "{[(" else -1 if char in "}])" else 0
+        yield i, char, depth
 
 
 def _runs(body: str) -> Iterator[tuple[str, int]]:
@@ -157,18 +164,8 @@ def _runs(body: str) -> Iterator[tuple[str, int]]:
 
 
 def _field_end(body: str, start: int) -> int:
-    depth, i, quote = 0, start, None
-    while i < len(body):
-        char = body[i]
-        if quote:
-            quote = None if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "{[(":
-            depth += 1
-        elif char in "}])":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return i
+    """The offset just after the ``}`` that closes the field opened at ``start``."""
+    for i, char, depth in _outside_quotes(body, start):
+        if depth == 0 and char == "}":
+            return i + 1
+    return len(body)

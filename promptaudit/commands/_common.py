@@ -121,3 +121,10 @@ def usable_models(models: list[str]) -> tuple[list[str], int]:
             failures += 1
     return usable, failures
 
+
+def report_sizes(problems: list) -> bool:
+    """Say (one line each) which requests leave the base price tier or exceed the context window; return
+    whether any exceeds the window (then the command exits 2)."""
+    for problem in problems:
+        warn(f"{'error' if problem.fatal else 'warning'}: {problem.message}")
+    return any(problem.fatal for problem in problems)

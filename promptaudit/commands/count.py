@@ -14,6 +14,7 @@ from promptaudit.commands._common import (
     choose_models,
     load_settings,
     read_prompts,
+    report_sizes,
     usable_models,
     user_errors,
     warn,
@@ -41,6 +42,7 @@ def count_command(
 ) -> None:
     """Count tokens exactly (OpenAI) or as labelled estimates (Claude, Gemini), with input cost per request."""
     from promptaudit.money import pricing
+    from promptaudit.money.limits import size_problems
     from promptaudit.money.prompt_costs import count_prompts
 
     if output_format is TableFormat.markdown:
@@ -57,8 +59,11 @@ def count_command(
     if not detail:  # with --detail the notes are part of the report
         for note in (f"{r.prompt.display}: {n}" for r in results for n in r.notes):
             warn(f"note: {note}")
+    too_big = report_sizes(
+        size_problems((r.prompt.display, c.model, c.tokens, c.exact) for r in results for c in r.counts)
+    )
     nothing_read = input_failures and not results
     if models and not (nothing_read and output_format is TableFormat.table):  # JSON/CSV stay parseable
         report.render(results, models, pricing.price_source(), output_format.value, detail)
-    if model_failures or input_failures or not models:
+    if model_failures or input_failures or not models or too_big:
         raise typer.Exit(exitcodes.USAGE)

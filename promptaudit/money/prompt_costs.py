@@ -70,19 +70,36 @@ class PromptCount:
         return data
 
 
+def variables_note(prompt: Prompt, count: ModelCount) -> str:
+    """Where the template variables are and the rendered estimate beside the exact count as written."""
+    first_lines: dict[str, int] = {}
+    for variable in prompt.variables:
+        first_lines.setdefault(variable.name, variable.line)
+    listed = [f"{name} (line {line})" for name, line in list(first_lines.items())[:8]]
+    more = f" and {len(first_lines) - 8} more" if len(first_lines) > 8 else ""
+    mark = "" if count.rendered_exact else "~"
+    note = f"template variables {', '.join(listed)}{more}: rendered {mark}{count.rendered_tokens:,} tokens for {count.model}"
+    defaulted = sorted({name for p in count.parts for name in p.defaulted})
+    return f"{note}; {default_note(defaulted)}" if defaulted else note
+
+
 def detail_notes(prompt: Prompt, counts: list[ModelCount], models: list[str]) -> tuple[str, ...]:
     """Notes for ``count --detail``: parse notes, defaulted variables, tool approximation, cache breakpoints."""
     from promptaudit.money import cache_breakpoints
 
     notes = list(prompt.notes)
-    defaulted = sorted({name for c in counts for p in c.parts for name in p.defaulted})
-    if defaulted:
-        notes.append(default_note(defaulted))
+    if prompt.variables and counts:
+        notes.append(variables_note(prompt, counts[0]))
     if prompt.tools:
         notes.append("tool schemas counted as compact JSON: an approximation of how the provider renders tools")
     if prompt.provider_format == "anthropic":
         notes += cache_breakpoints.notes(prompt, cache_breakpoints.analysis_model(prompt, models))
     return tuple(notes)
+
+
+def _input_cost(model: str, input_tokens: int) -> Decimal:
+    """Input cost of one request, at the price tier its size selects (a tier applies to all its tokens)."""
+    return pricing.price_for(model, input_tokens).input_cost(input_tokens)
 
 
 def count_prompts(prompts: list[Prompt], models: list[str], detail: bool = False) -> list[PromptCount]:
@@ -93,7 +110,6 @@ def count_prompts(prompts: list[Prompt], models: list[str], detail: bool = False
     """
     per_model = {}
     for model in models:
-        price = pricing.price_for(model)
         label = tokens.tokenizer_for(model).label
         per_model[model] = [
             ModelCount(
@@ -101,7 +117,7 @@ def count_prompts(prompts: list[Prompt], models: list[str], detail: bool = False
                 label,
                 m.total,
                 m.exact,
-                price.input_cost(m.total),
+                _input_cost(model, m.total),
                 m.parts,
                 m.priming,
                 m.rendered_total,

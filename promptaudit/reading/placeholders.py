@@ -59,21 +59,28 @@ def _double_brace(text: str, opener: re.Pattern, bound: frozenset[str]) -> list[
     found: list[Match] = []
     closes, position = _Closes(text), 0
     while (m := opener.search(text, position)) is not None:
-        start, sort = m.start(), text[m.start() + 1]
-        triple = sort == "{" and text.startswith("{", start + 2)
-        close = "}}}" if triple else _CLOSERS[sort]
-        end = closes.after(close, start + 2 + triple)
-        inner = text[start + 2 + triple : end] if 0 <= end - start <= MAX_TAG else None
-        match = None if inner is None or any(n in inner for n in _NESTED) else _tag(sort, triple, inner, bound)
+        match = _tag_at(text, m.start(), closes, bound)
         if match is None:
-            position = start + 1
+            position = m.start() + 1
             continue
-        kind, name = match
-        found.append((start, end + len(close), kind, name, None))
-        position = end + len(close)
-        if kind == LOGIC and name == "raw":
+        found.append(match)
+        position = match[1]
+        if match[2] == LOGIC and match[3] == "raw":
             position = _raw_block(text, found, position)
     return found
+
+
+def _tag_at(text: str, start: int, closes: _Closes, bound: frozenset[str]) -> Match | None:
+    """The tag opening at ``start``, or None when it is not closed, too long, or not a placeholder."""
+    sort = text[start + 1]
+    triple = sort == "{" and text.startswith("{", start + 2)
+    close = "}}}" if triple else _CLOSERS[sort]
+    end = closes.after(close, start + 2 + triple)
+    if not 0 <= end - start <= MAX_TAG:
+        return None
+    inner = text[start + 2 + triple : end]
+    tag = None if any(n in inner for n in _NESTED) else _tag(sort, triple, inner, bound)
+    return None if tag is None else (start, end + len(close), tag[0], tag[1], None)
 
 
 def _raw_block(text: str, found: list[Match], position: int) -> int:
@@ -139,19 +146,20 @@ def scan_python_format(text: str) -> list[Match]:
         start, brace = m.start(), m.group(0)
         if text.startswith(brace * 2, start):
             found.append((start, start + 2, STATIC, None, brace))
-            position = start + 2
-            continue
-        end = closes.after("}", start + 1) if brace == "{" else -1
-        field = text[start + 1 : end] if 0 <= end - start <= MAX_TAG else None
-        if field is None or "{" in field:
-            position = start + 1
-            continue
-        name = _field_name(field)
-        if not name:
-            name, auto = str(auto), auto + 1
-        found.append((start, end + 1, VARIABLE, name, None))
-        position = end + 1
+        elif brace == "{" and (field := _field_at(text, start, closes)) is not None:
+            name = _field_name(field)
+            if not name:  # an empty field is numbered as str.format numbers it
+                name, auto = str(auto), auto + 1
+            found.append((start, start + len(field) + 2, VARIABLE, name, None))
+        position = found[-1][1] if found and found[-1][0] == start else start + 1
     return found
+
+
+def _field_at(text: str, start: int, closes: _Closes) -> str | None:
+    """The text of the field opening at ``start`` (no nested brace, at most MAX_TAG long), else None."""
+    end = closes.after("}", start + 1)
+    field = text[start + 1 : end] if 0 <= end - start <= MAX_TAG else None
+    return None if field is None or "{" in field else field
 
 
 def _field_name(field: str) -> str:

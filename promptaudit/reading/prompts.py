@@ -54,6 +54,9 @@ class Part:
     """True when ``text``'s line breaks are the file's (plain files, YAML ``|`` blocks, triple-quoted
     strings), so a variable's line is ``line`` plus the newlines before it; False when the text was
     written on one line with escapes (a JSON string), where every variable is on ``line``."""
+    variable_spans: tuple[tuple[int, int, str], ...] = ()
+    """Variables a reader located itself, as ``(start, end, name)`` offsets into ``text`` (f-string fields
+    read from Python's syntax tree); when given, they are the variables and ``placeholders`` is not scanned."""
     source: object | None = field(default=None, compare=False)
     """For text read from Python code: the :class:`promptaudit.reading.code.text.Text` it came from, which
     knows the file, line and column of every character (the text may be assembled from several literals)."""
@@ -65,8 +68,10 @@ class Part:
 
     def segments(self) -> tuple:
         """The text's template segments (:class:`promptaudit.reading.templates.Segment`), in order."""
-        from promptaudit.reading.templates import split
+        from promptaudit.reading.templates import from_spans, split
 
+        if self.variable_spans and self.templated:
+            return from_spans(self.text, self.variable_spans)
         return split(self.text, self.syntax)
 
     @functools.cached_property

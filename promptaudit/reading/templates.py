@@ -161,6 +161,12 @@ def _segments(text: str, matches: list[Match]) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
+def from_spans(text: str, spans: tuple[tuple[int, int, str], ...]) -> tuple[Segment, ...]:
+    """Segments from variables a reader located itself (``(start, end, name)``, in any order)."""
+    matches = [(start, end, VARIABLE, name, None) for start, end, name in spans if 0 <= start < end <= len(text)]
+    return _segments(text, _non_overlapping(matches))
+
+
 def variables(text: str, placeholders: Placeholders = DEFAULT) -> list[Segment]:
     """The variable segments of ``text``, in order."""
     return [s for s in split(text, placeholders) if s.kind == VARIABLE]

@@ -37,6 +37,8 @@ class PartCount:
     defaulted: tuple[str, ...] = ()
     rendered: int | None = None
     """Tokens with the variables filled in (defaults included); None when the part has no template logic."""
+    static: int | None = None
+    """Tokens of what is sent on every request: the rendered text with every variable left empty."""
 
     @property
     def total(self) -> int:
@@ -45,6 +47,10 @@ class PartCount:
     @property
     def rendered_total(self) -> int:
         return (self.tokens if self.rendered is None else self.rendered) + self.framing
+
+    @property
+    def static_total(self) -> int:
+        return (self.tokens if self.static is None else self.static) + self.framing
 
     def to_json(self) -> dict:
         p = self.part
@@ -75,6 +81,11 @@ class Measured:
     def rendered_total(self) -> int:
         """Tokens with the variables filled in (an estimate unless :attr:`rendered_exact`)."""
         return sum(p.rendered_total for p in self.parts) + self.priming
+
+    @property
+    def static_total(self) -> int:
+        """Tokens sent on every request whatever the variables hold (exact): the rendered text without them."""
+        return sum(p.static_total for p in self.parts) + self.priming
 
 
 def is_openai_chat(prompt: Prompt) -> bool:
@@ -111,11 +122,17 @@ def _rendered(prompts: list[Prompt]) -> list[list[Rendered | None]]:
     return groups
 
 
+def _static_texts(prompts: list[Prompt]) -> list[list[str | None]]:
+    """Each templated part rendered with no values at all (what every request sends); None otherwise."""
+    return [[None if part.static else render(part, {}).text for part in prompt.parts] for prompt in prompts]
+
+
 def billed_texts(prompts: list[Prompt]) -> list[str]:
-    """Exactly the texts :func:`measure` will count: parts as written, rendered parts, chat framing."""
+    """Exactly the texts :func:`measure` will count: parts as written, rendered, static, and chat framing."""
     written = [part.text for prompt in prompts for part in prompt.parts]
     rendered = [r.text for group in _rendered(prompts) for r in group if r is not None]
-    return written + rendered + _framing_texts(prompts)
+    static = [text for group in _static_texts(prompts) for text in group if text is not None]
+    return written + rendered + static + _framing_texts(prompts)
 
 
 def measure(prompts: list[Prompt], model: str) -> list[Measured]:
@@ -124,11 +141,11 @@ def measure(prompts: list[Prompt], model: str) -> list[Measured]:
     texts = billed_texts(prompts)
     counted = dict(zip(texts, (c.tokens for c in tokens.count_texts(texts, model)))) if texts else {}
     results = []
-    for prompt, group in zip(prompts, _rendered(prompts)):
+    for prompt, group, statics in zip(prompts, _rendered(prompts), _static_texts(prompts)):
         framing = _framing(prompt, prompt.parts, counted)
         parts = tuple(
-            PartCount(part, counted[part.text], frame, *_rendered_count(r, counted))
-            for part, frame, r in zip(prompt.parts, framing, group)
+            PartCount(part, counted[part.text], frame, *_rendered_count(r, counted), _static_count(text, counted))
+            for part, frame, r, text in zip(prompt.parts, framing, group, statics)
         )
         defaulted = any(p.defaulted for p in parts)
         results.append(Measured(parts, _priming(prompt), exact, exact and not defaulted))
@@ -139,6 +156,10 @@ def _rendered_count(rendered: Rendered | None, counted: dict[str, int]) -> tuple
     if rendered is None:
         return (), None
     return rendered.defaulted, counted[rendered.text] + rendered.default_tokens
+
+
+def _static_count(text: str | None, counted: dict[str, int]) -> int | None:
+    return None if text is None else counted[text]
 
 
 def _priming(prompt: Prompt) -> int:

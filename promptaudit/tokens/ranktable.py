@@ -66,4 +66,3 @@ class RankTable:
         """Every entry as a dict (what tiktoken's encoder is built from)."""
         area, offsets = self._tokens[self._base :], self._offsets
         return dict(zip(map(area.__getitem__, map(slice, offsets[:-1], offsets[1:])), self._ranks))
-

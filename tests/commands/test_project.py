@@ -56,9 +56,11 @@ def test_json_shape(cli, prompt_file):
         2050,
         300,
     )
-    assert [s["lever"] for s in data["savings"]] == ["caching", "trimming", "batch", "all"]
+    assert [s["lever"] for s in data["savings"]] == ["caching", "trimming", "batch", "routing", "all"]
+    what_if = data["savings"][3]
+    assert what_if["default_assumption"] is True and (what_if["share"], what_if["fallback_rate"]) == (0.5, 0.1)
     assert all(isinstance(s["daily_saving"], str) and isinstance(s["percent"], float) for s in data["savings"])
-    assert set(data["prices"]) == {"source", "as_of"}
+    assert set(data["prices"]) == {"source", "as_of", "as_of_basis"}
 
 
 def test_caching_row_on_gpt_4o(cli, prompt_file):
@@ -239,3 +241,16 @@ def test_a_template_without_values_is_projected_as_an_estimate(cli, isolated_env
     assert (estimated.exit_code, given.exit_code) == (0, 0)
     assert json.loads(estimated.stdout)["models"][0]["exact"] is False
     assert json.loads(given.stdout)["models"][0]["exact"] is True
+
+
+def test_the_prompt_column_is_what_every_request_sends_and_variables_go_to_the_variable_column(
+    cli, isolated_env, reference_encoding
+):
+    enc = reference_encoding("o200k_base")
+    (isolated_env / "reply.j2").write_text("Hello {{ customer_name }}, thanks for writing.\n", encoding="utf-8")
+    args = ("--per-day", "100", "--output-tokens", "0", "--user-tokens", "7", "--format", "json")
+    model = json.loads(cli("project", "reply.j2", "--var", "customer_name=Ana Lopez", *args).stdout)["models"][0]
+    static = len(enc.encode_ordinary("Hello , thanks for writing.\n"))
+    rendered = len(enc.encode_ordinary("Hello Ana Lopez, thanks for writing.\n"))
+    assert (model["prompt_tokens_per_request"], model["user_tokens_per_request"]) == (static, 7 + rendered - static)
+    assert model["input_tokens_per_request"] == rendered + 7 and model["exact"] is True

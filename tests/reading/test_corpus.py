@@ -127,13 +127,24 @@ def test_count_equals_tiktoken_and_the_labels(cli, reference_encoding):
 
 def test_the_installed_script_agrees_on_a_cold_cache(isolated_env, reference_encoding):
     env = {**os.environ, "PROMPTAUDIT_CACHE_DIR": str(isolated_env / "cold-cache")}
-    env.setdefault("PROMPTAUDIT_NO_WORKER", "1")  # until the worker hang (issue 10 section 2) is fixed on main
     done = subprocess.run(
         [str(SCRIPT), "count", str(PROMPTS), "--config", str(CONFIG), "--format", "json"],
         capture_output=True, text=True, timeout=120, env=env,
     )  # fmt: skip
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     check_report(json.loads(done.stdout), done.stderr, reference_encoding("o200k_base"))
+
+
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [(("project", "--per-day", "100"), 0), (("check", "--max-tokens", "100000"), 0), (("audit",), 1)],
+)
+def test_every_command_through_the_installed_script(isolated_env, command, code):
+    env = {**os.environ, "PROMPTAUDIT_CACHE_DIR": str(isolated_env / "cold-cache")}
+    args = [str(SCRIPT), command[0], str(PROMPTS), "--config", str(CONFIG), *command[1:], "--format", "json"]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120, env=env)
+    assert (done.returncode, "Traceback" in done.stderr) == (code, False), done.stderr
+    assert json.loads(done.stdout)  # pure JSON on stdout; warnings went to stderr
 
 
 @pytest.mark.parametrize("command", [("project", "--per-day", "100"), ("check", "--max-tokens", "100000")])

@@ -7,7 +7,12 @@ surrogates, and large files of named prompts (quadratic before).
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -22,9 +27,7 @@ def load(tmp_path, name: str, text: str):
     return load_prompts(Source(str(path)))
 
 
-@pytest.mark.parametrize(
-    ("name", "text", "reason"),
-    [
+BAD_VALUES = [
         ("bool_key.yaml", "greet: Say hi.\nno: Say no politely.\n",
          "line 2: a prompt name must be a string, got a boolean False (quote it)"),
         ("null_key.yaml", "~: Say hi.\n", "line 1: a prompt name must be a string, got null None (quote it)"),
@@ -60,8 +63,10 @@ def load(tmp_path, name: str, text: str):
         ("bad_format.yaml", "template: Hi {name}\ntemplate_format: f-strung\n",
          "line 2: template_format: unknown 'f-strung'"),
         ("bad_model.yaml", "model: [gpt-4o]\nprompt: Hi\n", "line 1: model: expected a model name, got a list"),
-    ],
-)  # fmt: skip
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "text", "reason"), BAD_VALUES)
 def test_bad_values_are_one_error_naming_the_path(tmp_path, name, text, reason):
     with pytest.raises(InputError) as caught:
         load(tmp_path, name, text)
@@ -105,3 +110,30 @@ def test_a_braces_bomb_in_a_yaml_prompt_is_counted_as_written(tmp_path):
     (prompt,) = load(tmp_path, "bomb.yaml", text)
     assert prompt.variables == [] and prompt.parts[0].static
     assert time.perf_counter() - started < 5
+
+
+def test_the_installed_script_says_one_line_per_bad_file_and_counts_the_rest(tmp_path):
+    """Every class above through the console script in a subprocess: exit 2, one line each, no traceback."""
+    for name, text, _ in BAD_VALUES:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "good.yaml").write_text("base: &b {prompt: Base.}\nreply: {<<: *b, prompt: Reply.}\n")
+    (tmp_path / "dump.json").write_text('{"tools": []}\ntrailing text\n')
+    script = Path(sys.executable).parent / "promptaudit"
+    env = {**os.environ, "PROMPTAUDIT_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [str(script), "count", str(tmp_path), "--format", "json"], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("promptaudit: error: ")]
+    assert len(errors) == len(BAD_VALUES)
+    for name, _, reason in BAD_VALUES:
+        assert any(line.startswith(f"promptaudit: error: {tmp_path / name}: ") and reason in line for line in errors)
+    counted = {entry["path"] for entry in json.loads(done.stdout)["files"]}
+    assert counted == {f"{tmp_path / 'good.yaml'}#base", f"{tmp_path / 'good.yaml'}#reply", str(tmp_path / "dump.json")}
+    assert f"promptaudit: warning: {tmp_path / 'dump.json'}: line 2, column 1: invalid JSON: Extra data" in done.stderr
+
+
+def test_a_bare_tool_list_keeps_each_tool_s_line(tmp_path):
+    text = '[\n  {"name": "a", "input_schema": {}},\n  {"name": "b",\n   "input_schema": {}}\n]\n'
+    (prompt,) = load(tmp_path, "tools.json", text)
+    assert [(p.label, p.line) for p in prompt.parts] == [("tools[0] a", 2), ("tools[1] b", 3)]

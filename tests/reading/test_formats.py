@@ -105,6 +105,14 @@ def test_files_that_do_not_parse_are_counted_as_text_with_the_place(name, expect
     assert prompt.unparsed.startswith(expected), prompt.unparsed
 
 
+def test_code_running_tags_are_never_run_and_the_raw_text_is_counted(tmp_path):
+    text = "prompt: !!python/object/apply:os.system ['touch pwned']\n"
+    (tmp_path / "tag.yaml").write_text(text)
+    (prompt,) = load_prompts(Source(str(tmp_path / "tag.yaml")))
+    assert prompt.parts[0].text == text and "line 1, column 9" in prompt.unparsed
+    assert not (tmp_path / "pwned").exists()
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [

@@ -107,7 +107,7 @@ def test_variables_know_their_line():
 @pytest.mark.parametrize(
     "text",
     ["{{ " * 10_000, "{{ " * 10_000 + "}}", "{% " * 10_000, "{" * 30_000, "{a" * 15_000, "```\n" * 10_000,
-     "`" * 30_000, "<a>" * 10_000, "$a" * 15_000],
+     "`" * 30_000, "<a>" * 10_000, "$a" * 15_000, "{}" * 15_000, "{{ a }}" * 5_000],
 )  # fmt: skip
 def test_scans_are_linear_on_hostile_text(text):
     every = declared(["jinja", "python-format", "dollar", "angle"])
@@ -116,3 +116,12 @@ def test_scans_are_linear_on_hostile_text(text):
         templates._split.cache_clear()
         split(text, placeholders)
     assert time.perf_counter() - started < 2.0  # was about 20 s for 10,000 unclosed "{{ "
+
+
+def test_a_reader_may_locate_variables_itself():
+    from promptaudit.reading.prompts import Part
+
+    text = 'Profile: {json.dumps({"a": 1})} at {date.today()}'  # f-string fields with nested braces
+    part = Part("", text, variable_spans=((9, 31, "json.dumps(...)"), (35, 49, "date.today()")))
+    assert [v.name for v in part.variables] == ["json.dumps(...)", "date.today()"] and not part.static
+    assert [v.text for v in part.variables] == ['{json.dumps({"a": 1})}', "{date.today()}"]

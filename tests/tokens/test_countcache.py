@@ -76,7 +76,9 @@ def test_a_save_keeps_what_another_process_wrote_meanwhile(isolated_env):
     first.save()
 
     stored = json.loads(cache_file(isolated_env).read_text())["counts"]
-    assert set(stored) == {countcache.text_digest(t) + "o200k_base" for t in ("from the first process", "from another process")}
+    assert set(stored) == {
+        countcache.text_digest(t) + "o200k_base" for t in ("from the first process", "from another process")
+    }
 
 
 def test_a_cache_with_nothing_new_is_not_written(isolated_env):
@@ -133,7 +135,9 @@ def test_eight_processes_on_one_cold_cache(isolated_env, tmp_path, reference_enc
     whole = {f.name: in_process_total(f) for f in files}
     for run, output, share in zip(runs, outputs, shares):
         assert run.returncode == 0
-        assert {f["path"]: f["counts"][0]["tokens"] for f in json.loads(output)["files"]} == {n: whole[n] for n in share}
+        assert {f["path"]: f["counts"][0]["tokens"] for f in json.loads(output)["files"]} == {
+            n: whole[n] for n in share
+        }
     stored = json.loads((tmp_path / "shared" / countcache.COUNT_CACHE).read_text())["counts"]
     assert stored == {countcache.text_digest(t) + "o200k_base": truth(t) for t in billed(files)}
     assert not [p for p in (tmp_path / "shared").iterdir() if p.name.startswith(".tmp-")]

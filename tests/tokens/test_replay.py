@@ -57,8 +57,8 @@ def loaded(result: tuple[int, str, str]) -> str:
 
 
 def test_an_unchanged_check_is_replayed_without_typer_or_rich(run):
-    first = run("check", "prompts")
-    second = run("check", "prompts")
+    first = run("check", "prompts", "--fail-on", "warning")  # advice is printed (and fails) only on request
+    second = run("check", "prompts", "--fail-on", "warning")
 
     assert first[0] == 1 and "PA103" in first[1]  # the sample prompts have findings to print
     assert without_probe(second) == without_probe(first)
@@ -92,7 +92,9 @@ def test_help_is_replayed_identically(run, args):
         pytest.param(lambda p: (p / "prompts" / "ticket_reply.j2").unlink(), id="prompt-deleted"),
         pytest.param(lambda p: (p / ".promptaudit.yaml").write_text("max_tokens: 20\n"), id="config-edited"),
         pytest.param(lambda p: (p / ".promptaudit.yaml").unlink(), id="config-deleted"),
-        pytest.param(lambda p: (p / "prompts" / "promptaudit.yaml").write_text("max_tokens: 20\n"), id="config-in-subdir"),
+        pytest.param(
+            lambda p: (p / "prompts" / "promptaudit.yaml").write_text("max_tokens: 20\n"), id="config-in-subdir"
+        ),
         pytest.param(
             lambda p: (p / ".promptaudit-baseline.json").write_text('{"model": "gpt-4o", "prompts": {}}'),
             id="baseline-appeared",

@@ -43,6 +43,8 @@ def parse_structured(path: str, text: str, declared: templates.Placeholders | No
     except DocumentError as exc:
         return as_text(path, text, declared, str(exc))
     data = _tool_list(doc.data)
+    if data is not doc.data:
+        doc = doc.wrapped("tools", data)
     if is_prompt(data):
         return [_prompt(path, doc, data, (), None, declared)]
     if _is_named(data):

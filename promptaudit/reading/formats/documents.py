@@ -66,6 +66,15 @@ class Document:
                     return 1
                 path = path[:-1]
 
+    def wrapped(self, key: str, data: Any) -> Document:
+        """This document read as ``{key: <this document>}`` (a bare tool list as the request it is sent in)."""
+
+        def strip(path: Path) -> Path:
+            return tuple(path)[1:] if tuple(path)[:1] == (key,) else tuple(path)
+
+        block_of = None if self._block_of is None else (lambda path: self._block_of(strip(path)))
+        return Document(data, lambda path: self._line_of(strip(path)), block_of)
+
     def lines_match(self, path: Path) -> bool:
         """True when the string at ``path`` keeps the file's line breaks (a YAML ``|`` block or one line)."""
         if self._block_of is None:

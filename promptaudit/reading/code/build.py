@@ -13,9 +13,7 @@ from dataclasses import replace
 from promptaudit.reading.code.found import CallSite, Constant, Message, Scan, Template
 from promptaudit.reading.code.text import Text
 from promptaudit.reading.prompts import Part, Prompt
-from promptaudit.reading.templates import NONE, declared
-
-PYTHON_FORMAT = declared(["python-format"])
+from promptaudit.reading.templates import NONE
 
 ORDER = {"tool": 0, "system": 1, "message": 2}
 
@@ -40,26 +38,13 @@ def keys(text: Text) -> set[tuple[str, int, int]]:
 
 
 def _part(message: Message, label: str) -> Part:
-    text = written(message.text)
+    """A part whose variables are the spans the scan located (f-string fields, format fields, arguments)."""
+    text = message.text
     line = text.pieces[0].line if text.pieces else text.line
     role = None if message.kind == "tool" else ("user" if message.role == "*" else message.role)
-    syntax = PYTHON_FORMAT if text.variables else NONE
     return Part(label=label, text=text.text, line=line, kind=message.kind, role=role, message=message.index,
-                cache_breakpoint=message.cache_breakpoint, templated=message.templated, placeholders=syntax,
-                lines_match=_lines_match(text), source=text)  # fmt: skip
-
-
-def written(text: Text) -> Text:
-    """The text as a ``str.format`` template: variables as ``{expression}``, literal braces doubled.
-
-    A text without variables is returned as it is (its braces are literal; nothing renders it).
-    """
-    if not text.variables:
-        return text
-    pieces = tuple(
-        p if p.variable else replace(p, text=p.text.replace("{", "{{").replace("}", "}}")) for p in text.pieces
-    )
-    return Text(pieces, text.path, text.line, text.column, text.includes)
+                cache_breakpoint=message.cache_breakpoint, templated=message.templated, placeholders=NONE,
+                lines_match=_lines_match(text), variable_spans=tuple(text.spans()), source=text)  # fmt: skip
 
 
 def _lines_match(text: Text) -> bool:

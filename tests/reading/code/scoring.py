@@ -25,7 +25,7 @@ from promptaudit.reading.code.module import parse
 from promptaudit.reading.code.scan import scan
 from promptaudit.reading.loading import gather_prompts
 from promptaudit.reading.prompts import Part, Prompt
-from promptaudit.reading.templates import NONE, declared
+from promptaudit.reading.templates import NONE
 from promptaudit.tokens.tokenizers import count_texts
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "python_corpus"
@@ -208,12 +208,12 @@ def _label_prompts(labels: dict) -> list[Prompt]:
 
 
 def _label_part(text: str, variables, role: str) -> Part:
-    if not variables:
-        return Part("", text, role=role, placeholders=NONE)
-    escaped = text.replace("{", "{{").replace("}", "}}")
-    for name in variables:
-        escaped = escaped.replace("{{" + name.replace("{", "{{").replace("}", "}}") + "}}", "{" + name + "}", 1)
-    return Part("", escaped, role=role, placeholders=declared(["python-format"]))
+    spans, start = [], 0
+    for name in variables or []:
+        start = text.index("{" + name + "}", start)
+        spans.append((start, start + len(name) + 2, name))
+        start += len(name) + 2
+    return Part("", text, role=role, placeholders=NONE, variable_spans=tuple(spans))
 
 
 def score(split: str) -> dict:

@@ -198,12 +198,14 @@ def test_build_counts_a_constant_sent_by_a_call_once():
     assert prompts[1].kind == "chat" and prompts[1].parts[0].line == 2
 
 
-def test_variables_are_declared_python_format_and_literal_braces_doubled():
-    found = scanned('import openai\ndef f(c, q):\n    c.chat.completions.create(model="gpt-4o", messages=[\n'
-                    '        {"role": "user", "content": f"JSON {{\\"a\\": 1}} for {q}"}])\n')  # fmt: skip
+def test_variables_are_the_located_spans_and_literal_braces_stay_single():
+    found = scanned(
+        'import openai\ndef f(c, q):\n    c.chat.completions.create(model="gpt-4o", messages=[\n'
+        '        {"role": "user", "content": f"JSON {{\\"a\\": {{x}}}} for {q}"}])\n'
+    )
     part = build.prompts(found)[0].parts[0]
-    assert part.text == 'JSON {{"a": 1}} for {q}'
-    assert [v.name for v in part.variables] == ["q"]
+    assert part.text == 'JSON {"a": {x}} for {q}'
+    assert [v.name for v in part.variables] == ["q"]  # {x} is literal text, not a field
 
 
 def test_litellm_model_prefix_is_dropped_for_prices():

@@ -149,7 +149,7 @@ class Resolver:
         return None
 
     def _field(self, module: Module, node: ast.expr, depth: int) -> Text | None:
-        """An f-string field that is a known string (a constant, ``{'literal'}``) is static text."""
+        """An f-string field naming a known string (a constant) is that text; any other field is a variable."""
         if isinstance(node, (ast.Name, ast.Attribute)):
             return self.text(module, node, depth + 1)
         return None

@@ -21,10 +21,10 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = Path(sys.executable).parent / "promptaudit"
 FIXTURES = sorted(
-    str(p.relative_to(REPO))
+    str(path.relative_to(REPO))
     for folder in ("tests/data", "sample_prompts")
-    for p in (REPO / folder).rglob("*")
-    if p.is_file()
+    for path in (REPO / folder).rglob("*")
+    if path.is_file()
 )
 MANY_PATHS = {
     "count": ["count", "--format", "json", "--detail"],
@@ -85,15 +85,14 @@ def test_diff_old_new_over_every_fixture_cold_and_warm(compare):
     compare([["diff", "--format", "json", *pair] for pair in pairs])
 
 
-@pytest.mark.parametrize("args", [["--help"], *([name, "--help"] for name in ("count", "audit", "check", "project", "diff", "models", "usage")), ["check", "--bogus"], ["chek"]])  # fmt: skip
+COMMANDS = ("count", "audit", "check", "project", "diff", "models", "usage")
+
+
+@pytest.mark.parametrize("args", [["--help"], *([name, "--help"] for name in COMMANDS), ["check", "--bogus"], ["chek"]])
 def test_help_and_usage_errors_are_the_full_apps(args, isolated_env):
     """The console script registers only the invoked command with Typer; what it prints must not change."""
     env = {**os.environ, "PROMPTAUDIT_NO_CACHE": "1"}
-    full_app = [
-        sys.executable,
-        "-c",
-        "import sys; sys.argv[0] = 'promptaudit'; from promptaudit.cli import main; main()",
-    ]
+    full_app = [sys.executable, "-c", "import sys; sys.argv[0] = 'promptaudit'; import promptaudit.cli as c; c.main()"]
 
     def run(command: list[str]) -> tuple[int, str, str]:
         done = subprocess.run(command + args, cwd=REPO, env=env, capture_output=True, text=True, timeout=TIMEOUT)

@@ -15,10 +15,11 @@ checked before the answer is used:
   audit hook sees);
 - every module it imported (size and mtime of its file), so a changed or upgraded tool never replays.
 
-A run is recorded only when it exits 0 or 1, wrote nothing outside the cache directory, started no process
-and read neither standard input nor a device (``/dev``, ``/proc``, ``/sys``); anything else is simply not recorded. An answer that fails any check, or is
-not well-formed, is a miss: the command runs as usual and records a fresh answer. ``check`` and ``--help``
-are replayed (the hook and the first thing a newcomer types); other commands always run.
+A run is recorded only when it exits 0 or 1, wrote nothing outside the cache directory, started no
+process, read neither standard input nor a device (``/dev``, ``/proc``, ``/sys``), and all its output reached
+the real streams; anything else is simply not recorded. An answer that fails any check, or is not
+well-formed, is a miss: the command runs as usual and records a fresh answer. ``check`` and ``--help`` are
+replayed (the hook and the first thing a newcomer types); other commands always run.
 """
 
 from __future__ import annotations
@@ -121,12 +122,16 @@ def _holds(dep: tuple) -> bool:
 
 
 def _print(chunks: list) -> None:
+    """Write the recorded output; a reader that went away (``| head``) ends it quietly, as the CLI does."""
     streams = {1: sys.stdout.buffer, 2: sys.stderr.buffer}
-    for fd, data in chunks:
-        streams[fd].write(data)
-        if fd == 2:
-            streams[fd].flush()  # stderr is line-buffered, as in the recorded run
-    sys.stdout.buffer.flush()
+    try:
+        for fd, data in chunks:
+            streams[fd].write(data)
+            if fd == 2:
+                streams[fd].flush()  # stderr is line-buffered, as in the recorded run
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
 
 
 def _save(folder: str, question: str, answer: dict) -> None:

@@ -18,7 +18,8 @@ REPO = Path(__file__).resolve().parents[2]
 # imported. (tests/test_every_fixture.py runs the script itself, cold and warm, over every fixture.)
 PROBE = (
     "import atexit, sys\n"
-    "atexit.register(lambda: sys.stderr.write('\\nloaded:' + ','.join(m for m in ('typer', 'rich') if m in sys.modules)))\n"
+    "names = lambda: ','.join(m for m in ('typer', 'rich') if m in sys.modules)\n"
+    "atexit.register(lambda: sys.stderr.write('\\nloaded:' + names()))\n"
     "sys.argv = ['promptaudit', *sys.argv[1:]]\n"
     "from promptaudit.console import main\n"
     "main()\n"
@@ -93,7 +94,7 @@ def test_help_is_replayed_identically(run, args):
         pytest.param(lambda p: (p / ".promptaudit.yaml").write_text("max_tokens: 20\n"), id="config-edited"),
         pytest.param(lambda p: (p / ".promptaudit.yaml").unlink(), id="config-deleted"),
         pytest.param(
-            lambda p: (p / "prompts" / "promptaudit.yaml").write_text("max_tokens: 20\n"), id="config-in-subdir"
+            lambda p: (p / "prompts" / "promptaudit.yaml").write_text("max_tokens: 20\n"), id="file-in-subdir"
         ),
         pytest.param(
             lambda p: (p / ".promptaudit-baseline.json").write_text('{"model": "gpt-4o", "prompts": {}}'),
@@ -190,3 +191,16 @@ def test_a_run_into_a_closed_pipe_is_not_recorded(project, tmp_path):
         os.close(write_end)
 
     assert not list((tmp_path / "cache").glob(replay.ANSWER_PREFIX + "*"))
+
+
+def test_a_replay_into_a_closed_pipe_ends_quietly(run, project, tmp_path):
+    first = run("check", "prompts")
+    env = {**os.environ, "PROMPTAUDIT_CACHE_DIR": str(tmp_path / "cache")}
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    done = subprocess.run([sys.executable, "-c", PROBE, "check", "prompts"], cwd=project, env=env, stdout=write_end,
+                          stderr=subprocess.PIPE, timeout=60)  # fmt: skip
+    os.close(write_end)
+
+    assert done.returncode == first[0] and "Traceback" not in done.stderr.decode()
+    assert done.stderr.decode().endswith("loaded:")  # it was the replay

@@ -80,6 +80,7 @@ SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "rules": (_is_mapping, "a mapping with select, ignore, severity, options"),
     "prices": (_is_mapping, "a mapping of model -> prices per million tokens"),
     "vars": (_is_mapping, "a mapping of template variable -> value"),
+    "python": (_is_mapping, "a mapping with prompt_names (name suffixes) and min_words (an integer)"),
     "usage": (_is_usage, "a mapping with tag_field, route_field and model (strings)"),
     "baseline": (lambda v: isinstance(v, str), "a file path"),
     "placeholders": (_is_placeholders, PLACEHOLDERS_EXPECTED),

@@ -80,9 +80,11 @@ def read_prompts(
     them itself, with its other notes, after counting). With ``warn_unparsed``, each .json/.yaml file
     read as plain text gets one warning (``check`` stays silent unless it fails).
     """
+    from promptaudit.reading.code import configure
     from promptaudit.reading.formats.variables import bind, parse_assignments
     from promptaudit.reading.loading import extensions_from, fallback_warnings, gather_prompts, reading_notes
 
+    configure(config.get("python"), str(config.path or "config"))
     values = parse_assignments(var)
     declared = functools.partial(_declared, config=config) if config.get("placeholders") else None
     prompts, errors = gather_prompts(paths, extensions_from(config, ext), declared=declared)

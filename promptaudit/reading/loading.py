@@ -12,7 +12,9 @@ from promptaudit.errors import InputError
 from promptaudit.reading import templates
 from promptaudit.reading.formats.variables import render
 from promptaudit.reading.prompts import STRUCTURED_EXTENSIONS, Prompt, parse_text
-from promptaudit.reading.sources import DEFAULT_EXTENSIONS, Source, discover, read_text
+from promptaudit.reading.sources import DEFAULT_EXTENSIONS, Source, discover, read_bytes, read_text
+
+PYTHON_SOURCES = (".py", ".pyi")
 
 Declared = Callable[[str], "templates.Placeholders | None"]
 """What the config declares for a path's placeholder syntax (None when it declares nothing)."""
@@ -28,8 +30,13 @@ def load_prompts(source: Source, declared: templates.Placeholders | None = None)
 
     ``declared`` is the placeholder syntax the config gives this file; without it a template extension
     (``.j2``, ``.mustache``, ...) decides, else a structured document's ``template_format``, else the
-    default (Jinja/Mustache ``{{ }}`` outside Markdown code).
+    default (Jinja/Mustache ``{{ }}`` outside Markdown code). Python sources are scanned for the prompts
+    in their code (:mod:`promptaudit.reading.code`), which declare their own syntax.
     """
+    if source.path.lower().endswith(PYTHON_SOURCES):
+        from promptaudit.reading.code import parse_python
+
+        return parse_python(source.path, read_bytes(source))
     text = read_text(source)
     chosen = declared or templates.for_extension(source.path)
     if not is_structured(source.path):
@@ -58,6 +65,10 @@ def gather_prompts(
         prompts.extend(loaded)
         if on_loaded is not None:
             on_loaded(loaded)
+    if any(prompt.origin is not None for prompt in prompts):
+        from promptaudit.reading.code import settle
+
+        prompts = settle(prompts)
     return prompts, failures
 
 

@@ -57,6 +57,9 @@ class Part:
     variable_spans: tuple[tuple[int, int, str], ...] = ()
     """Variables a reader located itself, as ``(start, end, name)`` offsets into ``text`` (f-string fields
     read from Python's syntax tree); when given, they are the variables and ``placeholders`` is not scanned."""
+    source: object | None = field(default=None, compare=False)
+    """For text read from Python code: the :class:`promptaudit.reading.code.text.Text` it came from, which
+    knows the file, line and column of every character (the text may be assembled from several literals)."""
 
     @property
     def syntax(self) -> Placeholders:
@@ -107,6 +110,9 @@ class Prompt:
     invalid JSON: Extra data``); the file is then counted as plain text. None otherwise."""
     values: dict[str, str] = field(default_factory=dict)
     """Template variable values bound by :func:`promptaudit.reading.formats.variables.bind` (``--var``, config)."""
+    origin: object | None = None
+    """For prompts read from Python code: the SDK call, template or constant they come from
+    (:mod:`promptaudit.reading.code.found`), with its line and column."""
 
     @property
     def display(self) -> str:

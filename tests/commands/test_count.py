@@ -152,7 +152,7 @@ def test_directories_are_walked_for_prompt_files(cli, tree):
 @pytest.mark.parametrize(
     "ext_args, expected",
     [
-        (["--ext", "py"], ["prompts/skip.py"]),
+        (["--ext", "csv"], ["prompts/notes.csv"]),
         (["--ext", ".md", "--ext", "csv"], ["prompts/b.md", "prompts/notes.csv"]),
         (["--ext", ".txt"], ["prompts/a.txt", "prompts/sub/deeper/d.TXT"]),
     ],

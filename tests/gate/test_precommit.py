@@ -19,9 +19,8 @@ BIG = " hello" * 50 + "\n"  # 51 tokens (gpt-4o)
 SCRIPT = Path(sys.executable).with_name("promptaudit")
 
 
-def hook() -> dict:
-    (only,) = yaml.safe_load(MANIFEST.read_text())
-    return only
+def hook(hook_id: str = "promptaudit") -> dict:
+    return next(h for h in yaml.safe_load(MANIFEST.read_text()) if h["id"] == hook_id)
 
 
 def test_manifest_declares_the_promptaudit_hook():

@@ -41,6 +41,7 @@ from promptaudit.lint.rules import (
     pa301_over_budget,
     pa401_no_output_cap,
     pa501_cheap_task_on_expensive_model,
+    pa601_batch_candidate,
 )
 
 RULE_MODULES: tuple[ModuleType, ...] = (
@@ -53,6 +54,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     pa301_over_budget,
     pa401_no_output_cap,
     pa501_cheap_task_on_expensive_model,
+    pa601_batch_candidate,
 )
 
 RULES: dict[str, ModuleType] = {module.ID: module for module in RULE_MODULES}

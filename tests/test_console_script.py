@@ -58,6 +58,8 @@ def test_count_json_on_the_classifier_sample(run, reference_encoding):
             "tokens": expected,
             "exact": True,
             "method": "exact",
+            "rendered_tokens": expected,
+            "rendered_exact": True,
             "input_cost_per_request": str(Decimal(expected) * Decimal("2.5") / Decimal(1_000_000)),
         }
     ]

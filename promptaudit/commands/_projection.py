@@ -35,7 +35,7 @@ class Projected:
     calibration: object | None
 
 
-def calibration_for(logs: list[str] | None, model: str):
+def calibration_for(logs: list[str] | None, model: str, config=None):
     """Measured traffic from usage logs (``--calibrate``), or None when no log is given."""
     if not logs:
         return None
@@ -45,7 +45,8 @@ def calibration_for(logs: list[str] | None, model: str):
         from promptaudit.errors import UsageError
 
         raise UsageError("--calibrate needs promptaudit.usage.calibrate, which this install lacks") from None
-    return calibrate(list(logs), model)
+    usage = (config.get("usage") if config is not None else None) or {}
+    return calibrate(list(logs), model, columns=usage.get("columns"))
 
 
 def prompt_volumes(prompts: list, cli_volume, config, days, calibration) -> list:
@@ -127,7 +128,7 @@ def calibrated(traffic, plan, calibration, prompts, model):
     if calibration is None:
         return traffic, plan
     warn(f"calibrated from {calibration.source}")
-    mean_prompt = sum(t.tokens for t in counting.prompt_tokens(prompts, model)) // max(len(prompts), 1)
+    mean_prompt = sum(t.tokens for t in counting.prompt_tokens(prompts, model, rendered=True)) // max(len(prompts), 1)
     if traffic.output_tokens is None and calibration.output_tokens_mean is not None:
         traffic = replace(traffic, output_tokens=calibration.output_tokens_mean)
     if traffic.user_tokens is None and calibration.input_tokens_mean is not None:
@@ -194,7 +195,7 @@ def compute(prompts, models, cli_volume, days, config, traffic, plan, logs) -> P
     from promptaudit.commands._common import report_sizes
     from promptaudit.money.projection import size_problems
 
-    calibration = calibration_for(logs, models[0])
+    calibration = calibration_for(logs, models[0], config)
     traffic, plan = calibrated(traffic, plan, calibration, prompts, models[0])
     plan = replace(
         plan, declared_caps=tuple(p.max_tokens for p in prompts), output_known=traffic.output_tokens is not None

@@ -152,11 +152,7 @@ def _total_cost(column: list) -> str:
 
 def _caption(results: list[PromptCount], prices: PriceSource) -> str:
     estimated = any(c.method == "estimate" for r in results for c in r.counts)
-    note = (
-        " ~ marks an estimate: no public tokenizer for the model, or a template variable without a value."
-        if estimated
-        else ""
-    )
+    note = " ~ marks an estimate: no public tokenizer for the model." if estimated else ""
     if any(c.method == "reconstructed" for r in results for c in r.counts):
         note += " " + RECONSTRUCTED_NOTE
     return f"Input cost per request at {prices.source} prices, as of {prices.as_of}.{note}"

@@ -41,8 +41,23 @@ def user_errors(func: F) -> F:
         except PromptauditError as exc:
             warn(f"error: {exc}")
             raise typer.Exit(exitcodes.USAGE) from None
+        except BrokenPipeError:  # ``promptaudit ... | head``: the reader has all it wanted
+            stdout_closed()
+            raise typer.Exit(exitcodes.OK) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def stdout_closed() -> None:
+    """Point stdout at /dev/null: what was left to print has no reader (``promptaudit ... | head``)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 class TableFormat(str, Enum):
@@ -81,9 +96,15 @@ def read_prompts(paths: list[str], config, ext, var, announce: bool = True) -> t
     from promptaudit.tokens.counting import expect
 
     values = parse_assignments(var)
+    from promptaudit.errors import SkippedInput
+
     prompts, errors = gather_prompts(paths, extensions_from(config, ext), on_loaded=expect)
+    skipped = [error for error in errors if isinstance(error, SkippedInput)]
+    errors = [error for error in errors if not isinstance(error, SkippedInput)]
     for error in errors:
         warn(f"error: {error}")
+    for note in skipped:
+        warn(f"note: {note}")
     bind(prompts, values, config.get("vars"))
     for note in reading_notes(prompts) if announce else ():
         warn(f"note: {note}")

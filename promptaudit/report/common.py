@@ -29,7 +29,13 @@ def stdout_console():
     from rich.console import Console
 
     wide = not sys.stdout.isatty() and "COLUMNS" not in os.environ
-    return Console(highlight=False, width=PIPE_WIDTH if wide else None)
+    console = Console(highlight=False, width=PIPE_WIDTH if wide else None)
+    console.on_broken_pipe = _broken_pipe  # Rich would exit 1; the command layer exits 0 (``| head``)
+    return console
+
+
+def _broken_pipe() -> None:
+    raise BrokenPipeError("stdout closed by its reader")
 
 
 def stderr_console():

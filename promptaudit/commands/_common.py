@@ -27,7 +27,9 @@ DEFAULT_MODEL = "gpt-4o"
 
 def warn(message: str) -> None:
     """One diagnostic line on stderr (never on stdout, which holds only the report)."""
-    sys.stderr.write(f"promptaudit: {message}\n")
+    from promptaudit.report.terminal import printable
+
+    sys.stderr.write(f"promptaudit: {printable(message)}\n")
     sys.stderr.flush()
 
 

@@ -28,7 +28,7 @@ CONFIG_PRICE_KEYS = {
 _CONFIG_OTHER_KEYS = ("provider", "context_window", "tokenizer")
 
 
-MAX_PRICE_MTOK = Decimal(100_000)  # USD per million tokens; the dearest list price today is under $1,000
+MAX_PRICE_MTOK = Decimal(1_000_000)  # USD per million tokens ($1 a token); the dearest list price today is under $1,000
 MAX_CONTEXT_WINDOW = 100_000_000  # tokens; the largest windows today are a few million
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from rich.table import Table
 
 from promptaudit.gate.budgets import decimal_text
-from promptaudit.report.common import money, print_json, stdout_console, tokens
+from promptaudit.report.common import money, print_json, stdout_console, tokens, write_text
 
 NO_VOLUME = "volume not configured"
 
@@ -97,7 +97,7 @@ def _markdown(report) -> None:
         lines.append("| " + " | ".join(f"**{cell}**" if cell else "" for cell in _totals(report)) + " |")
     notes = _notes(report)
     lines += [""] + notes if notes else []
-    print("\n".join(lines))
+    write_text("\n".join(lines) + "\n")
 
 
 def _table(report) -> None:

@@ -1,0 +1,58 @@
+"""The README and the docs site: short README, every page in the nav, every command sample equal to real output."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import docs_samples  # noqa: E402 - tools/ is not a package
+
+
+def _nav_pages(node) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [page for value in node.values() for page in _nav_pages(value)]
+    return [page for item in node for page in _nav_pages(item)]
+
+
+def test_readme_is_short():
+    assert len((ROOT / "README.md").read_text(encoding="utf-8").splitlines()) <= 300
+
+
+def test_readme_holds_the_two_setup_commands_that_ci_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```bash\n(.*?)\n```", readme, re.S)
+    assert len(commands) == 2 and "promptaudit count sample_prompts/" in commands[0]
+    assert commands[1].split("&& .venv/bin/python")[0] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_docs_page_is_in_the_nav():
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python", "python"))
+    pages = {str(p.relative_to(ROOT / "docs")) for p in (ROOT / "docs").rglob("*.md")}
+    assert pages == set(_nav_pages(config["nav"]))
+
+
+def test_every_runnable_sample_is_checked():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = docs_samples.BLOCK.findall(readme)
+    assert len(blocks) >= 7 and all(docs_samples._commands(body) for _, body, _ in blocks)
+
+
+def test_samples_equal_what_the_commands_print(tmp_path):
+    locked = (ROOT / "docs" / "samples.lock").read_text(encoding="utf-8").strip()
+    installed = f"genai-prices=={docs_samples.snapshot_version()}"
+    if installed != locked:
+        pytest.skip(f"samples were made with {locked}; {installed} is installed (prices differ)")
+    stale = []
+    for path in docs_samples.documents():
+        text = path.read_text(encoding="utf-8")
+        stale += [f"{path.name}: {c}" for c in docs_samples.refresh(text, str(tmp_path))[1]]
+    assert stale == [], "run: python tools/docs_samples.py --write"

@@ -1,0 +1,66 @@
+"""MkDocs hooks: pages that are generated from the code at build time, so they cannot drift from it.
+
+- ``<!-- cli-reference -->`` becomes every command's own ``--help``;
+- ``<!-- rules-reference -->`` becomes the rule registry: ID, name, category, default severity and each rule
+  module's docstring (its documentation, with the *Anti-pattern* and *Best practice* sections).
+
+Command samples (``console`` blocks) are kept equal to real output by ``tools/docs_samples.py`` and its test.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _help(*args: str) -> str:
+    env = dict(os.environ, COLUMNS="100", NO_COLOR="1", TERM="dumb")
+    script = str(Path(sys.executable).with_name("promptaudit"))
+    done = subprocess.run([script, *args, "--help"], env=env, capture_output=True, text=True, timeout=60, check=True)
+    return "\n".join(line.rstrip() for line in done.stdout.splitlines())
+
+
+def _commands() -> list[str]:
+    from promptaudit.cli import app
+
+    return [command.name for command in app.registered_commands]
+
+
+def cli_reference() -> str:
+    """Markdown for every command's ``--help``, as the installed console script prints it."""
+    sections = ["## promptaudit\n\n```text\n" + _help() + "\n```\n"]
+    for name in _commands():
+        sections.append(f"## promptaudit {name}\n\n```text\n{_help(name)}\n```\n")
+    return "\n".join(sections)
+
+
+def rules_reference() -> str:
+    """Markdown for every registered rule, from the registry and the rule modules' docstrings."""
+    from promptaudit.lint.rules import RULE_MODULES
+
+    rows = ["| ID | Name | Category | Default severity |", "|---|---|---|---|"]
+    rows += [f"| [{m.ID}](#{m.ID.lower()}) | `{m.NAME}` | {m.CATEGORY} | {m.SEVERITY} |" for m in RULE_MODULES]
+    sections = ["\n".join(rows) + "\n"]
+    for module in RULE_MODULES:
+        doc = "\n".join(
+            line[:-1] if line.endswith("::") else line for line in (module.__doc__ or "").strip().splitlines()
+        )
+        sections.append(
+            f"## {module.ID}\n\n**`{module.NAME}`**: {module.CATEGORY}, {module.SEVERITY} by default.\n\n{doc}\n"
+        )
+    return "\n".join(sections)
+
+
+GENERATED = {"<!-- cli-reference -->": cli_reference, "<!-- rules-reference -->": rules_reference}
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:  # noqa: ARG001 - MkDocs hook signature
+    """Replace each generation marker on a page with what it stands for."""
+    for marker, generate in GENERATED.items():
+        if marker in markdown:
+            markdown = markdown.replace(marker, generate())
+    return markdown

@@ -248,8 +248,29 @@ def lint(prompts: list[Prompt], settings: LintSettings) -> list[Finding]:
         ctx = RuleContext(prompt, settings, total.tokens)
         for module in rules:
             ctx.options = {**module.OPTIONS, **settings.options.get(module.ID, {})}
-            findings.extend(_finding(module, p, prompt.display, settings) for p in module.check(ctx))
+            problems = _capped(module, list(module.check(ctx)))
+            findings.extend(_finding(module, p, prompt.display, settings) for p in problems)
     return _without_double_savings(sorted(findings, key=lambda f: f.sort_key))
+
+
+MAX_FINDINGS_PER_RULE = 200
+"""Per rule and prompt: a 50 MB file of repeats would otherwise print a million findings (and take minutes)."""
+
+
+def _capped(module, problems: list[Problem]) -> list[Problem]:
+    """The first MAX_FINDINGS_PER_RULE problems, then one that stands for the rest and carries their savings."""
+    if len(problems) <= MAX_FINDINGS_PER_RULE:
+        return problems
+    rest = problems[MAX_FINDINGS_PER_RULE:]
+    summary = Problem(
+        rest[0].line,
+        rest[0].column,
+        f"and {len(rest):,} more {module.NAME} findings in this prompt from here on, not listed one by one "
+        "(their savings are counted here)",
+        tokens_saved=sum(p.tokens_saved for p in rest),
+        severity=rest[0].severity,
+    )
+    return [*problems[:MAX_FINDINGS_PER_RULE], summary]
 
 
 def _without_double_savings(findings: list[Finding]) -> list[Finding]:

@@ -223,7 +223,8 @@ def problems(case: dict, out: Outcome, folder: Path) -> list[str]:
         return [f"no answer within {case.get('timeout', 60)} s"]
     if "Traceback" in out.stderr or "internal error" in out.stderr:
         found.append("traceback or internal error on stderr")
-    if out.returncode != case["exit"]:
+    expected_exits = case["exit"] if isinstance(case["exit"], list) else [case["exit"]]
+    if out.returncode not in expected_exits:
         found.append(f"exit {out.returncode}, expected {case['exit']}")
     if case.get("stderr") and not re.search(case["stderr"], out.stderr):
         found.append(f"stderr lacks /{case['stderr']}/")

@@ -12,6 +12,7 @@ import argparse
 import gzip
 import json
 import random
+import time
 
 START = 1_793_491_200  # 2026-11-01T00:00:00Z
 PROMPTS = ("support-triage", "summarise-ticket", "draft-reply", "classify-intent")
@@ -99,12 +100,14 @@ def gemini(rng: random.Random, stamp: int) -> dict:
 MAKERS = (chat, chat, responses, anthropic, gemini)
 
 
-def line(rng: random.Random, number: int, per_second: float) -> str:
-    """One wrapped log line: the app's timestamp and tags around a provider response."""
+def line(rng: random.Random, number: int, per_second: float, iso: bool = False) -> str:
+    """One wrapped log line: the app's timestamp (Unix seconds, or ISO 8601 with ``iso``) and tags around a
+    provider response."""
     stamp = START + int(number / per_second)
     route = "fallback" if rng.random() < 0.08 else "primary"
     body = rng.choice(MAKERS)(rng, stamp)
-    return json.dumps({"ts": stamp, "metadata": {"prompt": rng.choice(PROMPTS), "route": route}, "response": body})
+    when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(stamp)) if iso else stamp
+    return json.dumps({"ts": when, "metadata": {"prompt": rng.choice(PROMPTS), "route": route}, "response": body})
 
 
 def main() -> None:
@@ -113,13 +116,14 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--days", type=float, default=7.0, help="time span the lines cover")
+    parser.add_argument("--iso-time", action="store_true", help="the app's timestamp as ISO 8601 text")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     per_second = args.lines / (args.days * 86_400)
     opener = gzip.open if args.out.endswith(".gz") else open
     with opener(args.out, "wt", encoding="utf-8") as out:
         for number in range(args.lines):
-            out.write(line(rng, number, per_second) + "\n")
+            out.write(line(rng, number, per_second, args.iso_time) + "\n")
 
 
 if __name__ == "__main__":

@@ -7,48 +7,60 @@ unwritable is ignored: it may make a run slower, never wrong and never a crash.
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
-from pathlib import Path
 
 from promptaudit import __version__
 
+TYPE_CHECKING = False  # not typing's: the start-up path imports this module, which stays at os
+if TYPE_CHECKING:  # (pathlib, json and tempfile are imported on use)
+    from pathlib import Path
 
-def cache_dir() -> Path | None:
-    """Return the cache directory, or None when caching is disabled."""
+
+def cache_path() -> str | None:
+    """The cache directory as a string, or None when caching is disabled (no import beyond ``os``)."""
     if os.environ.get("PROMPTAUDIT_NO_CACHE", "").strip() not in ("", "0"):
         return None
     explicit = os.environ.get("PROMPTAUDIT_CACHE_DIR")
     if explicit:
-        return Path(explicit)
+        return explicit
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "promptaudit"
+    return os.path.join(base, "promptaudit")
+
+
+def cache_dir() -> Path | None:
+    """Return the cache directory, or None when caching is disabled."""
+    from pathlib import Path
+
+    path = cache_path()
+    return None if path is None else Path(path)
 
 
 def read_bytes(name: str) -> bytes | None:
     """Read one cache file, or None when it is absent, unreadable or caching is off."""
-    directory = cache_dir()
+    directory = cache_path()
     if directory is None:
         return None
     try:
-        return (directory / name).read_bytes()
+        with open(os.path.join(directory, name), "rb") as handle:
+            return handle.read()
     except OSError:
         return None
 
 
 def write_bytes(name: str, data: bytes) -> None:
     """Write one cache file atomically; any failure is silently ignored."""
-    directory = cache_dir()
+    import tempfile
+
+    directory = cache_path()
     if directory is None:
         return
     tmp = None
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        os.makedirs(directory, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.replace(tmp, directory / name)
+        os.replace(tmp, os.path.join(directory, name))
     except OSError:
         if tmp is not None:
             try:
@@ -59,6 +71,8 @@ def write_bytes(name: str, data: bytes) -> None:
 
 def read_json(name: str) -> dict | None:
     """Read a JSON cache file written by this version, or None when absent or corrupt."""
+    import json
+
     data = read_bytes(name)
     if data is None:
         return None
@@ -73,4 +87,6 @@ def read_json(name: str) -> dict | None:
 
 def write_json(name: str, value: dict) -> None:
     """Write a JSON cache file stamped with this tool version."""
+    import json
+
     write_bytes(name, json.dumps({**value, "_version": __version__}).encode())

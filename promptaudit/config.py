@@ -38,6 +38,12 @@ def _is_volume(value: Any) -> bool:
 
 
 USAGE_KEYS = ("tag_field", "route_field", "model")
+ROUTING_KEYS = ("share", "fallback_rate")
+
+
+def _is_routing(value: Any) -> bool:
+    """``routing: {share: 0.5, fallback_rate: 0.1}``: the default routing what-if of ``project``."""
+    return _is_mapping(value) and all(k in ROUTING_KEYS and _is_number(v) and 0 <= v <= 1 for k, v in value.items())
 
 
 def _is_usage(value: Any) -> bool:
@@ -58,6 +64,7 @@ SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "vars": (_is_mapping, "a mapping of template variable -> value"),
     "usage": (_is_usage, "a mapping with tag_field, route_field and model (strings)"),
     "baseline": (lambda v: isinstance(v, str), "a file path"),
+    "routing": (_is_routing, "a mapping with share and fallback_rate (numbers from 0 to 1)"),
 }
 
 

@@ -1,7 +1,10 @@
-"""The console-script entry point: let the tokens layer start its start-up work, then run the Typer app.
+"""The console-script entry point (``promptaudit`` and ``python -m promptaudit``).
 
-Typer and Rich take a large share of a short run; the tokens layer gets to start (for example a worker
-process building a vocabulary on the other core) before they are imported.
+The tokens layer may answer a repeated hook run from its replay cache (:mod:`promptaudit.tokens.replay`)
+before Typer is imported. Otherwise the Typer app runs, with only the command being invoked registered
+when the first argument names one: Typer inspects every registered command's signature at start-up
+(about 0.05 s for seven), and a run of ``check`` needs only ``check``'s. Help, usage errors and results are
+the same (tests/test_every_fixture.py compares this path with the full app, in-process).
 """
 
 from __future__ import annotations
@@ -10,10 +13,16 @@ import sys
 
 
 def main() -> None:
-    """Console-script entry point (``promptaudit`` and ``python -m promptaudit``)."""
-    from promptaudit.tokens import prefetch
+    """Console-script entry point."""
+    from promptaudit.tokens import replay
 
-    prefetch.speculate_safely(sys.argv[1:])
-    from promptaudit.cli import main as cli_main
+    replay.run(sys.argv[1:], _cli)
 
-    cli_main()
+
+def _cli() -> None:
+    from promptaudit import cli
+
+    invoked = [c for c in cli.app.registered_commands if sys.argv[1:2] == [c.name]]
+    if invoked:
+        cli.app.registered_commands = invoked
+    cli.main()

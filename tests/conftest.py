@@ -25,8 +25,6 @@ def isolated_env(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("PROMPTAUDIT_NO_CACHE", raising=False)
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(home / "no-tiktoken-cache"))
     monkeypatch.setenv("NO_COLOR", "1")
-    # In-process tests patch the loaders; a worker process would bypass them (tests/tokens/test_worker.py opts in).
-    monkeypatch.setenv("PROMPTAUDIT_NO_WORKER", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.chdir(home)
     return home

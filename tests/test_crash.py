@@ -24,7 +24,7 @@ main()
 
 
 def test_internal_error_is_one_line_naming_the_traceback_file(tmp_path):
-    env = {**os.environ, "PROMPTAUDIT_NO_WORKER": "1", "PROMPTAUDIT_CACHE_DIR": str(tmp_path / "cache")}
+    env = {**os.environ, "PROMPTAUDIT_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("PROMPTAUDIT_TRACEBACK", None)
     (tmp_path / "x.txt").write_text("Answer briefly.\n")
 

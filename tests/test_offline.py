@@ -49,10 +49,10 @@ SITECUSTOMIZE = textwrap.dedent(
     if os.environ.get("PA_FORBID_VOCAB"):
         from promptaudit.tokens import vocab
 
-        def _refuse(name):
+        def _refuse(name, *args):
             raise RuntimeError(f"vocabulary {name} built on a warm run")
 
-        vocab._build = _refuse
+        vocab._build = vocab._offline_spec = _refuse
 
         @atexit.register
         def _record_imports():
@@ -76,7 +76,6 @@ def child(tmp_path, isolated_env):
         "PA_SITE_LOADED": str(tmp_path / "site-loaded"),
         "TIKTOKEN_CACHE_DIR": str(tmp_path / "empty-tiktoken-cache"),
         "PROMPTAUDIT_CACHE_DIR": str(tmp_path / "fresh-cache"),
-        "PROMPTAUDIT_NO_WORKER": "",  # the start-up worker process runs under the same trap
     }
 
     def run(args: list[str], **extra_env: str) -> subprocess.CompletedProcess:
@@ -156,9 +155,10 @@ def test_a_cold_count_in_process_opens_no_socket(cli, monkeypatch, isolated_env)
     for name in ("getaddrinfo", "create_connection", "gethostbyname"):
         monkeypatch.setattr(socket, name, record(name))
     monkeypatch.setattr(vocab, "_BUILT", {})  # no vocabulary in memory, none in the (fresh) cache dir
+    monkeypatch.setattr(vocab, "_LOOKUPS", {})
     (isolated_env / "p.txt").write_text("An offline count, <|endoftext|> included.\n")
 
     result = cli("count", "p.txt", "-m", "gpt-4o", "-m", "gpt-3.5-turbo", "-f", "json")
 
     assert (result.exit_code, attempts) == (0, [])
-    assert set(vocab._BUILT) == {"o200k_base", "cl100k_base"}
+    assert set(vocab._LOOKUPS) == {"o200k_base", "cl100k_base"}  # both vocabularies loaded from local files

@@ -95,12 +95,11 @@ def read_prompts(paths: list[str], config, ext, var, announce: bool = True) -> t
     """
     from promptaudit.reading.formats.variables import bind, parse_assignments
     from promptaudit.reading.loading import extensions_from, gather_prompts, reading_notes
-    from promptaudit.tokens.counting import expect
 
     values = parse_assignments(var)
     from promptaudit.errors import SkippedInput
 
-    prompts, errors = gather_prompts(paths, extensions_from(config, ext), on_loaded=expect)
+    prompts, errors = gather_prompts(paths, extensions_from(config, ext))
     skipped = [error for error in errors if isinstance(error, SkippedInput)]
     errors = [error for error in errors if not isinstance(error, SkippedInput)]
     for error in errors:
@@ -131,9 +130,9 @@ def usable_models(models: list[str]) -> tuple[list[str], int]:
     return usable, failures
 
 
-def remember_counted(prompts: list, models: list[str]) -> None:
-    """Record the counted files so the next run can skip prefetching an unneeded vocabulary."""
-    from promptaudit.tokens import prefetch
-    from promptaudit.tokens import tokenizers as tokens
-
-    prefetch.remember([p.path for p in prompts], {tokens.tokenizer_for(m).encoding for m in models})
+def report_sizes(problems: list) -> bool:
+    """Say (one line each) which requests leave the base price tier or exceed the context window; return
+    whether any exceeds the window (then the command exits 2)."""
+    for problem in problems:
+        warn(f"{'error' if problem.fatal else 'warning'}: {problem.message}")
+    return any(problem.fatal for problem in problems)

@@ -84,7 +84,7 @@ def audit_command(
 ) -> None:
     """Find wasted tokens and broken caching in prompts; say what each fix saves per request and per month."""
     from promptaudit import exitcodes
-    from promptaudit.commands._common import read_prompts, remember_counted
+    from promptaudit.commands._common import read_prompts
     from promptaudit.lint import linter
     from promptaudit.lint.findings import at_or_above
     from promptaudit.money import pricing, volume
@@ -99,7 +99,6 @@ def audit_command(
     pricing.price_for(settings.model), tokens.tokenizer_for(settings.model)
     prompts, failures = read_prompts(paths, config, None, var)
     findings = linter.lint(prompts, settings)
-    remember_counted(prompts, [settings.model])
     render(build_report(prompts, findings, settings), output_format.value)
     level = fail_on.value if fail_on else config.get("fail_on", "warning")
     if failures:

@@ -127,14 +127,13 @@ def check_command(
     config_file: ConfigOption = None,
 ) -> None:
     """Fail (exit 1) on a prompt over its token budget or with findings; print nothing when all pass."""
-    from promptaudit.commands._common import read_prompts, remember_counted
+    from promptaudit.commands._common import read_prompts, report_sizes
     from promptaudit.money import volume
-    from promptaudit.tokens import counting
+    from promptaudit.money.limits import size_problems
 
     config = load_settings(config_file)
     chosen = choose_models([model] if model else None, config)[0]
     prompts, input_failures = read_prompts(paths, config, None, None, announce=False)  # a passing gate is silent
-    counting.warm_up(prompts, [chosen])
     recorded = open_baseline(baseline_file, config, chosen, write_baseline_flag)
     if write_baseline_flag and input_failures:
         raise typer.Exit(exitcodes.USAGE)  # never record a partial baseline
@@ -143,14 +142,14 @@ def check_command(
     results = measure(prompts, chosen, config, max_tokens, recorded, volume.from_cli({"per_day": per_day}))
     level = fail_on.value if fail_on else config.get("fail_on", "warning")
     findings = failing_findings(prompts, chosen, config, max_tokens, level)
-    remember_counted(prompts, [chosen])
     from promptaudit.report import check as report
 
     report.render(results, findings, chosen, output_format.value)
-    raise typer.Exit(_exit_code(results, findings, input_failures))
+    too_big = report_sizes(size_problems((r.path, chosen, r.tokens, r.exact) for r in results))
+    raise typer.Exit(_exit_code(results, findings, input_failures or too_big))
 
 
 def _exit_code(results: list, findings: list, input_failures: int) -> int:
-    if input_failures:
+    if input_failures:  # unreadable input, or a prompt above the model's context window
         return exitcodes.USAGE
     return exitcodes.FINDINGS if findings or any(r.failed for r in results) else exitcodes.OK

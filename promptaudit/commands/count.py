@@ -14,7 +14,7 @@ from promptaudit.commands._common import (
     choose_models,
     load_settings,
     read_prompts,
-    remember_counted,
+    report_sizes,
     usable_models,
     user_errors,
     warn,
@@ -42,27 +42,28 @@ def count_command(
 ) -> None:
     """Count tokens exactly (OpenAI) or as labelled estimates (Claude, Gemini), with input cost per request."""
     from promptaudit.money import pricing
+    from promptaudit.money.limits import size_problems
     from promptaudit.money.prompt_costs import count_prompts
-    from promptaudit.tokens import counting
 
     if output_format is TableFormat.markdown:
         raise typer.BadParameter("count supports table, json or csv", param_hint="--format")
     config = load_settings(config_file)
     prompts, input_failures = read_prompts(paths, config, ext, var, announce=False)
     requested = choose_models(model, config)
-    counting.warm_up(prompts, requested)
     from promptaudit.report import count as report
 
-    report.prepare(output_format.value)  # imports Rich while the vocabulary loads in the background
+    report.prepare(output_format.value)
 
     models, model_failures = usable_models(requested)
     results = count_prompts(prompts, models, detail) if models else []
-    remember_counted(prompts, models)
     if not detail:  # with --detail the notes are part of the report
         for note in (f"{r.prompt.display}: {n}" for r in results for n in r.notes):
             warn(f"note: {note}")
+    too_big = report_sizes(
+        size_problems((r.prompt.display, c.model, c.tokens, c.exact) for r in results for c in r.counts)
+    )
     nothing_read = input_failures and not results
     if models and not (nothing_read and output_format is TableFormat.table):  # JSON/CSV stay parseable
         report.render(results, models, pricing.price_source(), output_format.value, detail)
-    if model_failures or input_failures or not models:
+    if model_failures or input_failures or not models or too_big:
         raise typer.Exit(exitcodes.USAGE)

@@ -85,7 +85,22 @@ def build_plan(hit_rate, batch_share, max_tokens, route_to, route_share, fallbac
         batch_share=volume.fraction(batch_share or "0", "--batch-share"),
         max_output=cap,
         routing=routing,
+        route_share=volume.fraction(route_share, "--route-share") if route_share is not None else None,
+        route_fallback=volume.fraction(fallback_rate, "--fallback-rate") if fallback_rate is not None else None,
     )
+
+
+def what_if_settings(plan, config):
+    """The default routing what-if's share and fallback: flags, else config ``routing:``, else the defaults."""
+    from promptaudit.money import volume
+
+    settings = config.get("routing") or {}
+    share, fallback = plan.route_share, plan.route_fallback
+    if share is None and "share" in settings:
+        share = volume.fraction(str(settings["share"]), "config routing.share")
+    if fallback is None and "fallback_rate" in settings:
+        fallback = volume.fraction(str(settings["fallback_rate"]), "config routing.fallback_rate")
+    return replace(plan, route_share=share, route_fallback=fallback)
 
 
 def calibrated(traffic, plan, calibration, prompts, model):
@@ -137,8 +152,21 @@ def projections(prompts, models, volumes, traffic, plan, config):
     for model in models:
         trims = trim_tokens(prompts, model, config)
         model_plan = replace(plan, trim_tokens=trims)
-        results.append(project_model(model, cases_for(model, prompts, volumes, traffic), model_plan, targets))
+        default = False if target else default_route(model, prompts, volumes, traffic, model_plan)
+        cases = cases_for(model, prompts, volumes, traffic)
+        results.append(project_model(model, cases, model_plan, targets, default))
     return results
+
+
+def default_route(model, prompts, volumes, traffic, plan):
+    """The routing what-if target and its cases, or None (see money.default_route)."""
+    from promptaudit.money import default_route as routes
+
+    found = routes.cheapest(model, prompts, volumes, traffic, plan)
+    if found is None:
+        return None
+    target, cases = found
+    return routes.assumption(plan.route_share, plan.route_fallback, target), cases
 
 
 Opt = typer.Option
@@ -192,7 +220,10 @@ def project_command(
 
 def run(prompts, models, cli_volume, days, config, traffic, plan, logs, fmt) -> None:
     """Measure, count, price and render (after every option has been validated)."""
+    from promptaudit import exitcodes
+    from promptaudit.commands._common import report_sizes
     from promptaudit.money import pricing
+    from promptaudit.money.projection import size_problems
     from promptaudit.report import project as report
 
     calibration = calibration_for(logs, models[0])
@@ -201,5 +232,9 @@ def run(prompts, models, cli_volume, days, config, traffic, plan, logs, fmt) -> 
         plan, declared_caps=tuple(p.max_tokens for p in prompts), output_known=traffic.output_tokens is not None
     )
     volumes = prompt_volumes(prompts, cli_volume, config, days, calibration)
-    results = projections(prompts, models, volumes, settle(traffic), plan, config)
+    traffic, plan = settle(traffic), what_if_settings(plan, config)
+    target = [plan.routing.target] if plan.routing else []
+    if report_sizes(size_problems(models + target, prompts, traffic.user_tokens)):
+        raise typer.Exit(exitcodes.USAGE)  # a request above the context window cannot be sent: no projection
+    results = projections(prompts, models, volumes, traffic, plan, config)
     report.render(results, volumes, plan, days, calibration, pricing.price_source(), fmt)

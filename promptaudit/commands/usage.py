@@ -76,11 +76,12 @@ def _run(paths: list[str], compare: tuple[str, str] | None, options, fmt: str) -
     from promptaudit.usage.readers import total_size
     from promptaudit.usage.scan import scan
 
+    book = PriceBook(pricing.schedule_for)
+    options.classify = book.classifier  # records are grouped by the prices they pay (docs/prices.md)
     with report.progress(total_size(list(compare or paths))) as on_progress:
         scans = [scan([p], options, on_progress) for p in compare] if compare else [scan(paths, options, on_progress)]
     if not any(s.sides for s in scans):
         return _nothing_found(scans)
-    book = PriceBook(pricing.price_for)
     if compare or options.split_at is not None:
         before, after = _sides(scans, options, book)
         report.render_comparison(result.compare(before, after), scans, pricing.price_source(), fmt)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from promptaudit.errors import UnknownModelError
-from promptaudit.money import pricing, providers
+from promptaudit.money import pricing, providers, rates
+from promptaudit.money.schedule import Prices
 from promptaudit.tokens import tokenizers as tokens
 
 
@@ -48,13 +49,13 @@ def _text(value: Decimal | None) -> str | None:
 
 
 def _batch(price: pricing.ModelPrice, facts: providers.ModelFacts) -> tuple[Decimal | None, Decimal | None, bool]:
-    """The source's batch prices, else the provider's documented discount applied to list prices."""
+    """The source's batch prices, else the provider's documented discount (money.rates' one batch rule)."""
     if price.batch_input_mtok is not None and price.batch_output_mtok is not None:
         return price.batch_input_mtok, price.batch_output_mtok, False
-    if facts.batch_discount is None:
+    derived = rates.derived_batch(Prices(price.input_mtok, price.output_mtok), facts)
+    if derived is None:
         return None, None, False
-    keep = 1 - facts.batch_discount
-    return price.input_mtok * keep, price.output_mtok * keep, True
+    return derived.input_mtok, derived.output_mtok, True
 
 
 def _tokenizer(model: str) -> tuple[str, bool]:
@@ -68,7 +69,7 @@ def _tokenizer(model: str) -> tuple[str, bool]:
 def model_row(model: str) -> ModelRow:
     """Prices, cache facts and tokenizer for one model (raises UnknownModelError)."""
     price = pricing.price_for(model)
-    facts = providers.facts_for(model, price.provider)
+    facts = providers.facts_for(model, price.provider, price.price_id)
     return ModelRow(price, facts, *_tokenizer(model), *_batch(price, facts))
 
 

@@ -34,6 +34,8 @@ class Rates:
     cache_write: Decimal
     batch_input: Decimal
     batch_output: Decimal
+    batch_cache_read: Decimal | None = None  # None: batch traffic keeps the interactive cache rates
+    batch_cache_write: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -122,15 +124,19 @@ def _input_cost(workload: Workload, rates: Rates, rules: CacheRules | None, leve
     cost = tokens_cost(workload.input_tokens - cached, uncached_rate)
     if cached:
         hits = hit_rate(workload, rules, levers)
-        cost += tokens_cost(cached, hits * rates.cache_read + (ONE - hits) * rates.cache_write)
+        read, write = rates.cache_read, rates.cache_write
+        if batch:
+            read = read if rates.batch_cache_read is None else rates.batch_cache_read
+            write = write if rates.batch_cache_write is None else rates.batch_cache_write
+        cost += tokens_cost(cached, hits * read + (ONE - hits) * write)
     return cost
 
 
 def request_cost(workload: Workload, rates: Rates, rules: CacheRules | None, levers: Levers = NO_LEVERS) -> Decimal:
     """Expected cost of one request with ``levers`` pulled.
 
-    Batch traffic pays the batch input and output rates; cached tokens keep the interactive cache rates
-    (conservative: Anthropic also halves those in batch, OpenAI before GPT-5 does not).
+    Batch traffic pays the batch rates of money.rates' one batch rule, cache rates included (the source's
+    batch cache prices; else Anthropic's discount stacks on cache reads and writes, OpenAI's and Google's not).
     """
     work = trimmed(workload, levers.trim_tokens)
     output = work.output_tokens if levers.max_output is None else min(work.output_tokens, levers.max_output)

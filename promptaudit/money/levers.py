@@ -13,6 +13,8 @@ from decimal import Decimal
 from promptaudit.money import economics as econ
 from promptaudit.money.economics import NO_LEVERS, Levers, Rates, Workload
 from promptaudit.money.providers import CacheRules, ModelFacts
+from promptaudit.money.rates import batch_prices
+from promptaudit.money.schedule import Prices
 
 ONE = Decimal(1)
 
@@ -49,6 +51,7 @@ class Routing:
     target: str
     share: Decimal
     fallback: Decimal
+    assumed: bool = False  # the default what-if (money.default_route), not a route the user asked for
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class Saving:
     percent: Decimal
     note: str = ""
     break_even_fallback: Decimal | None = None
+    assumed: bool = False  # a default assumption (the routing what-if), not a lever the user asked for
+    route: Routing | None = None  # for routing rows: where, how much, how often it falls back
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,8 @@ class Plan:
     max_output: int | None = None
     """``--max-tokens``: one output cap for every prompt."""
     routing: Routing | None = None
+    route_share: Decimal | None = None  # --route-share / config for the default routing what-if
+    route_fallback: Decimal | None = None  # --fallback-rate / config for the default routing what-if
     declared_caps: tuple[int | None, ...] | None = None
     """Each prompt's own ``max_tokens`` (from its request file), used where ``max_output`` is None."""
     output_known: bool = True
@@ -92,18 +99,21 @@ class Plan:
 
 
 def rates_for(price, facts: ModelFacts) -> Rates:
-    """Rates from a pricing.ModelPrice; gaps filled from the provider's multipliers and batch discount."""
-    cache, discount = facts.cache, facts.batch_discount
+    """Rates from a pricing.ModelPrice; gaps filled from the provider's multipliers, batch by money.rates' rule."""
+    cache = facts.cache
     read = price.cache_read_mtok or (price.input_mtok * cache.read_multiplier if cache else price.input_mtok)
     write = price.cache_write_mtok or (price.input_mtok * cache.write_multiplier if cache else price.input_mtok)
-    keep = ONE - discount if discount is not None else ONE
+    standard = Prices(price.input_mtok, price.output_mtok, read, write)
+    batch = batch_prices(price, standard, facts)
     return Rates(
         input=price.input_mtok,
         output=price.output_mtok,
         cache_read=read,
         cache_write=write,
-        batch_input=price.batch_input_mtok or price.input_mtok * keep,
-        batch_output=price.batch_output_mtok or price.output_mtok * keep,
+        batch_input=batch.input_mtok,
+        batch_output=batch.output_mtok,
+        batch_cache_read=batch.cache_read_mtok,
+        batch_cache_write=batch.cache_write_mtok,
     )
 
 
@@ -179,7 +189,19 @@ def _routing_row(cases: list[Case], targets: list[Case], plan: Plan, baseline: D
     scenario = scenario_daily(cases, Levers(), plan, targets=targets)
     break_even = econ.break_even_fallback(baseline, scenario_daily(targets, Levers(), plan))
     note = f"{routing.share:.0%} to {routing.target}, {routing.fallback:.0%} fall back; break-even {break_even:.1%}"
-    return _row("routing", baseline, scenario, note, break_even_fallback=break_even)
+    if routing.assumed:
+        note = f"what-if at default assumptions: {note}"
+    extra = {"break_even_fallback": break_even, "assumed": routing.assumed, "route": routing}
+    return _row("routing", baseline, scenario, note, **extra)
+
+
+def default_routing_row(cases: list[Case], plan: Plan, default: tuple[Routing, list[Case]] | None) -> Saving:
+    """The routing what-if row shown without ``--route-to`` (a default assumption; see money.default_route)."""
+    baseline = scenario_daily(cases, Levers(), plan)
+    if default is None:
+        return Saving("routing", Decimal(0), Decimal(0), "what-if: no cheaper model of this provider fits", None, True)
+    routing, targets = default
+    return _routing_row(cases, targets, replace(plan, routing=routing), baseline)
 
 
 def _output_cap_note(cases: list[Case], plan: Plan) -> str:
@@ -205,8 +227,14 @@ def _all_levers(cases: list[Case], plan: Plan, baseline: Decimal, targets: list[
     return _row("all", baseline, scenario, "one combined scenario (levers interact; rows do not add up)")
 
 
-def savings(cases: list[Case], plan: Plan, targets: list[Case] | None = None) -> list[Saving]:
-    """One row per lever the plan can evaluate, then the combined "all levers" row."""
+def savings(
+    cases: list[Case], plan: Plan, targets: list[Case] | None = None, default: tuple | None | bool = False
+) -> list[Saving]:
+    """One row per lever the plan can evaluate, then the combined "all levers" row.
+
+    Without a route in the plan, ``default`` (``(Routing, target cases)``, or None when no cheaper model fits)
+    adds the routing what-if row; it is left out of the "all levers" scenario. ``False``: no such row.
+    """
     baseline = scenario_daily(cases, Levers(), plan)
     caching = scenario_daily(cases, Levers(caching=True, hit_rate=plan.hit_rate), plan)
     rows = [_row("caching", baseline, caching, caching_note(cases, plan))]
@@ -216,6 +244,8 @@ def savings(cases: list[Case], plan: Plan, targets: list[Case] | None = None) ->
     rows.append(_batch_row(cases, plan, baseline))
     if plan.routing and targets:
         rows.append(_routing_row(cases, targets, plan, baseline))
+    elif default is not False:
+        rows.append(default_routing_row(cases, plan, default))  # type: ignore[arg-type]
     if plan.caps:
         rows.append(_output_cap_row(cases, plan, baseline))
     return rows + [_all_levers(cases, plan, baseline, targets)]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from promptaudit.money import economics as econ
-from promptaudit.money import pricing, providers
+from promptaudit.money import limits, pricing, providers
 from promptaudit.money.levers import Case, Plan, Priced, Saving, rates_for, savings, scenario_daily
 from promptaudit.money.volume import Volume
 from promptaudit.reading.prompts import Prompt
@@ -55,18 +55,19 @@ class ModelProjection:
         return daily / self.requests_per_day if self.requests_per_day else Decimal(0)
 
 
-def priced(model: str) -> Priced:
-    """Rates and cache rules for a model (raises UnknownModelError)."""
-    price = pricing.price_for(model)
-    facts = providers.facts_for(model, price.provider)
+def priced(model: str, input_tokens: int = 0) -> Priced:
+    """Rates and cache rules for a model at the price tier a request of ``input_tokens`` selects (raises
+    UnknownModelError). Tiers apply per request to all of its tokens, so a prompt above a threshold is
+    projected at that tier's rates."""
+    price = pricing.price_for(model, input_tokens)
+    facts = providers.facts_for(model, price.provider, price.price_id)
     return Priced(model, rates_for(price, facts), facts.cache)
 
 
 def cases_for(model: str, prompts: list[Prompt], volumes: list[Volume], traffic: Traffic) -> list[Case]:
-    """One Case per prompt: its tokens on ``model`` and its traffic."""
+    """One Case per prompt: its tokens on ``model``, its traffic, and the rates of its request size."""
     totals = counting.prompt_tokens(prompts, model)
     prefixes = tokens.count_texts([p.static_prefix() for p in prompts], model)
-    model_prices = priced(model)
     return [
         Case(
             econ.Workload(
@@ -76,16 +77,28 @@ def cases_for(model: str, prompts: list[Prompt], volumes: list[Volume], traffic:
                 traffic.output_tokens,
                 volume.requests_per_day,
             ),
-            model_prices,
+            priced(model, total.tokens + traffic.user_tokens),
             total.exact,
         )
         for total, prefix, volume in zip(totals, prefixes, volumes)
     ]
 
 
-def project_model(model: str, cases: list[Case], plan: Plan, targets: list[Case] | None) -> ModelProjection:
-    """Baseline, cached cost and every lever's saving for one model."""
+def size_problems(models: list[str], prompts: list[Prompt], user_tokens: int) -> list[limits.SizeProblem]:
+    """Tier warnings and context-window errors for every prompt's request (prompt plus variable input)."""
+    requests = [
+        (prompt.display, model, total.tokens + user_tokens, total.exact)
+        for model in models
+        for prompt, total in zip(prompts, counting.prompt_tokens(prompts, model))
+    ]
+    return limits.size_problems(requests)
+
+
+def project_model(
+    model: str, cases: list[Case], plan: Plan, targets: list[Case] | None, default: tuple | None | bool = False
+) -> ModelProjection:
+    """Baseline, cached cost and every lever's saving for one model (``default``: see levers.savings)."""
     exact = tokens.tokenizer_for(model).exact and all(case.exact for case in cases)
     baseline = scenario_daily(cases, econ.NO_LEVERS, plan)
     cached = scenario_daily(cases, econ.Levers(caching=True, hit_rate=plan.hit_rate), plan)
-    return ModelProjection(model, exact, cases, baseline, cached, savings(cases, plan, targets))
+    return ModelProjection(model, exact, cases, baseline, cached, savings(cases, plan, targets, default))

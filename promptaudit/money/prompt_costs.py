@@ -77,6 +77,11 @@ def detail_notes(prompt: Prompt, counts: list[ModelCount], models: list[str]) ->
     return tuple(notes)
 
 
+def _input_cost(model: str, input_tokens: int) -> Decimal:
+    """Input cost of one request, at the price tier its size selects (a tier applies to all its tokens)."""
+    return pricing.price_for(model, input_tokens).input_cost(input_tokens)
+
+
 def count_prompts(prompts: list[Prompt], models: list[str], detail: bool = False) -> list[PromptCount]:
     """Count every prompt for every model; prices come from :mod:`promptaudit.money.pricing`.
 
@@ -85,10 +90,9 @@ def count_prompts(prompts: list[Prompt], models: list[str], detail: bool = False
     """
     per_model = {}
     for model in models:
-        price = pricing.price_for(model)
         label = tokens.tokenizer_for(model).label
         per_model[model] = [
-            ModelCount(model, label, m.total, m.exact, price.input_cost(m.total), m.parts, m.priming)
+            ModelCount(model, label, m.total, m.exact, _input_cost(model, m.total), m.parts, m.priming)
             for m in measure(prompts, model)
         ]
     results = [PromptCount(p, [per_model[m][i] for m in models]) for i, p in enumerate(prompts)]

@@ -33,6 +33,7 @@ class ModelFacts:
     provider: str
     cache: CacheRules | None
     batch_discount: Decimal | None
+    batch_cache_discount: bool = False  # whether the batch discount also applies to cache reads (documented)
 
 
 @functools.lru_cache(maxsize=1)
@@ -60,6 +61,12 @@ def providers() -> list[str]:
     return list(load()["providers"])
 
 
+def supports_tools(model: str) -> bool:
+    """Whether a catalog model takes tool (function) definitions; ``tools: false`` in the data file says not."""
+    entry = _model_entry(model) or {}
+    return bool(entry.get("tools", True))
+
+
 def _model_entry(model: str) -> dict | None:
     """The entry whose id is the longest prefix of ``model`` (``gpt-4o-2024-08-06`` -> ``gpt-4o``)."""
     name = model.strip().lower()
@@ -80,12 +87,17 @@ def _rules(settings: dict, min_tokens: int | None) -> CacheRules:
     )
 
 
-def facts_for(model: str, provider: str) -> ModelFacts:
-    """Cache rules and batch discount for ``model`` (a listed model's own minimum wins over its provider's)."""
-    entry = _model_entry(model) or {}
+def facts_for(model: str, provider: str, price_id: str | None = None) -> ModelFacts:
+    """Cache rules and batch discount for ``model`` (a listed model's own minimum wins over its provider's).
+
+    The model is looked up by its own name, then by the price source's id for it (``price_id``), so aliases
+    the source accepts (``claude-4-5-haiku``, dated names) find the same entry.
+    """
+    entry = _model_entry(model) or (_model_entry(price_id) if price_id else None) or {}
     provider = entry.get("provider", provider)
     settings = load()["providers"].get(provider)
     if settings is None:
         return ModelFacts(model, provider, None, None)
     cache = _rules(settings["cache"], entry.get("cache_min_tokens"))
-    return ModelFacts(model, provider, cache, Decimal(str(settings["batch_discount"])))
+    discount = Decimal(str(settings["batch_discount"]))
+    return ModelFacts(model, provider, cache, discount, bool(settings.get("batch_cache_discount", False)))

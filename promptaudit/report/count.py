@@ -16,9 +16,10 @@ if TYPE_CHECKING:
 
 
 def prepare(fmt: str) -> None:
-    """Import what rendering ``fmt`` needs now, while the vocabulary may still be loading in the background.
+    """Import what rendering ``fmt`` needs: Rich's table for ``table``; JSON and CSV need no Rich at all.
 
-    JSON and CSV need no Rich at all, which keeps machine-readable runs lean.
+    (It was called early so the import overlapped a vocabulary loading in the background; nothing loads in
+    the background any more, so it could move into :func:`render`.)
     """
     if fmt == "table":
         import rich.table  # noqa: F401

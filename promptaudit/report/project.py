@@ -75,6 +75,10 @@ def saving_json(model: str, s: Saving, days: Decimal) -> dict:
     }
     if s.break_even_fallback is not None:
         data["break_even_fallback"] = round(float(s.break_even_fallback), 4)
+    if s.route is not None:
+        data |= {"to": s.route.target, "share": _number(s.route.share), "fallback_rate": _number(s.route.fallback)}
+    if s.assumed:
+        data["default_assumption"] = True  # the routing what-if, not a lever that was asked for
     return data
 
 

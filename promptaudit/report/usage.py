@@ -27,6 +27,7 @@ COST_COLUMNS = (
     "Cached in",
     "Cache writes",
     "Output",
+    "Tools",
     "Total",
     "$/request",
 )
@@ -60,7 +61,9 @@ def render_comparison(comparison: Comparison, scans: list[Scan], prices: PriceSo
 def _cost_cells(s: Summary) -> list[str]:
     c = s.cost
     split = (
-        [money(v) for v in (c.uncached_input, c.cached_input, c.cache_writes, c.output, c.total)] if c else ["?"] * 5
+        [money(v) for v in (c.uncached_input, c.cached_input, c.cache_writes, c.output, c.server_tools, c.total)]
+        if c
+        else ["?"] * 6
     )
     per_request = money(s.cost_per_request) if s.cost_per_request is not None else "?"
     tokens = [f"{s.input_tokens:,}", _pct(s.cache_hit_rate), f"{s.output_tokens:,}"]

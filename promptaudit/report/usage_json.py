@@ -57,6 +57,7 @@ def group(s: Summary) -> dict:
             "cached_input": _money(c.cached_input),
             "cache_writes": _money(c.cache_writes),
             "output": _money(c.output),
+            "server_tools": _money(c.server_tools),
         },
         "cost_per_request": _money(s.cost_per_request),
         "unpriced_requests": s.unpriced_requests,
@@ -103,6 +104,7 @@ def scan_info(scans: list[Scan]) -> dict:
         "unparsed": {**unparsed, "first_lines": first},
         "formats": dict(sorted(formats.items())),
         "inputs": inputs,
+        "records_without_timestamp": sum(scan.no_timestamp for scan in scans),
     }
 
 

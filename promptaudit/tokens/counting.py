@@ -89,18 +89,6 @@ def billed_texts(prompts: list[Prompt]) -> list[str]:
     return [r.text for group in _rendered(prompts) for r in group] + _framing_texts(prompts)
 
 
-def expect(prompts: list[Prompt]) -> None:
-    """Say which static texts are about to be counted, so a start-up speed-up can encode them early."""
-    from promptaudit.tokens import worker
-
-    worker.hint([part.text for prompt in prompts for part in prompt.parts if part.static])
-
-
-def warm_up(prompts: list[Prompt], models: list[str]) -> None:
-    """Start loading, in the background, the vocabularies counting ``prompts`` will need (none if cached)."""
-    tokens.warm_up(billed_texts(prompts), models)
-
-
 def measure(prompts: list[Prompt], model: str) -> list[Measured]:
     """Count every part of every prompt for ``model`` in one batch."""
     tokenizer = tokens.tokenizer_for(model)

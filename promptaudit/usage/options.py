@@ -78,7 +78,18 @@ def diagnostics(scans: list[Scan], book) -> tuple[list[str], bool]:
             f"warning: {reason}; its requests are counted but their cost is unknown" for reason in book.unknown.values()
         ]
         lines += [f"note: {note}" for note in book.notes]
+        lines += _untimed(scans, book.now)
     return lines, failed
+
+
+def _untimed(scans: list[Scan], now: float) -> list[str]:
+    """Records without a timestamp were priced at the rates in force when the command ran: say how many."""
+    count = sum(scan.no_timestamp for scan in scans)
+    if not count:
+        return []
+    when = datetime.fromtimestamp(now, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    records = "1 record carries" if count == 1 else f"{count:,} records carry"
+    return [f"note: {records} no timestamp; priced at the rates in force at the run's time ({when})"]
 
 
 def _skipped(scan: Scan) -> list[str]:

@@ -34,6 +34,8 @@ class Record(NamedTuple):
     timestamp: float | None
     tag: str | None
     route: str | None
+    service_tier: str | None = None  # "flex" or "priority" when the provider reports that tier (batch: ``batch``)
+    web_searches: int = 0  # server-side web-search calls, billed per call where the price source prices them
 
 
 def parse(obj: object, tag_path: tuple[str, ...] = (), route_path: tuple[str, ...] = ()) -> Record | None:
@@ -50,7 +52,8 @@ def parse(obj: object, tag_path: tuple[str, ...] = (), route_path: tuple[str, ..
 
 def fields(obj: object, tag_path: tuple[str, ...] = (), route_path: tuple[str, ...] = (), timed: bool = True):
     """``parse`` as a plain tuple for the scan's hot loop: Record's fields, with the five token counts
-    as one tuple (input, cache read, 5-minute write, 1-hour write, output) in third place.
+    as one tuple (input, cache read, 5-minute write, 1-hour write, output) in third place, and the service
+    tier and web-search count last (see /docs/prices.md, "Normalisation and pricing").
 
     With ``timed`` false the timestamp is not parsed (it is None): only day grouping, time filters and
     calibration's time span use it, and parsing it is a good part of each line's cost.
@@ -73,7 +76,8 @@ def fields(obj: object, tag_path: tuple[str, ...] = (), route_path: tuple[str, .
     model = body.get("model") or body.get("modelVersion") or obj.get("model")
     tag = _field(obj, body, tag_path) if tag_path else None
     route = _field(obj, body, route_path) if route_path else None
-    return fmt, model, counts, _capped(fmt, body), batch, stamp, tag, route
+    tier, searches = _service_tier(body, usage), _web_searches(body, usage)
+    return fmt, model, counts, _capped(fmt, body), batch, stamp, tag, route, tier, searches
 
 
 def _stamp(obj: dict, body: dict) -> float | None:
@@ -126,7 +130,9 @@ def _usage_kind(usage: dict, body: dict) -> str:
 
 def _chat(u: dict) -> tuple[int, int, int, int, int]:
     details = u.get("prompt_tokens_details") or {}
-    return int(u["prompt_tokens"]), int(details.get("cached_tokens") or 0), 0, 0, int(u.get("completion_tokens") or 0)
+    # DeepSeek's OpenAI-compatible usage names cache hits ``prompt_cache_hit_tokens`` instead.
+    read = details.get("cached_tokens") or u.get("prompt_cache_hit_tokens") or 0
+    return int(u["prompt_tokens"]), int(read), 0, 0, int(u.get("completion_tokens") or 0)
 
 
 def _responses(u: dict) -> tuple[int, int, int, int, int]:
@@ -158,6 +164,26 @@ _NAMES = {
     for batch in (False, True)
     for bare in (False, True)
 }
+
+
+SERVICE_TIERS = frozenset(("flex", "priority"))  # tiers priced apart from standard; batch is its own flag
+
+
+def _service_tier(body: dict, usage: dict) -> str | None:
+    """``flex`` or ``priority`` when the response says it ran at that tier (OpenAI body, Anthropic usage)."""
+    tier = body.get("service_tier") or usage.get("service_tier")
+    return tier if tier in SERVICE_TIERS else None
+
+
+def _web_searches(body: dict, usage: dict) -> int:
+    """Server-side web searches: Anthropic ``usage.server_tool_use``; OpenAI Responses ``web_search_call`` items."""
+    tools = usage.get("server_tool_use")
+    if tools.__class__ is dict:
+        return int(tools.get("web_search_requests") or 0)
+    output = body.get("output")
+    if output.__class__ is list:
+        return sum(1 for item in output if item.__class__ is dict and item.get("type") == "web_search_call")
+    return 0
 
 
 def _capped(fmt: str, body: dict) -> bool | None:

@@ -15,9 +15,11 @@ from promptaudit.usage.aggregate import (
     OUTPUT,
     REQUESTS,
     STOP_KNOWN,
+    WEB_SEARCHES,
     WRITE_1H,
     WRITE_5M,
     Group,
+    price_mode,
 )
 from promptaudit.usage.decoding import json_loader
 from promptaudit.usage.readers import LogFile, read_lines
@@ -42,6 +44,9 @@ class ScanOptions:
     default_model: str | None = None
     only_model: str | None = None
     span: bool = False  # track each group's first and last timestamp (calibration's requests per day)
+    # Pricing: (model, mode) -> a Classifier placing records by prompt size and time (money.schedule), or None
+    # when that model's prices do not vary. Given, every record's timestamp is read (prices change with time).
+    classify: Callable[[str, str], object | None] | None = None
 
 
 @dataclass
@@ -58,6 +63,7 @@ class Scan:
     filtered_out: int = 0
     no_timestamp_skipped: int = 0
     no_model: int = 0
+    no_timestamp: int = 0  # records without a timestamp, priced at the run's time (counted when pricing)
 
     @property
     def unparsed_lines(self) -> int:
@@ -144,22 +150,24 @@ class _Counter:
         self.window = any(t is not None for t in (options.since, options.until, options.split_at))
         self.by_day = options.by == "day"
         self.when = self.window or self.by_day
-        self.stamps = self.when or options.span  # whether lines' timestamps are parsed at all
+        self.priced = options.classify is not None
+        self.stamps = self.when or options.span or self.priced  # whether lines' timestamps are parsed at all
         self.key_of = {"model": _model_key, "tag": _tag_key, "day": self._day_key, "all": _all_key}[options.by]
-        # slot key -> [requests, price-class counters, output histogram, group or None]; False when filtered by model
+        # slot key -> [requests, price-class counters, output histogram, group or None, classify or None];
+        # False when filtered by model. With ``classify`` the counters depend on each record's size and time.
         self._slots: dict[tuple, list | bool] = {}
         self._days: dict[int, str] = {}
 
     def count(self, found: tuple) -> None:
         """Count one record (unless filtered out) in its group and price class."""
-        fmt, model, tokens, capped, batch, stamp, tag, route = found
+        fmt, model, tokens, capped, batch, stamp, tag, route, tier, searches = found
         when = self._when(stamp) if self.when else None
         if when is False:
             return
         if route is not None:  # the role, not the raw value, so that unique route values add no slots
             route = "fallback" if "fallback" in route.lower() else "first"
         # Requests, stop reasons and formats are counted per slot (hence capped in the key), summed in finish().
-        key = (fmt, model, batch, capped, tag, route, when)
+        key = (fmt, model, batch, tier, capped, tag, route, when)
         slot = self._slots.get(key)
         if slot is None:
             slot = self._slot(key, stamp)
@@ -167,8 +175,18 @@ class _Counter:
             self.scan.filtered_out += 1
             return
         slot[0] += 1
-        counts, hist = slot[1], slot[2]
+        if stamp is None and self.priced:
+            self.scan.no_timestamp += 1
         tokens_in, read, write_5m, write_1h, out = tokens
+        counts, hist, classify = slot[1], slot[2], slot[4]
+        if classify is not None:  # a model whose prices depend on the record's size or time
+            counts = classify(tokens_in, stamp)
+            counts[REQUESTS] += 1
+            if capped is not None:
+                counts[STOP_KNOWN] += 1
+                counts[CAPPED] += capped
+        if searches:
+            counts[WEB_SEARCHES] += searches
         counts[INPUT] += tokens_in
         counts[CACHE_READ] += read
         counts[WRITE_5M] += write_5m
@@ -187,7 +205,7 @@ class _Counter:
         return side, (int(stamp // 86_400) if self.by_day and stamp is not None else None)
 
     def _slot(self, key: tuple, stamp: float | None) -> list | bool:
-        fmt, model, batch, capped, tag, route, when = key
+        fmt, model, batch, tier, capped, tag, route, when = key
         model = model or self.options.default_model or NO_MODEL
         if self.options.only_model and model != self.options.only_model:
             self._slots[key] = False
@@ -197,18 +215,25 @@ class _Counter:
         group = groups.get(group_key) or groups.setdefault(group_key, Group(group_key[0]))
         # The group again, to widen its time span, only when that span is wanted (see_time costs on every line).
         span = group if self.options.span else None
-        slot = self._slots[key] = [0, group.counters(model, batch), group.output_hist, span]
+        mode = price_mode(batch, tier)
+        classifier = self.options.classify(model, mode) if self.priced else None  # type: ignore[misc]
+        if classifier is None:
+            slot = [0, group.counters((model, mode, 0, 0)), group.output_hist, span, None]
+        else:
+            slot = [0, None, group.output_hist, span, _classify(group, model, mode, classifier.key)]
+        self._slots[key] = slot
         return slot
 
     def finish(self) -> None:
         """Add each slot's records to its price class's requests and stop reasons, and to the scan's tallies."""
         formats, default_model = self.scan.formats, self.options.default_model
-        for (fmt, model, _, capped, *_), slot in self._slots.items():
+        for (fmt, model, _, _, capped, *_), slot in self._slots.items():
             if slot is False:
                 continue
             requests, counts = slot[0], slot[1]
-            counts[REQUESTS] += requests
-            if capped is not None:
+            if counts is not None:  # classified slots counted requests and stops per record
+                counts[REQUESTS] += requests
+            if counts is not None and capped is not None:
                 counts[STOP_KNOWN] += requests
                 counts[CAPPED] += requests * capped
             formats[fmt] = formats.get(fmt, 0) + requests
@@ -233,6 +258,16 @@ class _Counter:
         if day not in self._days:
             self._days[day] = time.strftime("%Y-%m-%d", time.gmtime(day * 86_400))
         return self._days[day]
+
+
+def _classify(group: Group, model: str, mode: str, key: Callable) -> Callable[[int, float | None], list[int]]:
+    """The counters of the price class a record of ``model`` in ``mode`` falls in, by its size and time."""
+
+    def counters(tokens_in: int, stamp: float | None) -> list[int]:
+        tier, period = key(tokens_in, stamp)
+        return group.counters((model, mode, tier, period))
+
+    return counters
 
 
 def _model_key(model: str, tag: str | None, stamp: float | None) -> str:

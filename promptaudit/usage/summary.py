@@ -12,6 +12,7 @@ from promptaudit.usage.aggregate import (
     OUTPUT,
     REQUESTS,
     STOP_KNOWN,
+    WEB_SEARCHES,
     WRITE_1H,
     WRITE_5M,
     Group,
@@ -87,12 +88,14 @@ def summarise(group: Group, book: PriceBook) -> Summary:
 
 def _group_cost(group: Group, book: PriceBook) -> tuple[Cost | None, int]:
     total, unpriced = Cost(), 0
-    for (model, batch), counts in group.classes.items():
-        rates = book.rates(model, batch)
+    for klass, counts in group.classes.items():
+        rates = book.rates(klass)
         if rates is None:
             unpriced += counts[REQUESTS]
-        else:
-            total = total + cost_of(counts, rates)
+            continue
+        if counts[WEB_SEARCHES] and rates.web_search is None:
+            book.note(f"{klass[0]}: web searches have no price in the source; not billed")
+        total = total + cost_of(counts, rates)
     return (None if unpriced else total), unpriced
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from promptaudit.tokens import countcache, vocab
 from promptaudit.tokens import tokenizers as tokens
-from promptaudit.tokens import vocab
 
 TEXT_DIR = Path(__file__).parents[1] / "data" / "text"
 GPT_4O_INPUT_PER_MTOK = Decimal("2.5")
@@ -385,9 +385,10 @@ def test_a_warm_run_does_not_load_the_vocabulary(cli, isolated_env, monkeypatch)
     def refuse(*args, **kwargs):
         raise AssertionError(f"vocabulary loaded on a warm run: {args!r}")
 
-    monkeypatch.setattr(tokens, "load_encoding", refuse)
-    monkeypatch.setattr(tokens, "prefetch", refuse)
-    monkeypatch.setattr(vocab, "_build", refuse)
+    monkeypatch.setattr(vocab, "load_encoding", refuse)
+    monkeypatch.setattr(vocab, "_offline_spec", refuse)
+    monkeypatch.setattr(vocab, "_LOOKUPS", {})  # nothing already loaded in this process either
+    monkeypatch.setattr(vocab, "_BUILT", {})
 
     warm = cli("count", "many", "-m", "gpt-4o", "-m", "gpt-4", "-f", "json")
 
@@ -420,7 +421,7 @@ def test_a_damaged_price_index_in_the_cache_is_ignored(cli, prose, isolated_env,
 
 def test_a_warm_run_does_not_rewrite_the_count_cache(cli, prose, isolated_env):
     assert cli("count", "prose.txt", "-f", "json").exit_code == 0
-    cache_file = isolated_env / ".cache" / "promptaudit" / tokens.COUNT_CACHE
+    cache_file = isolated_env / ".cache" / "promptaudit" / countcache.COUNT_CACHE
     before = (cache_file.read_bytes(), cache_file.stat().st_mtime_ns)
     tokens._count_cache.cache_clear()  # what a new process would see
     assert cli("count", "prose.txt", "-f", "json").exit_code == 0

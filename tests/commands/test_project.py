@@ -56,9 +56,11 @@ def test_json_shape(cli, prompt_file):
         2050,
         300,
     )
-    assert [s["lever"] for s in data["savings"]] == ["caching", "trimming", "batch", "all"]
+    assert [s["lever"] for s in data["savings"]] == ["caching", "trimming", "batch", "routing", "all"]
+    what_if = data["savings"][3]
+    assert what_if["default_assumption"] is True and (what_if["share"], what_if["fallback_rate"]) == (0.5, 0.1)
     assert all(isinstance(s["daily_saving"], str) and isinstance(s["percent"], float) for s in data["savings"])
-    assert set(data["prices"]) == {"source", "as_of"}
+    assert set(data["prices"]) == {"source", "as_of", "as_of_basis"}
 
 
 def test_caching_row_on_gpt_4o(cli, prompt_file):

@@ -24,7 +24,7 @@ def _prompt(folder: Path, number: int) -> Path:
 
 def test_eight_hooks_writing_at_once_keep_eight_entries(tmp_path):
     prompts = [_prompt(tmp_path, n) for n in range(8)]
-    env = {**os.environ, "PROMPTAUDIT_NO_WORKER": "1", "PROMPTAUDIT_CACHE_DIR": str(tmp_path / "cache")}
+    env = {**os.environ, "PROMPTAUDIT_CACHE_DIR": str(tmp_path / "cache")}
     command = [str(SCRIPT), "check", "--write-baseline", "--baseline", "b.json"]
     hooks = [subprocess.Popen([*command, str(p)], cwd=tmp_path, env=env, stderr=subprocess.PIPE) for p in prompts]
     results = [(hook.wait(timeout=120), hook.stderr.read().decode()) for hook in hooks]

@@ -255,7 +255,7 @@ def main(argv: list[str]) -> int:
     import tempfile
 
     script, wanted = argv[0], set(argv[1:])
-    env = {**os.environ, "PROMPTAUDIT_NO_WORKER": "1"}
+    env = dict(os.environ)
     print(
         "| id | class | command | exit | seconds | stderr (last line) | against the target |\n|---|---|---|---|---|---|---|"
     )

@@ -32,7 +32,6 @@ def case_env(isolated_env, tmp_path) -> dict[str, str]:
         **os.environ,
         "HOME": str(home),
         "PROMPTAUDIT_CACHE_DIR": str(home / "cache"),
-        "PROMPTAUDIT_NO_WORKER": "1",  # the worker hang is fixed separately (issue owner: tokens)
     }
 
 

@@ -178,9 +178,19 @@ def test_hit_rate_from_token_share():
 
 
 def test_rates_fill_gaps_from_provider_facts():
-    facts = ModelFacts("x", "anthropic", ANTHROPIC, D("0.5"))
+    facts = ModelFacts("x", "anthropic", ANTHROPIC, D("0.5"), batch_cache_discount=True)
     bare = ModelPrice("x", "x", "anthropic", D(4), D(20))
-    assert rates_for(bare, facts) == econ.Rates(D(4), D(20), D("0.4"), D("5.00"), D(2), D(10))
+    derived_batch = (D(2), D(10), D("0.2"), D("2.5"))  # Anthropic's batch discount stacks on cache reads and writes
+    assert rates_for(bare, facts) == econ.Rates(D(4), D(20), D("0.4"), D("5.00"), *derived_batch)
+
+
+def test_openai_batch_keeps_the_standard_cached_rate_without_a_source_batch_cache_price():
+    facts = ModelFacts("x", "openai", ANTHROPIC, D("0.5"), batch_cache_discount=False)
+    price = ModelPrice(
+        "x", "x", "openai", D(2), D(8), cache_read_mtok=D("0.5"), batch_input_mtok=D(1), batch_output_mtok=D(4)
+    )
+    rates = rates_for(price, facts)
+    assert (rates.batch_input, rates.batch_cache_read) == (D(1), D("0.5"))
 
 
 def test_percent_of():

@@ -10,8 +10,8 @@ import pytest
 import tiktoken
 
 from promptaudit.errors import PromptauditError, UnknownModelError
+from promptaudit.tokens import countcache, vocab
 from promptaudit.tokens import tokenizers as tokens
-from promptaudit.tokens import vocab
 
 TEXT_DIR = Path(__file__).parents[1] / "data" / "text"
 FIXTURES = sorted(p.name for p in TEXT_DIR.iterdir())
@@ -26,18 +26,20 @@ def fixture_text(name: str) -> str:
 
 
 def counts_file(cache_root: Path) -> Path:
-    return cache_root / tokens.COUNT_CACHE
+    return cache_root / countcache.COUNT_CACHE
 
 
 @pytest.fixture
 def no_vocabulary(monkeypatch):
-    """Make any attempt to load or prefetch a vocabulary fail the test."""
+    """Make any attempt to load a vocabulary fail the test."""
 
     def refuse(*args, **kwargs):
         raise AssertionError(f"the vocabulary was loaded: {args!r}")
 
-    monkeypatch.setattr(tokens, "load_encoding", refuse)
-    monkeypatch.setattr(tokens, "prefetch", refuse)
+    monkeypatch.setattr(vocab, "load_encoding", refuse)
+    monkeypatch.setattr(vocab, "_offline_spec", refuse)
+    monkeypatch.setattr(vocab, "_LOOKUPS", {})  # nothing already loaded in this process either
+    monkeypatch.setattr(vocab, "_BUILT", {})
     monkeypatch.setattr(vocab, "_build", refuse)
 
 
@@ -185,34 +187,24 @@ def test_second_run_does_not_load_the_vocabulary(isolated_env, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the vocabulary was loaded on a warm run")
 
-    monkeypatch.setattr(tokens, "load_encoding", refuse)
-    monkeypatch.setattr(vocab, "_build", refuse)
+    monkeypatch.setattr(vocab, "load_encoding", refuse)
+    monkeypatch.setattr(vocab, "_offline_spec", refuse)
+    monkeypatch.setattr(vocab, "_LOOKUPS", {})  # nothing already loaded in this process either
+    monkeypatch.setattr(vocab, "_BUILT", {})
 
     assert tokens.encoder_counts(texts, "o200k_base") == first
     assert counts_file(isolated_env / ".cache" / "promptaudit").is_file()
 
 
-def test_warm_up_skips_cached_texts(isolated_env, monkeypatch):
-    tokens.encoder_counts(["cached text"], "o200k_base")
-    tokens._count_cache.cache_clear()
-    started = []
-    monkeypatch.setattr(tokens, "prefetch", started.append)
-
-    tokens.warm_up(["cached text"], ["gpt-4o", "claude-sonnet-4-5", "no-such-model"])
-    assert started == []
-    tokens.warm_up(["new text"], ["gpt-4o", "gpt-4"])
-    assert started == ["cl100k_base", "o200k_base"]
-
-
 def test_cache_is_keyed_by_encoding(no_vocabulary, isolated_env):
     cache_root = isolated_env / ".cache" / "promptaudit"
     cache_root.mkdir(parents=True)
-    key = tokens._digest("same text", "o200k_base")
+    key = countcache.text_digest("same text") + "o200k_base"
     from promptaudit import __version__
 
-    counts_file(cache_root).write_text(json.dumps({"counts": {key: 41}, "_version": __version__}))
+    counts_file(cache_root).write_text(json.dumps({"counts": {key: 7}, "_version": __version__}))
 
-    assert tokens.encoder_counts(["same text"], "o200k_base") == [41]  # answered from the cache file
+    assert tokens.encoder_counts(["same text"], "o200k_base") == [7]  # answered from the cache file
     with pytest.raises(AssertionError, match="vocabulary was loaded"):
         tokens.encoder_counts(["same text"], "cl100k_base")
 
@@ -266,7 +258,7 @@ def test_corrupt_count_cache_is_ignored(content, isolated_env, reference_encodin
     from promptaudit import __version__
 
     text = fixture_text("english_prose.txt")
-    key = tokens._digest(text, "o200k_base")
+    key = countcache.text_digest(text) + "o200k_base"
     cache_root = isolated_env / ".cache" / "promptaudit"
     cache_root.mkdir(parents=True)
     counts_file(cache_root).write_bytes(content.replace(b"VERSION", __version__.encode()).replace(b"KEY", key.encode()))
@@ -287,8 +279,8 @@ def test_unwritable_cache_dir_is_not_a_crash(monkeypatch, tmp_path, reference_en
 
 
 def test_cache_keeps_only_the_newest_entries(isolated_env, monkeypatch):
-    monkeypatch.setattr(tokens, "COUNT_CACHE_LIMIT", 2)
+    monkeypatch.setattr(countcache, "COUNT_CACHE_LIMIT", 2)
     tokens.encoder_counts(["one", "two", "three"], "o200k_base")
 
     stored = json.loads(counts_file(isolated_env / ".cache" / "promptaudit").read_text())["counts"]
-    assert list(stored) == [tokens._digest(t, "o200k_base") for t in ("two", "three")]
+    assert list(stored) == [countcache.text_digest(t) + "o200k_base" for t in ("two", "three")]

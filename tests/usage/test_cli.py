@@ -25,7 +25,13 @@ GPT_4O = {
     "cache_write_tokens": 0,
     "output_tokens": 1800,
     "cost": "0.03294",
-    "cost_split": {"uncached_input": "0.01238", "cached_input": "0.00256", "cache_writes": "0", "output": "0.018"},
+    "cost_split": {
+        "uncached_input": "0.01238",
+        "cached_input": "0.00256",
+        "cache_writes": "0",
+        "output": "0.018",
+        "server_tools": "0",
+    },
     "cost_per_request": "0.01098",
     "unpriced_requests": 0,
     "cache_hit_rate": 0.2926,
@@ -56,7 +62,7 @@ def test_hand_checked_dollars(cli):
     assert doc["groups"][1]["cost"] is None and doc["groups"][1]["unpriced_requests"] == 1
     assert doc["total"]["cost"] is None and doc["total"]["requests"] == 4
     assert doc["unparsed_lines"] == 0
-    assert set(doc["prices"]) == {"source", "as_of"}
+    assert set(doc["prices"]) == {"source", "as_of", "as_of_basis"}
     assert "mystery-model-9" in result.stderr and "cost is unknown" in result.stderr
 
 

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from promptaudit.money.pricing import ModelPrice
+from promptaudit.money import schedule
+from promptaudit.money.pricing import ModelPrice, PricedModel
 from promptaudit.usage.costing import PriceBook
 
 
 def book_for(price: ModelPrice) -> PriceBook:
-    return PriceBook(lambda model: price)
+    priced = PricedModel(price.model, price.price_id, price.provider, None, schedule.flat(price), "test")
+    return PriceBook(lambda model: priced)
 
 
 def test_missing_anthropic_write_prices_use_the_published_multipliers():
     price = ModelPrice("claude-x", "claude-x", "anthropic", Decimal(4), Decimal(20), cache_read_mtok=Decimal("0.4"))
-    rates = book_for(price).rates("claude-x", batch=False)
+    rates = book_for(price).rates(("claude-x", "standard", 0, 0))
     assert (rates.write_5m, rates.write_1h) == (Decimal(5), Decimal(8))  # 1.25x and 2x input
 
 
 def test_openai_cache_writes_cost_the_input_price_when_not_listed():
     price = ModelPrice("gpt-x", "gpt-x", "openai", Decimal(2), Decimal(8), cache_read_mtok=Decimal("0.5"))
-    rates = book_for(price).rates("gpt-x", batch=False)
+    rates = book_for(price).rates(("gpt-x", "standard", 0, 0))
     assert (rates.write_5m, rates.write_1h, rates.cache_read) == (Decimal(2), Decimal(2), Decimal("0.5"))
 
 
@@ -40,5 +42,5 @@ def test_records_without_a_model_are_not_reported_as_an_unknown_model():
         raise AssertionError(f"looked up {model!r}")
 
     book = PriceBook(lookup)
-    assert book.price(NO_MODEL) is None
+    assert book.model(NO_MODEL) is None
     assert book.unknown == {}

@@ -68,9 +68,11 @@ def test_without_orjson_the_stdlib_loads_is_used(monkeypatch):
 @pytest.mark.parametrize("line", (DATA / "providers.jsonl").read_text().splitlines())
 def test_fields_without_timestamps_differ_from_parse_only_in_the_timestamp(line):
     record = parse(json.loads(line), (), ROUTE)
-    fmt, model, counts, capped, batch, stamp, tag, route = fields(json.loads(line), (), ROUTE, timed=False)
+    fmt, model, counts, capped, batch, stamp, tag, route, tier, searches = fields(
+        json.loads(line), (), ROUTE, timed=False
+    )
     assert stamp is None
-    assert (fmt, model, *counts, capped, batch, record.timestamp, tag, route) == tuple(record)
+    assert (fmt, model, *counts, capped, batch, record.timestamp, tag, route, tier, searches) == tuple(record)
 
 
 def _report(path: str, **options) -> tuple:

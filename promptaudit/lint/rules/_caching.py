@@ -11,7 +11,7 @@ def cache_rules(ctx):
     """The target model's prompt-cache rules (minimum, TTL, read price multiplier), or None if unknown."""
     from promptaudit.money import providers
 
-    return providers.facts_for(ctx.model, ctx.price.provider).cache
+    return providers.facts_for(ctx.model, ctx.price.provider, ctx.price.price_id).cache
 
 
 def monthly_saving(ctx, cached_tokens: int) -> Decimal | None:

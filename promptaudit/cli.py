@@ -7,7 +7,7 @@ import sys
 import typer
 
 from promptaudit import __version__
-from promptaudit.commands import audit, check, count, diff, models, project, usage
+from promptaudit.commands import audit, check, count, diff, models, project, report, usage
 
 app = typer.Typer(
     name="promptaudit",
@@ -24,6 +24,7 @@ app.command("audit")(audit.audit_command)
 app.command("check")(check.check_command)
 app.command("diff")(diff.diff_command)
 app.command("usage")(usage.usage_command)
+app.command("report")(report.report_command)
 
 
 def _version(value: bool) -> None:

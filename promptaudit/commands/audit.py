@@ -32,35 +32,6 @@ def _ids(values: list[str] | None) -> list[str]:
     return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
 
 
-def build_report(prompts: list, findings: list, settings):
-    """Per-file token totals and savings (tokens and $/month at each file's volume) for the renderers."""
-    from promptaudit.lint.linter import active_rules
-    from promptaudit.money import economics, pricing
-    from promptaudit.report.audit_common import AuditReport, FileSummary
-    from promptaudit.tokens.counting import prompt_tokens
-
-    price = pricing.price_for(settings.model)
-    files = []
-    for prompt, count in zip(prompts, prompt_tokens(prompts, settings.model) if prompts else []):
-        saved = sum(f.tokens_saved for f in findings if f.path == prompt.display)
-        volume = settings.volume_for(prompt.path)
-        monthly = economics.monthly_cost_of_tokens(saved, price, volume) if volume else None
-        per_day = volume.requests_per_day if volume else None
-        files.append(FileSummary(prompt.display, count.tokens, count.exact, saved, monthly, per_day))
-    return AuditReport(settings.model, files, findings, active_rules(settings), _notes(settings, files))
-
-
-def _notes(settings, files) -> list[str]:
-    from promptaudit.tokens import tokenizers as tokens
-
-    notes = []
-    if not tokens.tokenizer_for(settings.model).exact:
-        notes.append(f"token counts for {settings.model} are estimates (no public tokenizer)")
-    if any(f.monthly_saving is None for f in files):
-        notes.append("$/month needs a volume: --per-day N, or volume: in the config file")
-    return notes
-
-
 @user_errors
 def audit_command(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (searched recursively) or - for stdin.")],
@@ -88,7 +59,7 @@ def audit_command(
     from promptaudit.lint import linter
     from promptaudit.lint.findings import at_or_above
     from promptaudit.money import pricing, volume
-    from promptaudit.report.audit_common import render
+    from promptaudit.report.audit_common import build, render
     from promptaudit.tokens import tokenizers as tokens
 
     config = load_settings(config_file)
@@ -99,7 +70,7 @@ def audit_command(
     pricing.price_for(settings.model), tokens.tokenizer_for(settings.model)
     prompts, failures = read_prompts(paths, config, None, var)
     findings = linter.lint(prompts, settings)
-    render(build_report(prompts, findings, settings), output_format.value)
+    render(build(prompts, findings, settings), output_format.value)
     level = fail_on.value if fail_on else config.get("fail_on", "warning")
     if failures:
         raise typer.Exit(exitcodes.USAGE)

@@ -16,14 +16,6 @@ from promptaudit import exitcodes
 from promptaudit.commands._common import ConfigOption, load_settings, user_errors, warn
 
 
-class GroupBy(str, Enum):
-    """How to group records."""
-
-    model = "model"
-    tag = "tag"
-    day = "day"
-
-
 class UsageFormat(str, Enum):
     """Output formats of ``usage``."""
 
@@ -34,8 +26,13 @@ class UsageFormat(str, Enum):
 
 @user_errors
 def usage_command(
-    logs: Annotated[list[str] | None, typer.Argument(help="JSON Lines logs (plain or gzip), or - for stdin.")] = None,
-    by: Annotated[GroupBy, typer.Option("--by", help="Group by model, tag or day (UTC).")] = GroupBy.model,
+    logs: Annotated[
+        list[str] | None,
+        typer.Argument(help="Usage logs: JSON Lines, JSON, CSV or Parquet (plain or gzip), or - for stdin."),
+    ] = None,
+    by: Annotated[
+        str, typer.Option("--by", help="Group by model, tag, day (UTC), or any field, e.g. --by metadata.prompt.")
+    ] = "model",
     since: Annotated[str | None, typer.Option("--since", help="Only records at or after this ISO date/time.")] = None,
     until: Annotated[
         str | None, typer.Option("--until", help="Only records before this time (a date includes that day).")
@@ -56,6 +53,13 @@ def usage_command(
     split_at: Annotated[
         str | None, typer.Option("--split-at", help="Compare records before and after this time.")
     ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option("--columns", help="CSV/Parquet column mapping, e.g. input=tokens_in,output=tokens_out."),
+    ] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="auto (DuckDB for Parquet and large logs when installed), duckdb or stream.")
+    ] = "auto",
     config_file: ConfigOption = None,
 ) -> None:
     """Read API usage logs (OpenAI, Anthropic, Gemini) and show actual cost, caching and output lengths."""
@@ -63,7 +67,7 @@ def usage_command(
 
     settings = load_settings(config_file).get("usage") or {}  # also installs config prices: negotiated rates
     paths = check_inputs(logs, compare, split_at)
-    options = build_options(by.value, since, until, split_at, settings, tag_field, route_field, model)
+    options = build_options(by, since, until, split_at, settings, tag_field, route_field, model, columns, engine)
     code = _run(paths, compare, options, output_format.value)
     raise typer.Exit(code)
 

@@ -30,6 +30,9 @@ class Problem:
     fix: str = ""
     tokens_saved: int = 0
     severity: str | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+    """Where the flagged text ends (the column after its last character); None when it has no extent."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,9 @@ class Finding:
     """One reported problem with its rule, place (1-based line and column) and per-request token saving.
 
     ``tokens_saved`` counts, for the target model, the tokens of the exact text a fix would remove
-    (0 for rules whose fix saves money without removing text, such as caching rules).
+    (0 for rules whose fix saves money without removing text, such as caching rules). ``end_line`` and
+    ``end_column`` close the flagged text (exclusive, as SARIF's ``endColumn``); None for findings about
+    the whole prompt.
     """
 
     rule: str
@@ -50,6 +55,8 @@ class Finding:
     message: str
     fix: str = ""
     tokens_saved: int = 0
+    end_line: int | None = None
+    end_column: int | None = None
 
     def to_json(self) -> dict:
         """A JSON-safe dict with every field (built directly: ``asdict`` deep-copies, slow for 100k findings)."""

@@ -234,6 +234,8 @@ def _finding(module: ModuleType, problem: Problem, path: str, settings: LintSett
         problem.message,
         fix,
         problem.tokens_saved,
+        problem.end_line,
+        problem.end_column,
     )
 
 

@@ -30,11 +30,12 @@ class Priced:
 
 @dataclass(frozen=True)
 class Case:
-    """One prompt on one model (``exact`` is False when its token count is an estimate)."""
+    """One prompt on one model (``exact`` is False when its token count is an estimate; ``name`` is the prompt's)."""
 
     workload: Workload
     priced: Priced
     exact: bool = True
+    name: str = ""
 
     def daily(self, levers: Levers = NO_LEVERS) -> Decimal:
         return econ.daily_cost(self.workload, self.priced.rates, self.priced.cache, levers)

@@ -79,8 +79,9 @@ def cases_for(model: str, prompts: list[Prompt], volumes: list[Volume], traffic:
             ),
             priced(model, total.tokens + traffic.user_tokens),
             total.exact,
+            prompt.display,
         )
-        for total, prefix, volume in zip(totals, prefixes, volumes)
+        for prompt, total, prefix, volume in zip(prompts, totals, prefixes, volumes)
     ]
 
 

@@ -60,6 +60,34 @@ class AuditReport:
         return [f for f in self.findings if f.path == path]
 
 
+def build(prompts: list, findings: list, settings) -> AuditReport:
+    """Per-file token totals and savings (tokens and $/month at each file's volume) for the renderers."""
+    from promptaudit.lint.linter import active_rules
+    from promptaudit.money import economics, pricing
+    from promptaudit.tokens.counting import prompt_tokens
+
+    price = pricing.price_for(settings.model)
+    files = []
+    for prompt, count in zip(prompts, prompt_tokens(prompts, settings.model) if prompts else []):
+        saved = sum(f.tokens_saved for f in findings if f.path == prompt.display)
+        volume = settings.volume_for(prompt.path)
+        monthly = economics.monthly_cost_of_tokens(saved, price, volume) if volume else None
+        per_day = volume.requests_per_day if volume else None
+        files.append(FileSummary(prompt.display, count.tokens, count.exact, saved, monthly, per_day))
+    return AuditReport(settings.model, files, findings, active_rules(settings), _notes(settings, files))
+
+
+def _notes(settings, files) -> list[str]:
+    from promptaudit.tokens import tokenizers as tokens
+
+    notes = []
+    if not tokens.tokenizer_for(settings.model).exact:
+        notes.append(f"token counts for {settings.model} are estimates (no public tokenizer)")
+    if any(f.monthly_saving is None for f in files):
+        notes.append("$/month needs a volume: --per-day N, or volume: in the config file")
+    return notes
+
+
 def render(report: AuditReport, fmt: str) -> None:
     """Print ``report`` in ``fmt`` (text, json, markdown or sarif) on stdout."""
     import importlib

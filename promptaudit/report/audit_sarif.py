@@ -31,6 +31,8 @@ def _result(finding, index: dict[str, int]) -> dict:
         "artifactLocation": {"uri": finding.path.split("#", 1)[0]},
         "region": {"startLine": finding.line, "startColumn": finding.column},
     }
+    if finding.end_line is not None:
+        location["region"].update(endLine=finding.end_line, endColumn=finding.end_column)
     return {
         "ruleId": finding.rule,
         "ruleIndex": index[finding.rule],

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from promptaudit.money.levers import Plan, Saving
+from promptaudit.money.economics import Levers, cacheable_tokens
+from promptaudit.money.levers import Case, Plan, Saving
 from promptaudit.money.pricing import PriceSource
 from promptaudit.money.projection import ModelProjection
 from promptaudit.report.common import money, print_json, stdout_console, tokens, write_text
@@ -82,6 +83,23 @@ def saving_json(model: str, s: Saving, days: Decimal) -> dict:
     return data
 
 
+def prompt_json(model: str, case: Case, plan: Plan, days: Decimal) -> dict:
+    """One entry of ``prompts``: one prompt's share of one model's bill (they add up to the model's)."""
+    work, cached = case.workload, case.daily(Levers(caching=True, hit_rate=plan.hit_rate))
+    return {
+        "model": model,
+        "prompt": case.name,
+        "requests_per_day": _number(work.requests_per_day),
+        "prompt_tokens": work.prompt_tokens,
+        "static_prefix_tokens": work.prefix_tokens,
+        "cacheable_tokens": cacheable_tokens(work.prefix_tokens, case.priced.cache),
+        "exact": case.exact,
+        "daily_cost": _money(case.daily()),
+        "monthly_cost": _money(case.daily() * days),
+        "monthly_cost_cached": _money(cached * days),
+    }
+
+
 def scenario_json(volumes, plan: Plan, days: Decimal, calibration) -> dict:
     """What the projection assumed."""
     routing = plan.routing
@@ -103,6 +121,7 @@ def payload(results, volumes, plan, days, calibration, prices: PriceSource) -> d
     return {
         "scenario": scenario_json(volumes, plan, days, calibration),
         "models": [model_json(r, days) for r in results],
+        "prompts": [prompt_json(r.model, case, plan, days) for r in results for case in r.cases],
         "savings": [saving_json(r.model, s, days) for r in results for s in r.savings],
         "prices": prices.to_json(),
     }

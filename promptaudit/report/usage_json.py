@@ -98,13 +98,32 @@ def scan_info(scans: list[Scan]) -> dict:
         for name, count in scan.formats.items():
             formats[name] = formats.get(name, 0) + count
     first = [where for scan in scans for where in scan.first_unparsed][:5]
-    inputs = [{"path": f.path, "lines": f.lines, "truncated": f.truncated} for s in scans for f in s.files]
+    inputs = [
+        {"path": f.path, "lines": f.lines, "truncated": f.truncated, "read_as": s.engines.get(f.path)}
+        for s in scans
+        for f in s.files
+    ]
     return {
         "unparsed_lines": sum(unparsed.values()),
         "unparsed": {**unparsed, "first_lines": first},
+        **_set_aside(scans),
         "formats": dict(sorted(formats.items())),
         "inputs": inputs,
         "records_without_timestamp": sum(scan.no_timestamp for scan in scans),
+    }
+
+
+def _set_aside(scans: list[Scan]) -> dict:
+    """Records refused for bad values, set aside on purpose, and pre-aggregated rows counted."""
+    skipped: dict[str, int] = {}
+    for scan in scans:
+        for reason, count in scan.skipped.items():
+            skipped[reason] = skipped.get(reason, 0) + count
+    return {
+        "refused_records": sum(s.refused for s in scans),
+        "refused_first": [why for s in scans for why in s.first_refused][:5],
+        "skipped_records": dict(sorted(skipped.items())),
+        "pre_aggregated_rows": sum(s.bucket_rows for s in scans),
     }
 
 

@@ -35,6 +35,8 @@ class Group:
     output_hist: dict[int, int] = field(default_factory=dict)
     first: float | None = None
     last: float | None = None
+    bucket_rows: int = 0  # pre-aggregated rows counted here: no output lengths, maybe no request count
+    unknown_request_rows: int = 0
 
     def counters(self, klass: PriceClass) -> list[int]:
         """The counters of one price class, created empty on first use."""
@@ -62,6 +64,8 @@ class Group:
                 mine[i] += value
         for length, requests in other.output_hist.items():
             self.output_hist[length] = self.output_hist.get(length, 0) + requests
+        self.bucket_rows += other.bucket_rows
+        self.unknown_request_rows += other.unknown_request_rows
         for stamp in (other.first, other.last):
             if stamp is not None:
                 self.see_time(stamp)

@@ -31,13 +31,21 @@ class Calibration:
     input_tokens_mean: int | None
 
 
-def calibrate(paths: list[str], model: str | None = None) -> Calibration:
-    """Measure ``paths`` (JSON Lines usage logs, gzip or ``-``), optionally only the records of ``model``."""
-    result = scan(paths, ScanOptions(by="all", only_model=model, span=True))
+def calibrate(paths: list[str], model: str | None = None, columns: str | dict | None = None) -> Calibration:
+    """Measure ``paths`` (any usage-log format ``usage`` reads, gzip or ``-``), optionally only the records of
+    ``model``; ``columns`` maps a table's columns as ``usage --columns`` does."""
+    from promptaudit.usage.tabular import parse_columns
+
+    result = scan(paths, ScanOptions(by="all", only_model=model, span=True, columns=parse_columns(columns)))
     if result.errors:
         raise result.errors[0]
     total = combined(result.groups())
     requests = total.total(REQUESTS)
+    if total.unknown_request_rows:
+        raise UsageError(
+            f"{', '.join(paths)}: usage-report rows that do not count their requests cannot calibrate "
+            "a projection (requests per day and per-request means are unknown)"
+        )
     if not requests:
         which = f" for model {model!r}" if model else ""
         raise UsageError(f"{', '.join(paths)}: no usage records{which} to calibrate from")
@@ -45,7 +53,7 @@ def calibrate(paths: list[str], model: str | None = None) -> Calibration:
         source=describe(paths, total),
         requests_per_day=requests_per_day(total),
         output_tokens_mean=mean(total.total(OUTPUT), requests),
-        output_tokens_p95=percentiles(total.output_hist, (95,))[95],
+        output_tokens_p95=None if total.bucket_rows else percentiles(total.output_hist, (95,))[95],
         cache_hit_rate=_hit_rate(total),
         input_tokens_mean=mean(total.total(INPUT), requests),
     )

@@ -45,4 +45,4 @@ def changes(before: Summary, after: Summary) -> list[Change]:
 
 
 def _mean(tokens: int, summary: Summary) -> int | None:
-    return round(tokens / summary.requests) if summary.requests else None
+    return round(tokens / summary.requests) if summary.requests and summary.requests_known else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from promptaudit.errors import UsageError
-from promptaudit.usage.scan import Scan, ScanOptions
+from promptaudit.usage.scan import BY_CHOICES, Scan, ScanOptions
 
 DEFAULT_ROUTE_FIELD = "metadata.route"
 
@@ -21,9 +21,23 @@ def check_inputs(logs: list[str] | None, compare: tuple[str, str] | None, split_
     return list(compare) if compare else list(logs or [])
 
 
-def build_options(by, since, until, split_at, settings: dict, tag_field, route_field, model) -> ScanOptions:
-    """ScanOptions from flags, falling back to the config's ``usage:`` settings."""
-    tag = tag_field or settings.get("tag_field")
+def build_options(
+    by, since, until, split_at, settings: dict, tag_field, route_field, model, columns=None, engine="auto"
+) -> ScanOptions:
+    """ScanOptions from flags, falling back to the config's ``usage:`` settings.
+
+    ``--by`` names model, tag, day, or any field (``--by metadata.prompt`` is ``--by tag --tag-field
+    metadata.prompt``); a column mapping's ``tag``/``route`` columns stand in for the tag and route fields.
+    """
+    from promptaudit.usage.engine import ENGINES
+    from promptaudit.usage.tabular import parse_columns
+
+    mapping = parse_columns(columns or settings.get("columns"))
+    if engine not in ENGINES:
+        raise UsageError(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if by not in BY_CHOICES:
+        by, tag_field = "tag", _field_name(by)
+    tag = tag_field or settings.get("tag_field") or mapping.get("tag")
     if by == "tag" and not tag:
         raise UsageError("--by tag needs --tag-field (a dotted path such as metadata.prompt)")
     start, end = parse_time(since, "--since"), parse_time(until, "--until", end_of_day=True)
@@ -32,12 +46,21 @@ def build_options(by, since, until, split_at, settings: dict, tag_field, route_f
     return ScanOptions(
         by=by,
         tag_path=_path(tag),
-        route_path=_path(route_field or settings.get("route_field") or DEFAULT_ROUTE_FIELD),
+        route_path=_path(route_field or settings.get("route_field") or mapping.get("route") or DEFAULT_ROUTE_FIELD),
         since=start,
         until=end,
         split_at=parse_time(split_at, "--split-at"),
         default_model=model or settings.get("model"),
+        columns=mapping,
+        engine=engine,
     )
+
+
+def _field_name(by: str) -> str:
+    """A ``--by`` value that is not a built-in grouping must name a field."""
+    if not by.strip() or by.startswith("-") or len(by) > 200:
+        raise UsageError(f"--by must be model, tag, day or a field name such as metadata.prompt, got {by!r}")
+    return by
 
 
 def _path(dotted: str | None) -> tuple[str, ...]:
@@ -57,6 +80,8 @@ def parse_time(value: str | None, flag: str, end_of_day: bool = False) -> float 
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     if end_of_day and len(text) == 10:
+        if moment.year == 9999 and moment.month == 12 and moment.day == 31:
+            return None  # the end of the last day there is: no upper bound
         moment += timedelta(days=1)
     return moment.timestamp()
 
@@ -102,4 +127,32 @@ def _skipped(scan: Scan) -> list[str]:
         lines.append(f"warning: {scan.no_timestamp_skipped:,} records without a timestamp skipped by the time filter")
     if scan.no_model:
         lines.append(f"warning: {scan.no_model:,} records name no model; pass --model to price them")
+    return lines + _set_aside(scan)
+
+
+def _set_aside(scan: Scan) -> list[str]:
+    """Refused records (bad values), records skipped on purpose, and what pre-aggregated rows cannot give."""
+    lines = []
+    if scan.refused:
+        lines.append(
+            f"warning: {scan.refused:,} records refused for values no provider writes; first at "
+            f"{'; '.join(scan.first_refused)}"
+        )
+    for reason, count in sorted(scan.skipped.items()):
+        lines.append(f"note: {count:,} records skipped: {reason}")
+    if scan.bucket_rows:
+        lines.append(
+            f"note: {scan.bucket_rows:,} pre-aggregated rows (usage reports) count in tokens and cost; "
+            "output percentiles, cap hits and the suggested max_tokens of their groups cannot be given"
+        )
+        if scan.per_request_records:
+            lines.append(
+                "warning: per-request logs and usage reports are summed; if they cover the same "
+                "traffic it is counted twice"
+            )
+    if scan.unknown_request_rows:
+        lines.append(
+            f"note: {scan.unknown_request_rows:,} rows do not say how many requests they hold "
+            "(Anthropic usage reports): per-request figures of their groups cannot be given"
+        )
     return lines

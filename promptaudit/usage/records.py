@@ -15,6 +15,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import NamedTuple
 
+from promptaudit.usage.values import checked, model_name, required_tokens, tokens
+
 TIME_KEYS = ("timestamp", "ts", "time", "created_at", "created", "createTime", "date")
 CAP_REASONS = frozenset(("length", "max_tokens", "MAX_TOKENS", "max_output_tokens"))
 
@@ -41,7 +43,7 @@ class Record(NamedTuple):
 def parse(obj: object, tag_path: tuple[str, ...] = (), route_path: tuple[str, ...] = ()) -> Record | None:
     """The normalised record in a decoded JSON line, or None when it holds no usage in a known format.
 
-    Raises TypeError or ValueError when a usage field has the wrong type.
+    Raises BadValue (a ValueError) when a usage field holds a value no provider writes.
     """
     found = fields(obj, tag_path, route_path)
     if found is None:
@@ -62,10 +64,10 @@ def fields(obj: object, tag_path: tuple[str, ...] = (), route_path: tuple[str, .
         return None
     inner = obj.get("response")
     # The common shapes take the short way; anything else goes through the general _unwrap and _detect.
-    body, batch = (inner, False) if inner.__class__ is dict and "body" not in inner else _unwrap(obj)
+    body, batch = (inner, False) if inner.__class__ is dict and inner.get("body") is None else _unwrap(obj)
     usage = body.get("usage")
-    if usage.__class__ is dict and "usageMetadata" not in body:
-        kind = "openai-chat" if "prompt_tokens" in usage else _usage_kind(usage, body)
+    if usage.__class__ is dict and body.get("usageMetadata") is None:
+        kind = "openai-chat" if usage.get("prompt_tokens") is not None else _usage_kind(usage, body)
     else:
         found = _detect(body)
         if found is None:
@@ -73,11 +75,19 @@ def fields(obj: object, tag_path: tuple[str, ...] = (), route_path: tuple[str, .
         kind, usage = found
     fmt, counts = _NAMES[kind, batch, usage is body], _COUNTERS[kind](usage)
     stamp = _stamp(obj, body) if timed else None
-    model = body.get("model") or body.get("modelVersion") or obj.get("model")
+    model = model_name(_first(body.get("model"), body.get("modelVersion"), obj.get("model")))
     tag = _field(obj, body, tag_path) if tag_path else None
     route = _field(obj, body, route_path) if route_path else None
     tier, searches = _service_tier(body, usage), _web_searches(body, usage)
     return fmt, model, counts, _capped(fmt, body), batch, stamp, tag, route, tier, searches
+
+
+def _first(*values: object) -> object:
+    """The first value that is reported (not null, not an empty string)."""
+    for value in values:
+        if value is not None and value != "":
+            return value
+    return None
 
 
 def _stamp(obj: dict, body: dict) -> float | None:
@@ -92,7 +102,7 @@ def _unwrap(obj: dict) -> tuple[dict, bool]:
     if isinstance(inner, dict):
         body = inner.get("body")
         if isinstance(body, dict):
-            return body, "custom_id" in obj
+            return body, obj.get("custom_id") is not None
         return inner, False
     result = obj.get("result")
     if isinstance(result, dict) and isinstance(result.get("message"), dict):
@@ -107,23 +117,28 @@ def _detect(body: dict) -> tuple[str, dict] | None:
     usage = body.get("usage")
     if isinstance(usage, dict):
         return _usage_kind(usage, body), usage
-    if "prompt_tokens" in body or "input_tokens" in body:
+    if _has(body, "prompt_tokens") or _has(body, "input_tokens"):
         return _usage_kind(body, body), body
-    if "promptTokenCount" in body:
+    if _has(body, "promptTokenCount"):
         return "gemini", body
     return None
 
 
+def _has(obj: dict, key: str) -> bool:
+    """Whether ``obj`` reports ``key``: a null value counts as not reported (as the DuckDB engine reads it)."""
+    return obj.get(key) is not None
+
+
 def _usage_kind(usage: dict, body: dict) -> str:
-    if "prompt_tokens" in usage:
+    if _has(usage, "prompt_tokens"):
         return "openai-chat"
-    if "cache_creation_input_tokens" in usage or "cache_read_input_tokens" in usage:
+    if _has(usage, "cache_creation_input_tokens") or _has(usage, "cache_read_input_tokens"):
         return "anthropic"
     if body.get("type") == "message":
         return "anthropic"
-    if "input_tokens" in usage and ("total_tokens" in usage or "input_tokens_details" in usage):
+    if _has(usage, "input_tokens") and (_has(usage, "total_tokens") or _has(usage, "input_tokens_details")):
         return "openai-responses"
-    if "input_tokens" in usage:
+    if _has(usage, "input_tokens"):
         return "openai-responses" if body.get("object") == "response" else "anthropic"
     raise ValueError("usage without token counts")
 
@@ -131,28 +146,44 @@ def _usage_kind(usage: dict, body: dict) -> str:
 def _chat(u: dict) -> tuple[int, int, int, int, int]:
     details = u.get("prompt_tokens_details") or {}
     # DeepSeek's OpenAI-compatible usage names cache hits ``prompt_cache_hit_tokens`` instead.
-    read = details.get("cached_tokens") or u.get("prompt_cache_hit_tokens") or 0
-    return int(u["prompt_tokens"]), int(read), 0, 0, int(u.get("completion_tokens") or 0)
+    cached = details.get("cached_tokens") if isinstance(details, dict) else None
+    read = tokens(cached or u.get("prompt_cache_hit_tokens"), "cached_tokens")
+    return checked(
+        (required_tokens(u, "prompt_tokens"), read, 0, 0, tokens(u.get("completion_tokens"), "completion_tokens"))
+    )
 
 
 def _responses(u: dict) -> tuple[int, int, int, int, int]:
     details = u.get("input_tokens_details") or {}
-    return int(u["input_tokens"]), int(details.get("cached_tokens") or 0), 0, 0, int(u.get("output_tokens") or 0)
+    read = tokens(details.get("cached_tokens"), "cached_tokens") if isinstance(details, dict) else 0
+    return checked((required_tokens(u, "input_tokens"), read, 0, 0, tokens(u.get("output_tokens"), "output_tokens")))
 
 
 def _anthropic(u: dict) -> tuple[int, int, int, int, int]:
-    read = int(u.get("cache_read_input_tokens") or 0)
-    written = int(u.get("cache_creation_input_tokens") or 0)
+    read = tokens(u.get("cache_read_input_tokens"), "cache_read_input_tokens")
+    written = tokens(u.get("cache_creation_input_tokens"), "cache_creation_input_tokens")
     split = u.get("cache_creation") or {}
-    one_hour = min(int(split.get("ephemeral_1h_input_tokens") or 0), written)
-    total = int(u["input_tokens"]) + read + written
-    return total, read, written - one_hour, one_hour, int(u.get("output_tokens") or 0)
+    one_hour = (
+        tokens(split.get("ephemeral_1h_input_tokens"), "ephemeral_1h_input_tokens") if isinstance(split, dict) else 0
+    )
+    total = required_tokens(u, "input_tokens") + read + written
+    return (
+        total,
+        read,
+        written - min(one_hour, written),
+        min(one_hour, written),
+        tokens(u.get("output_tokens"), "output_tokens"),
+    )
 
 
 def _gemini(u: dict) -> tuple[int, int, int, int, int]:
-    prompt = int(u.get("promptTokenCount") or 0) + int(u.get("toolUsePromptTokenCount") or 0)
-    output = int(u.get("candidatesTokenCount") or 0) + int(u.get("thoughtsTokenCount") or 0)
-    return prompt, int(u.get("cachedContentTokenCount") or 0), 0, 0, output
+    prompt = tokens(u.get("promptTokenCount"), "promptTokenCount") + tokens(
+        u.get("toolUsePromptTokenCount"), "toolUsePromptTokenCount"
+    )
+    output = tokens(u.get("candidatesTokenCount"), "candidatesTokenCount") + tokens(
+        u.get("thoughtsTokenCount"), "thoughtsTokenCount"
+    )
+    return checked((prompt, tokens(u.get("cachedContentTokenCount"), "cachedContentTokenCount"), 0, 0, output))
 
 
 _COUNTERS = {"openai-chat": _chat, "openai-responses": _responses, "anthropic": _anthropic, "gemini": _gemini}
@@ -172,14 +203,14 @@ SERVICE_TIERS = frozenset(("flex", "priority"))  # tiers priced apart from stand
 def _service_tier(body: dict, usage: dict) -> str | None:
     """``flex`` or ``priority`` when the response says it ran at that tier (OpenAI body, Anthropic usage)."""
     tier = body.get("service_tier") or usage.get("service_tier")
-    return tier if tier in SERVICE_TIERS else None
+    return tier if tier.__class__ is str and tier in SERVICE_TIERS else None
 
 
 def _web_searches(body: dict, usage: dict) -> int:
     """Server-side web searches: Anthropic ``usage.server_tool_use``; OpenAI Responses ``web_search_call`` items."""
     tools = usage.get("server_tool_use")
     if tools.__class__ is dict:
-        return int(tools.get("web_search_requests") or 0)
+        return tokens(tools.get("web_search_requests"), "web_search_requests")
     output = body.get("output")
     if output.__class__ is list:
         return sum(1 for item in output if item.__class__ is dict and item.get("type") == "web_search_call")
@@ -188,7 +219,7 @@ def _web_searches(body: dict, usage: dict) -> int:
 
 def _capped(fmt: str, body: dict) -> bool | None:
     """Whether the reply stopped at its output cap; None when the record does not say."""
-    if "stop_reason" in body:  # Anthropic
+    if _has(body, "stop_reason"):  # Anthropic
         return body["stop_reason"] in CAP_REASONS
     choices = body.get("choices") or body.get("candidates")
     if isinstance(choices, list) and choices and isinstance(choices[0], dict):
@@ -196,7 +227,7 @@ def _capped(fmt: str, body: dict) -> bool | None:
             if isinstance(choice, dict) and (choice.get("finish_reason") or choice.get("finishReason")) in CAP_REASONS:
                 return True
         return False
-    if "status" in body and fmt.startswith("openai-responses"):
+    if _has(body, "status") and fmt.startswith("openai-responses"):
         details = body.get("incomplete_details") or {}
         return body["status"] == "incomplete" and details.get("reason") in CAP_REASONS
     return None

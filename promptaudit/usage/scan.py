@@ -21,13 +21,13 @@ from promptaudit.usage.aggregate import (
     Group,
     price_mode,
 )
-from promptaudit.usage.decoding import json_loader
-from promptaudit.usage.readers import LogFile, read_lines
-from promptaudit.usage.records import fields
+from promptaudit.usage.inputs import read_input
+from promptaudit.usage.normal import IGNORED, Bucket, Skipped
+from promptaudit.usage.readers import LogFile
+from promptaudit.usage.values import BadValue
 
 BY_CHOICES = ("model", "tag", "day", "all")
 FIRST_BAD_LINES = 5
-PROGRESS_EVERY = 50_000
 ALL = "all"
 
 
@@ -44,6 +44,8 @@ class ScanOptions:
     default_model: str | None = None
     only_model: str | None = None
     span: bool = False  # track each group's first and last timestamp (calibration's requests per day)
+    columns: dict[str, str] = field(default_factory=dict)  # CSV/Parquet column mapping (tabular.COLUMN_KEYS)
+    engine: str = "auto"  # "auto", "duckdb" or "stream" (see usage/engine.py)
     # Pricing: (model, mode) -> a Classifier placing records by prompt size and time (money.schedule), or None
     # when that model's prices do not vary. Given, every record's timestamp is read (prices change with time).
     classify: Callable[[str, str], object | None] | None = None
@@ -60,6 +62,13 @@ class Scan:
     errors: list[InputError] = field(default_factory=list)
     unparsed: dict[str, int] = field(default_factory=lambda: {"invalid_json": 0, "no_usage": 0})
     first_unparsed: list[str] = field(default_factory=list)
+    refused: int = 0  # records holding a value no provider writes (values.BadValue)
+    first_refused: list[str] = field(default_factory=list)  # "where: why" for the first few
+    skipped: dict[str, int] = field(default_factory=dict)  # set aside on purpose: failed requests, cost rows
+    bucket_rows: int = 0  # pre-aggregated rows (usage reports)
+    unknown_request_rows: int = 0  # ... of which do not say how many requests they hold
+    per_request_records: int = 0
+    engines: dict[str, str] = field(default_factory=dict)  # path -> the engine that read it
     filtered_out: int = 0
     no_timestamp_skipped: int = 0
     no_model: int = 0
@@ -79,11 +88,21 @@ class Scan:
         tagged = {k: g for k, g in self.sides.get(ALL, {}).items() if k[1] is not None}
         return {g.key: g for g in _merged(tagged, lambda key, role: role)}
 
-    def bad_line(self, where: str, reason: str) -> None:
+    def bad_line(self, where: str, reason: str, count: int = 1) -> None:
         """Count a line that matched no format, remembering the first few places."""
-        self.unparsed[reason] += 1
+        self.unparsed[reason] += count
         if len(self.first_unparsed) < FIRST_BAD_LINES:
             self.first_unparsed.append(where)
+
+    def refuse(self, where: str, exc: BadValue, count: int = 1) -> None:
+        """Count a record refused for a bad value, remembering the first few places and reasons."""
+        self.refused += count
+        if len(self.first_refused) < FIRST_BAD_LINES:
+            self.first_refused.append(f"{where}: {exc.reason}")
+
+    def skip(self, reason: str, count: int = 1) -> None:
+        """Count a record set aside on purpose (failed request, cost-only row)."""
+        self.skipped[reason] = self.skipped.get(reason, 0) + count
 
 
 def _merged(groups: dict[tuple[str, str | None], Group], pick) -> list[Group]:
@@ -119,21 +138,8 @@ def _reporter(on_progress: Callable[[int], None] | None, done_bytes: int, log: L
 
 
 def _scan_file(log: LogFile, counter: _Counter, progress: Callable[[], None]) -> None:
-    # Hot loop: kept flat on purpose (local names; per line one decode, one extract and one count call).
-    loads, count, tag_path, route_path, timed = json_loader(), counter.count, *counter.paths, counter.stamps
-    for number, line in enumerate(read_lines(log), 1):
-        try:
-            found = fields(loads(line), tag_path, route_path, timed)
-        except (ValueError, TypeError, KeyError, AttributeError):
-            if line.strip():
-                counter.scan.bad_line(f"{log.path}:{number}", "invalid_json")
-            continue
-        if found is None:
-            counter.scan.bad_line(f"{log.path}:{number}", "no_usage")
-        else:
-            count(found)
-        if number % PROGRESS_EVERY == 0:
-            progress()
+    """Read one input with the reader its kind needs (see usage/inputs.py)."""
+    read_input(log, counter, progress)
 
 
 class _Counter:
@@ -156,24 +162,33 @@ class _Counter:
         # slot key -> [requests, price-class counters, output histogram, group or None, classify or None];
         # False when filtered by model. With ``classify`` the counters depend on each record's size and time.
         self._slots: dict[tuple, list | bool] = {}
+        self._bucket_requests = 0
         self._days: dict[int, str] = {}
+
+    def take(self, items: list | None, where: str) -> None:
+        """Count what a reader found in one line or item: records, buckets, set-aside and refused records."""
+        if items is None:
+            self.scan.bad_line(where, "no_usage")
+            return
+        for item in items:
+            if item is None:
+                self.scan.bad_line(where, "no_usage")
+            elif isinstance(item, BadValue):
+                self.scan.refuse(where, item)
+            elif isinstance(item, Bucket):
+                self.count_bucket(item)
+            elif isinstance(item, Skipped):
+                if item is not IGNORED:
+                    self.scan.skip(item.reason)
+            else:
+                self.count(item)
 
     def count(self, found: tuple) -> None:
         """Count one record (unless filtered out) in its group and price class."""
-        fmt, model, tokens, capped, batch, stamp, tag, route, tier, searches = found
-        when = self._when(stamp) if self.when else None
-        if when is False:
-            return
-        if route is not None:  # the role, not the raw value, so that unique route values add no slots
-            route = "fallback" if "fallback" in route.lower() else "first"
-        # Requests, stop reasons and formats are counted per slot (hence capped in the key), summed in finish().
-        key = (fmt, model, batch, tier, capped, tag, route, when)
-        slot = self._slots.get(key)
+        slot = self._place(found)
         if slot is None:
-            slot = self._slot(key, stamp)
-        if slot is False:
-            self.scan.filtered_out += 1
             return
+        _, _, tokens, capped, _, stamp, _, _, _, searches = found
         slot[0] += 1
         if stamp is None and self.priced:
             self.scan.no_timestamp += 1
@@ -196,6 +211,79 @@ class _Counter:
         if stamp is not None and slot[3] is not None:
             slot[3].see_time(stamp)
 
+    def count_bucket(self, bucket: Bucket) -> None:
+        """Count a pre-aggregated row: its requests and tokens, not its output lengths (it has none)."""
+        slot = self._place(bucket.record)
+        if slot is None:
+            return
+        requests, stamp = bucket.requests or 0, bucket.record[5]
+        slot[0] += requests
+        self._bucket_requests += requests
+        counts = slot[1]
+        if slot[4] is not None:  # a bucket's size tier is the one its requests had (see buckets.py)
+            counts = slot[4](bucket.tier_input, stamp)
+            counts[REQUESTS] += requests
+        for index, value in zip((INPUT, CACHE_READ, WRITE_5M, WRITE_1H, OUTPUT), bucket.record[2]):
+            counts[index] += value
+        counts[WEB_SEARCHES] += bucket.record[9]
+        group = slot[5]
+        group.bucket_rows += 1
+        group.unknown_request_rows += bucket.requests is None
+        self.scan.bucket_rows += 1
+        self.scan.unknown_request_rows += bucket.requests is None
+        if slot[3] is not None:
+            for seen in (stamp, bucket.end):
+                if seen is not None:
+                    slot[3].see_time(seen)
+
+    def count_rows(self, key: tuple, cell: tuple, requests: int, sums: tuple, output: int, times: tuple) -> None:
+        """Count ``requests`` records DuckDB grouped under one slot key and price ``cell`` (tier, period), all of
+        ``output`` tokens out; ``sums`` are their input, cache read, 5m and 1h writes and web searches; ``times``
+        the first and last timestamps and how many had none."""
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = self._slot(key, None if key[-1] is None or key[-1][1] is None else key[-1][1] * 86_400.0)
+        if slot is False:
+            self.scan.filtered_out += requests
+            return
+        slot[0] += requests
+        counts, hist = slot[1], slot[2]
+        if slot[4] is not None:
+            counts = slot[5].counters((slot[6], slot[7], *cell))
+            counts[REQUESTS] += requests
+            if key[4] is not None:
+                counts[STOP_KNOWN] += requests
+                counts[CAPPED] += requests * key[4]
+        for index, value in zip((INPUT, CACHE_READ, WRITE_5M, WRITE_1H, WEB_SEARCHES), sums):
+            counts[index] += int(value)
+        counts[OUTPUT] += output * requests
+        hist[output] = hist.get(output, 0) + requests
+        first, last, untimed = times
+        if self.priced:
+            self.scan.no_timestamp += untimed
+        if slot[3] is not None:
+            for seen in (first, last):
+                if seen is not None:
+                    slot[3].see_time(seen)
+
+    def _place(self, found: tuple) -> list | None:
+        """The slot a record counts in, or None when the time window or --model filters it out."""
+        fmt, model, _, capped, batch, stamp, tag, route, tier, _ = found
+        when = self._when(stamp) if self.when else None
+        if when is False:
+            return None
+        if route is not None:  # the role, not the raw value, so that unique route values add no slots
+            route = "fallback" if "fallback" in route.lower() else "first"
+        # Requests, stop reasons and formats are counted per slot (hence capped in the key), summed in finish().
+        key = (fmt, model, batch, tier, capped, tag, route, when)
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = self._slot(key, stamp)
+        if slot is False:
+            self.scan.filtered_out += 1
+            return None
+        return slot  # type: ignore[return-value]
+
     def _when(self, stamp: float | None) -> tuple | bool:
         """False for a record outside the time window, else what of its time places it (side, day)."""
         if self.window and not self._in_window(stamp):
@@ -217,10 +305,12 @@ class _Counter:
         span = group if self.options.span else None
         mode = price_mode(batch, tier)
         classifier = self.options.classify(model, mode) if self.priced else None  # type: ignore[misc]
+        # [requests, counters (None when classified per record), output histogram, group when its time span is
+        #  wanted, classify or None, group, model, mode]
         if classifier is None:
-            slot = [0, group.counters((model, mode, 0, 0)), group.output_hist, span, None]
+            slot = [0, group.counters((model, mode, 0, 0)), group.output_hist, span, None, group, model, mode]
         else:
-            slot = [0, None, group.output_hist, span, _classify(group, model, mode, classifier.key)]
+            slot = [0, None, group.output_hist, span, _classify(group, model, mode, classifier.key), group, model, mode]
         self._slots[key] = slot
         return slot
 
@@ -239,6 +329,8 @@ class _Counter:
             formats[fmt] = formats.get(fmt, 0) + requests
             if (model or default_model or NO_MODEL) == NO_MODEL:
                 self.scan.no_model += requests
+            self.scan.per_request_records += requests
+        self.scan.per_request_records -= self._bucket_requests
         self._slots.clear()
 
     def _in_window(self, stamp: float | None) -> bool:

@@ -40,6 +40,7 @@ class Summary:
     cap_hit_rate: float | None
     suggested_max_tokens: int | None
     max_tokens_saving: Decimal | None
+    requests_known: bool = True  # False when a usage report in the group does not count its requests
 
     @property
     def cache_hit_rate(self) -> float | None:
@@ -47,11 +48,13 @@ class Summary:
 
     @property
     def cost_per_request(self) -> Decimal | None:
-        return self.cost.total / self.requests if self.cost is not None and self.requests else None
+        if self.cost is None or not self.requests or not self.requests_known:
+            return None
+        return self.cost.total / self.requests
 
     @property
     def output_mean(self) -> int | None:
-        return mean(self.output_tokens, self.requests)
+        return mean(self.output_tokens, self.requests) if self.requests_known else None
 
     @property
     def cache_paid_off(self) -> bool | None:
@@ -64,7 +67,9 @@ class Summary:
 def summarise(group: Group, book: PriceBook) -> Summary:
     """Price one group's counters and compute its output statistics."""
     cost, unpriced = _group_cost(group, book)
-    marks = percentiles(group.output_hist, (50, 95, 99))
+    # A usage report's bucket has no output lengths: a group holding one cannot give percentiles at all.
+    hist = {} if group.bucket_rows else group.output_hist
+    marks = percentiles(hist, (50, 95, 99))
     cap = suggested_cap(marks[99])
     stops = group.total(STOP_KNOWN)
     return Summary(
@@ -79,10 +84,11 @@ def summarise(group: Group, book: PriceBook) -> Summary:
         output_p50=marks[50],
         output_p95=marks[95],
         output_p99=marks[99],
-        output_max=max(group.output_hist, default=None),
+        output_max=max(hist, default=None),
         cap_hit_rate=group.total(CAPPED) / stops if stops else None,
         suggested_max_tokens=cap,
         max_tokens_saving=_cap_saving(group, cost, cap),
+        requests_known=not group.unknown_request_rows,
     )
 
 

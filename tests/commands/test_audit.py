@@ -45,6 +45,8 @@ def test_json_is_exact_and_findings_exit_1(cli, prompt_file):
                 "message": 'repeats line 1: "Never share another customer\'s data."',
                 "fix": "Delete the repeated sentence.",
                 "tokens_saved": 6,
+                "end_line": 3,
+                "end_column": 37,
             }
         ],
         "summary": {"findings": 1, "tokens_saved": 6, "monthly_saving": "0.450000"},

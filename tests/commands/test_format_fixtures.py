@@ -33,8 +33,10 @@ def test_project_prints_json_and_exits_0(cli, fixture):
     result = cli("project", str(fixture), "--per-day", "1000", "--format", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"scenario", "models", "savings", "prices"}
-    assert data["models"][0]["requests_per_day"] == 1000 * len(data["scenario"]["volumes"])
+    assert set(data) == {"scenario", "models", "prompts", "savings", "prices"}
+    assert (
+        data["models"][0]["requests_per_day"] == 1000 * len(data["scenario"]["volumes"]) == 1000 * len(data["prompts"])
+    )
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.name)

@@ -40,7 +40,7 @@ def test_two_thousand_tokens_at_ten_thousand_a_day_on_gpt_4o(cli, prompt_file):
 
 def test_json_shape(cli, prompt_file):
     data = run_json(cli, prompt_file, "--rpm", "10", "--output-tokens", "300", "--user-tokens", "50")
-    assert set(data) == {"scenario", "models", "savings", "prices"}
+    assert set(data) == {"scenario", "models", "prompts", "savings", "prices"}
     assert data["scenario"] == {
         "days_per_month": 30,
         "volumes": [{"requests_per_day": 14400, "origin": "command line"}],
@@ -239,3 +239,25 @@ def test_a_template_without_values_is_projected_as_an_estimate(cli, isolated_env
     assert (estimated.exit_code, given.exit_code) == (0, 0)
     assert json.loads(estimated.stdout)["models"][0]["exact"] is False
     assert json.loads(given.stdout)["models"][0]["exact"] is True
+
+
+def test_each_prompt_has_its_share_of_the_bill_and_the_shares_add_up(cli, isolated_env):
+    from decimal import Decimal
+
+    (isolated_env / "long.txt").write_text(PROMPT_2000, encoding="utf-8")
+    (isolated_env / "short.txt").write_text(" word" * 500, encoding="utf-8")
+    data = run_json(
+        cli, "long.txt", "short.txt", "--per-day", "10000", "--output-tokens", "0", "-m", "gpt-4o", "-m", "gpt-4o-mini"
+    )
+    rows = {(r["model"], r["prompt"]): r for r in data["prompts"]}
+    assert sorted(rows) == [(m, p) for m in ("gpt-4o", "gpt-4o-mini") for p in ("long.txt", "short.txt")]
+    # 2,000 tokens x $2.50/M x 10,000 a day x 30 days; 500 tokens a quarter of that
+    assert (rows["gpt-4o", "long.txt"]["monthly_cost"], rows["gpt-4o", "short.txt"]["monthly_cost"]) == ("1500", "375")
+    assert (
+        rows["gpt-4o", "long.txt"]["cacheable_tokens"] == 1920 and rows["gpt-4o", "short.txt"]["cacheable_tokens"] == 0
+    )
+    for model in data["models"]:
+        mine = [r for r in data["prompts"] if r["model"] == model["model"]]
+        for field in ("monthly_cost", "monthly_cost_cached"):
+            total = sum(Decimal(r[field]) for r in mine)
+            assert abs(total - Decimal(model[field])) < Decimal("1e-9"), field

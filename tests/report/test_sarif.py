@@ -29,7 +29,8 @@ def test_sarif_results_point_at_lines_with_rule_indexes(sarif):
     assert rules == ["PA101", "PA102", "PA103", "PA201", "PA202", "PA301", "PA401", "PA501"]
     first = run["results"][0]
     assert (first["ruleId"], first["level"]) == ("PA103", "warning")
-    assert first["locations"][0]["physicalLocation"]["region"] == {"startLine": 3, "startColumn": 1}
+    region = {"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 29}  # "You are a helpful assistant."
+    assert first["locations"][0]["physicalLocation"]["region"] == region
     assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in run["results"])
 
 

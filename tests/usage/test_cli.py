@@ -105,9 +105,12 @@ def test_every_provider_format_is_read(cli):
 def test_malformed_lines_do_not_fail_the_run(cli):
     result, doc = run_json(cli, str(DATA / "malformed.jsonl"))
     assert result.exit_code == 0
-    assert doc["unparsed_lines"] == 5
+    assert doc["unparsed_lines"] == 4
     assert doc["unparsed"]["first_lines"][0].endswith("malformed.jsonl:2")
-    assert "5 lines matched no usage format" in result.stderr
+    assert "4 lines matched no usage format" in result.stderr
+    # "prompt_tokens": "many" is a usage record with a bad value: refused, and said why
+    assert doc["refused_records"] == 1
+    assert doc["refused_first"] == [f"{DATA / 'malformed.jsonl'}:6: prompt_tokens is not a whole number ('many')"]
 
 
 def test_split_at_compares_before_and_after(cli):

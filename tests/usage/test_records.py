@@ -70,8 +70,9 @@ def test_timestamps(value, expected):
 
 def test_malformed_lines_are_counted_with_their_line_numbers():
     result = scan([str(DATA / "malformed.jsonl")], ScanOptions())
-    assert result.unparsed == {"invalid_json": 2, "no_usage": 3}
-    assert [w.rsplit(":", 1)[1] for w in result.first_unparsed] == ["2", "3", "5", "6", "7"]
+    assert result.unparsed == {"invalid_json": 1, "no_usage": 3}
+    assert [w.rsplit(":", 1)[1] for w in result.first_unparsed] == ["2", "3", "5", "7"]
+    assert result.refused == 1 and result.first_refused[0].endswith(":6: prompt_tokens is not a whole number ('many')")
     assert sum(g.total(0) for g in result.groups()) == 2
 
 

@@ -55,5 +55,6 @@ def check(ctx) -> Iterator[Problem]:
     for repeat, original in pairs:
         line, column = ctx.locate(repeat.start)
         first_line, _ = ctx.locate(original.start)
+        end_line, end_column = ctx.locate(repeat.end)
         message = f'repeats line {first_line}: "{shorten(repeat.text)}"'
-        yield Problem(line, column, message, tokens_saved=tokens[repeat.text])
+        yield Problem(line, column, message, tokens_saved=tokens[repeat.text], end_line=end_line, end_column=end_column)

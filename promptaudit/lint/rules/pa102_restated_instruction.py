@@ -139,5 +139,6 @@ def check(ctx) -> Iterator[Problem]:
     for (later, earlier), tokens in zip(found, counts):
         line, column = ctx.locate(later.start)
         first_line, _ = ctx.locate(earlier.start)
+        end_line, end_column = ctx.locate(later.end)
         message = f'restates line {first_line} in other words: "{shorten(earlier.text)}"'
-        yield Problem(line, column, message, tokens_saved=tokens)
+        yield Problem(line, column, message, tokens_saved=tokens, end_line=end_line, end_column=end_column)

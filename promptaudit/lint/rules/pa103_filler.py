@@ -76,8 +76,10 @@ def check(ctx) -> Iterator[Problem]:
     counts = ctx.count([removable for _, removable, _ in found])
     for (sentence, removable, whole), tokens in zip(found, counts):
         line, column = ctx.locate(sentence.start)
+        end_line, end_column = ctx.locate(sentence.start + len(removable))
+        extent = {"end_line": end_line, "end_column": end_column}
         if whole:
-            yield Problem(line, column, f'filler sentence: "{shorten(removable)}"', tokens_saved=tokens)
+            yield Problem(line, column, f'filler sentence: "{shorten(removable)}"', tokens_saved=tokens, **extent)
         else:
             fix = f'Cut "{removable}" and start the sentence with what follows.'
-            yield Problem(line, column, f'filler lead-in: "{removable}"', fix, tokens)
+            yield Problem(line, column, f'filler lead-in: "{removable}"', fix, tokens, **extent)

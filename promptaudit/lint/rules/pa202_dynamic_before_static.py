@@ -52,6 +52,7 @@ def check(ctx) -> Iterator[Problem]:
     if variable is None or after < ctx.options["min_static_tokens"]:
         return
     line, column = ctx.locate(variable.start)
+    end_line, end_column = ctx.locate(variable.end)
     rules = cache_rules(ctx)
     total_static = before + after
     short = rules is not None and total_static < rules.min_tokens
@@ -60,4 +61,5 @@ def check(ctx) -> Iterator[Problem]:
     else:
         outcome = saving_text(ctx, total_static)
     message = f"{variable.text} comes before {after:,} tokens of static text; with variables last, {outcome}"
-    yield Problem(line, column, message, severity="info" if short else None)
+    severity = "info" if short else None
+    yield Problem(line, column, message, severity=severity, end_line=end_line, end_column=end_column)

@@ -196,7 +196,6 @@ usage_records = st.fixed_dictionaries(
 )
 
 
-@pytest.mark.xfail(reason="logs owns wrong types in usage records (model: [null] / true)", strict=False)
 @given(records=st.lists(usage_records, min_size=1, max_size=5))
 def test_usage_records(runner, folder, records):
     lines = "\n".join(json.dumps(record) for record in records) + "\n"

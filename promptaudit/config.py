@@ -7,6 +7,7 @@ Unknown keys and wrong types are errors that name the key and the file.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from promptaudit.errors import ConfigError
+from promptaudit.reading import templates
 from promptaudit.reading.safeyaml import YamlError, load_yaml
 
 CONFIG_NAMES = (".promptaudit.yaml", "promptaudit.yaml")
@@ -50,6 +52,22 @@ def _is_usage(value: Any) -> bool:
     return _is_mapping(value) and all(k in USAGE_KEYS and isinstance(v, str) for k, v in value.items())
 
 
+def _syntax_names(value: Any) -> list | None:
+    names = [value] if isinstance(value, str) else value
+    return names if _is_str_list(names) else None
+
+
+def _is_placeholders(value: Any) -> bool:
+    if not _is_mapping(value):
+        return False
+    lists = [_syntax_names(v) for v in value.values()]
+    return all(n is not None and all(x == "none" or templates.syntax_name(x) for x in n) for n in lists)
+
+
+PLACEHOLDERS_EXPECTED = (
+    f"a mapping of glob -> placeholder syntax ({', '.join(templates.SYNTAXES)} or none; or a list of them)"
+)
+
 # Top-level keys: (type check, what the type is called in error messages).
 SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "models": (_is_str_list, "a list of model names"),
@@ -62,8 +80,10 @@ SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "rules": (_is_mapping, "a mapping with select, ignore, severity, options"),
     "prices": (_is_mapping, "a mapping of model -> prices per million tokens"),
     "vars": (_is_mapping, "a mapping of template variable -> value"),
+    "python": (_is_mapping, "a mapping with prompt_names (name suffixes) and min_words (an integer)"),
     "usage": (_is_usage, "a mapping with tag_field, route_field and model (strings)"),
     "baseline": (lambda v: isinstance(v, str), "a file path"),
+    "placeholders": (_is_placeholders, PLACEHOLDERS_EXPECTED),
     "routing": (_is_routing, "a mapping with share and fallback_rate (numbers from 0 to 1)"),
 }
 
@@ -82,6 +102,24 @@ class Config:
     def root(self) -> Path:
         """Directory that config globs are relative to (the config file's folder, else the cwd)."""
         return self.path.parent if self.path else Path.cwd()
+
+
+def glob_matches(pattern: str, path: str, root: Path) -> bool:
+    """Whether ``path`` matches a config glob written relative to ``root`` (or as given)."""
+    candidate = Path(path)
+    try:
+        relative = candidate.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        relative = candidate.as_posix()
+    return fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(candidate.as_posix(), pattern)
+
+
+def placeholders_for(path: str, config: Config) -> templates.Placeholders | None:
+    """The placeholder syntax the config declares for ``path`` (first matching glob), else None."""
+    for pattern, value in (config.get("placeholders") or {}).items():
+        if glob_matches(pattern, path, config.root):
+            return templates.declared([n for n in _syntax_names(value) if n != "none"])
+    return None
 
 
 def find_config(start: Path | None = None) -> Path | None:

@@ -201,3 +201,38 @@ def test_validate_accepts_the_count_keys_with_the_right_type():
 def test_validate_names_key_and_file():
     with pytest.raises(ConfigError, match=r"^cfg\.yaml: key 'volume' must be"):
         validate({"volume": {"per_day": "lots"}}, "cfg.yaml")
+
+
+# --- placeholders: the template syntax per glob (issue 10) --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ({"prompts/*.txt": "python-format"}, True),
+        ({"a/*": ["jinja", "angle"], "b/*": "none", "c/*": "f-string"}, True),
+        ({"a/*": "fstrng"}, False),
+        ({"a/*": ["jinja", 3]}, False),
+        ("python-format", False),
+        ({"a/*": None}, False),
+    ],
+)
+def test_placeholders_are_validated_naming_the_key_and_file(tmp_path, value, ok):
+    from promptaudit.config import validate
+    from promptaudit.errors import ConfigError
+
+    if ok:
+        assert validate({"placeholders": value}, tmp_path / "c.yaml") == {"placeholders": value}
+        return
+    with pytest.raises(ConfigError, match=r"c\.yaml: key 'placeholders' must be a mapping of glob -> placeholder"):
+        validate({"placeholders": value}, tmp_path / "c.yaml")
+
+
+def test_placeholders_for_a_path_is_the_first_matching_glob(tmp_path):
+    from promptaudit.config import Config, placeholders_for
+    from promptaudit.reading.templates import NONE, declared
+
+    config = Config({"placeholders": {"lc/*.txt": "langchain", "lc/*": "none"}}, tmp_path / ".promptaudit.yaml")
+    assert placeholders_for(str(tmp_path / "lc" / "a.txt"), config) == declared(["python-format"])
+    assert placeholders_for(str(tmp_path / "lc" / "a.md"), config) == NONE
+    assert placeholders_for(str(tmp_path / "other.txt"), config) is None

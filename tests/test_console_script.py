@@ -57,6 +57,8 @@ def test_count_json_on_the_classifier_sample(run, reference_encoding):
             "encoding": "o200k_base",
             "tokens": expected,
             "exact": True,
+            "rendered_tokens": expected,
+            "rendered_exact": True,
             "input_cost_per_request": str(Decimal(expected) * Decimal("2.5") / Decimal(1_000_000)),
         }
     ]

@@ -87,29 +87,44 @@ def choose_models(cli_models: list[str] | None, config) -> list[str]:
     return list(dict.fromkeys(models))
 
 
-def read_prompts(paths: list[str], config, ext, var, announce: bool = True) -> tuple[list, int]:
+def read_prompts(
+    paths: list[str], config, ext, var, announce: bool = True, warn_unparsed: bool = True
+) -> tuple[list, int]:
     """Read prompts and bind template variables (``--var``, then config ``vars:``, else a labelled default).
 
-    With ``announce``, parse notes and defaulted variables are said on stderr (``count`` says them itself,
-    with its other notes, after counting).
+    Each file's placeholder syntax is the config's ``placeholders:`` glob, else its extension, else the
+    default. With ``announce``, parse notes and defaulted variables are said on stderr (``count`` says
+    them itself, with its other notes, after counting). With ``warn_unparsed``, each .json/.yaml file
+    read as plain text gets one warning (``check`` stays silent unless it fails).
     """
+    from promptaudit.reading.code import configure
     from promptaudit.reading.formats.variables import bind, parse_assignments
-    from promptaudit.reading.loading import extensions_from, gather_prompts, reading_notes
+    from promptaudit.reading.loading import extensions_from, fallback_warnings, gather_prompts, reading_notes
 
+    configure(config.get("python"), str(config.path or "config"))
     values = parse_assignments(var)
     from promptaudit.errors import SkippedInput
 
-    prompts, errors = gather_prompts(paths, extensions_from(config, ext))
+    declared = functools.partial(_declared, config=config) if config.get("placeholders") else None
+    prompts, errors = gather_prompts(paths, extensions_from(config, ext), declared=declared)
     skipped = [error for error in errors if isinstance(error, SkippedInput)]
     errors = [error for error in errors if not isinstance(error, SkippedInput)]
     for error in errors:
         warn(f"error: {error}")
     for note in skipped:
         warn(f"note: {note}")
+    for warning in fallback_warnings(prompts) if warn_unparsed else ():
+        warn(f"warning: {warning}")
     bind(prompts, values, config.get("vars"))
     for note in reading_notes(prompts) if announce else ():
         warn(f"note: {note}")
     return prompts, len(errors)
+
+
+def _declared(path: str, config):
+    from promptaudit.config import placeholders_for
+
+    return placeholders_for(path, config)
 
 
 def usable_models(models: list[str]) -> tuple[list[str], int]:

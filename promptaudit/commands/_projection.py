@@ -128,7 +128,7 @@ def calibrated(traffic, plan, calibration, prompts, model):
     if calibration is None:
         return traffic, plan
     warn(f"calibrated from {calibration.source}")
-    mean_prompt = sum(t.tokens for t in counting.prompt_tokens(prompts, model)) // max(len(prompts), 1)
+    mean_prompt = sum(t.tokens for t in counting.prompt_tokens(prompts, model, rendered=True)) // max(len(prompts), 1)
     if traffic.output_tokens is None and calibration.output_tokens_mean is not None:
         traffic = replace(traffic, output_tokens=calibration.output_tokens_mean)
     if traffic.user_tokens is None and calibration.input_tokens_mean is not None:

@@ -2,6 +2,9 @@
 
 A prompt fails when it is over its token budget (``--max-tokens``, else a ``budgets:`` glob, else
 ``max_tokens`` in config) and, if it is recorded in the baseline file, has grown past its recorded count.
+Findings fail the gate only at or above the fail level, which is ``error`` by default: advice (warnings
+such as filler or a cheaper model) never fails a commit unless ``--fail-on warning`` or the config's
+``fail_on:`` asks for it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ import typer
 
 from promptaudit import exitcodes
 from promptaudit.commands._common import ConfigOption, choose_models, load_settings, user_errors, warn
+
+DEFAULT_FAIL_ON = "error"
+"""check fails on budgets and on error findings; warnings and info are advice (``audit`` shows them)."""
 
 
 class FailOn(str, Enum):
@@ -118,7 +124,8 @@ def check_command(
         bool, typer.Option("--write-baseline", help="Record every prompt's tokens so only growth fails later.")
     ] = False,
     fail_on: Annotated[
-        FailOn | None, typer.Option("--fail-on", help="Fail on findings at or above this (default: warning).")
+        FailOn | None,
+        typer.Option("--fail-on", help="Fail on findings at or above this (default: error; advice is warning/info)."),
     ] = None,
     output_format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text or json.")] = CheckFormat.text,
     per_day: Annotated[
@@ -133,14 +140,15 @@ def check_command(
 
     config = load_settings(config_file)
     chosen = choose_models([model] if model else None, config)[0]
-    prompts, input_failures = read_prompts(paths, config, None, None, announce=False)  # a passing gate is silent
+    # a passing gate is silent, even about files read as plain text
+    prompts, input_failures = read_prompts(paths, config, None, None, announce=False, warn_unparsed=False)
     recorded = open_baseline(baseline_file, config, chosen, write_baseline_flag)
     if write_baseline_flag and input_failures:
         raise typer.Exit(exitcodes.USAGE)  # never record a partial baseline
     if write_baseline_flag:
         recorded = write_baseline(recorded, prompts, chosen)
     results = measure(prompts, chosen, config, max_tokens, recorded, volume.from_cli({"per_day": per_day}))
-    level = fail_on.value if fail_on else config.get("fail_on", "warning")
+    level = fail_on.value if fail_on else config.get("fail_on", DEFAULT_FAIL_ON)
     findings = failing_findings(prompts, chosen, config, max_tokens, level)
     from promptaudit.report import check as report
 

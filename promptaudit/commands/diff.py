@@ -247,6 +247,9 @@ def diff_command(
     config = load_settings(config_file)
     chosen = choose_models([model] if model else None, config)[0]
     ctx = Context(chosen, pricing.price_for(chosen), config, volume.from_cli({"per_day": per_day}), Path.cwd())
+    from promptaudit.reading.code import configure
+
+    configure(config.get("python"), str(config.path or "config"))
     report = build_report(list(paths or []), base, ctx, extensions_from(config, None))
     reasons = gate(report, fail_above_tokens, fail_above_cost)
     from promptaudit.report import diff as render

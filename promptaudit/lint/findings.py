@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 SEVERITIES = ("info", "warning", "error")
-CATEGORIES = ("redundancy", "caching", "size", "output", "model", "routing")
+CATEGORIES = ("input", "redundancy", "caching", "size", "output", "model", "routing")
 
 
 def severity_rank(severity: str) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import os
 import re
 from dataclasses import dataclass, field, replace
 from types import ModuleType
@@ -166,6 +167,20 @@ class RuleContext:
         self.options: dict[str, Any] = {}
         self.text = PART_SEPARATOR.join(part.text for part in prompt.parts)
         self._part_starts = _part_starts(prompt, len(PART_SEPARATOR))
+        self._files: dict[tuple[int, int], str] = {}
+
+    @property
+    def anchor(self) -> tuple[int, int]:
+        """Where a finding about the whole prompt points: the call or constant in code, else line 1."""
+        origin = self.prompt.origin
+        return (origin.line, origin.column) if origin is not None else (1, 1)
+
+    def path_of(self, problem: Problem) -> str:
+        """Where a problem is reported: the prompt, or the other module whose text a prompt in code sends."""
+        other = self._files.get((problem.line, problem.column))
+        if self.prompt.origin is None or other is None or os.path.abspath(other) == os.path.abspath(self.prompt.path):
+            return self.prompt.display
+        return other
 
     @functools.cached_property
     def budget(self):
@@ -191,6 +206,15 @@ class RuleContext:
 
         return split(self.text)
 
+    @functools.cache  # noqa: B019 - one context per prompt, dropped after the run
+    def segments(self) -> list:
+        """Template segments of every part (each in its own syntax), with offsets into :attr:`text`."""
+        return [
+            replace(segment, start=segment.start + start)
+            for part, start in zip(self.prompt.parts, self._part_starts)
+            for segment in part.segments()
+        ]
+
     @functools.cached_property
     def _newlines(self) -> list[int]:
         return [match.start() for match in re.finditer("\n", self.text)]
@@ -199,6 +223,11 @@ class RuleContext:
         """1-based ``(line, column)`` in the original file of an offset into :attr:`text`."""
         part = bisect.bisect_right(self._part_starts, offset) - 1
         part_start = self._part_starts[part]
+        source = self.prompt.parts[part].source
+        if source is not None:  # text read from code knows where each of its characters is written
+            path, line, column = source.locate(offset - part_start)
+            self._files[(line, column)] = path
+            return line, column
         newlines = self._newlines
         first = bisect.bisect_left(newlines, part_start)
         index = bisect.bisect_left(newlines, offset)
@@ -246,13 +275,25 @@ def lint(prompts: list[Prompt], settings: LintSettings) -> list[Finding]:
     rules = active_rules(settings)
     totals = prompt_tokens(prompts, settings.model) if prompts else []
     findings: list[Finding] = []
+    seen: set[tuple] = set()
     for prompt, total in zip(prompts, totals):
         ctx = RuleContext(prompt, settings, total.tokens)
         for module in rules:
             ctx.options = {**module.OPTIONS, **settings.options.get(module.ID, {})}
-            problems = _capped(module, list(module.check(ctx)))
-            findings.extend(_finding(module, p, prompt.display, settings) for p in problems)
+            found = [_finding(module, p, ctx.path_of(p), settings) for p in _capped(module, list(module.check(ctx)))]
+            findings.extend(_once(found, seen) if prompt.origin is not None else found)
     return _without_double_savings(sorted(findings, key=lambda f: f.sort_key))
+
+
+def _once(findings: list[Finding], seen: set[tuple]) -> list[Finding]:
+    """Findings in code not yet reported at their place: a constant two calls send is one problem, not two."""
+    kept = [f for f in findings if _place(f) not in seen]
+    seen.update(_place(f) for f in kept)
+    return kept
+
+
+def _place(finding: Finding) -> tuple:
+    return finding.rule, finding.path.split("#", 1)[0], finding.line, finding.column
 
 
 MAX_FINDINGS_PER_RULE = 200

@@ -65,23 +65,28 @@ def priced(model: str, input_tokens: int = 0) -> Priced:
 
 
 def cases_for(model: str, prompts: list[Prompt], volumes: list[Volume], traffic: Traffic) -> list[Case]:
-    """One Case per prompt: its tokens on ``model``, its traffic, and the rates of its request size."""
-    totals = counting.prompt_tokens(prompts, model)
+    """One Case per prompt: its tokens on ``model``, its traffic, and the rates of its request size.
+
+    The Prompt column is what every request sends (the text without its template variables: exact); what
+    the variables add (their values, else the default estimate) goes to the Variable column with
+    ``--user-tokens``. A plain file's Prompt column is its count as written.
+    """
+    measured = counting.measure(prompts, model)
     prefixes = tokens.count_texts([p.static_prefix() for p in prompts], model)
     return [
         Case(
             econ.Workload(
-                total.tokens,
-                min(prefix.tokens, total.tokens),
-                traffic.user_tokens,
+                m.static_total,
+                min(prefix.tokens, m.static_total),
+                traffic.user_tokens + max(m.rendered_total - m.static_total, 0),
                 traffic.output_tokens,
                 volume.requests_per_day,
             ),
-            priced(model, total.tokens + traffic.user_tokens),
-            total.exact,
+            priced(model, m.rendered_total + traffic.user_tokens),
+            m.rendered_exact,
             prompt.display,
         )
-        for prompt, total, prefix, volume in zip(prompts, totals, prefixes, volumes)
+        for prompt, m, prefix, volume in zip(prompts, measured, prefixes, volumes)
     ]
 
 
@@ -90,8 +95,8 @@ def size_problems(models: list[str], prompts: list[Prompt], user_tokens: int) ->
     requests = [
         (prompt.display, model, total.tokens + user_tokens, total.exact)
         for model in models
-        for prompt, total in zip(prompts, counting.prompt_tokens(prompts, model))
-    ]
+        for prompt, total in zip(prompts, counting.prompt_tokens(prompts, model, rendered=True))
+    ]  # a request carries its template variables filled in
     return limits.size_problems(requests)
 
 

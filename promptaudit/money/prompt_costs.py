@@ -27,6 +27,9 @@ class ModelCount:
     input_cost_per_request: Decimal
     parts: tuple[PartCount, ...] = ()
     priming: int = 0
+    rendered_tokens: int | None = None
+    """Tokens with template variables filled in (``--var``/config values, else ~50 each); None = ``tokens``."""
+    rendered_exact: bool | None = None
 
     def to_json(self, detail: bool = False) -> dict:
         data = {
@@ -34,6 +37,8 @@ class ModelCount:
             "encoding": self.encoding,
             "tokens": self.tokens,
             "exact": self.exact,
+            "rendered_tokens": self.tokens if self.rendered_tokens is None else self.rendered_tokens,
+            "rendered_exact": self.exact if self.rendered_exact is None else self.rendered_exact,
             "input_cost_per_request": str(self.input_cost_per_request),
         }
         if detail:
@@ -55,11 +60,27 @@ class PromptCount:
         data = {
             "path": self.prompt.display,
             "chars": self.prompt.chars,
+            "variables": [v.to_json() for v in self.prompt.variables],
             "counts": [c.to_json(detail) for c in self.counts],
         }
+        if self.prompt.unparsed:
+            data["read_as_text"] = self.prompt.unparsed
         if detail:
             data.update(format=self.prompt.provider_format or self.prompt.kind, notes=list(self.notes))
         return data
+
+
+def variables_note(prompt: Prompt, count: ModelCount) -> str:
+    """Where the template variables are and the rendered estimate beside the exact count as written."""
+    first_lines: dict[str, int] = {}
+    for variable in prompt.variables:
+        first_lines.setdefault(variable.name, variable.line)
+    listed = [f"{name} (line {line})" for name, line in list(first_lines.items())[:8]]
+    more = f" and {len(first_lines) - 8} more" if len(first_lines) > 8 else ""
+    mark = "" if count.rendered_exact else "~"
+    note = f"template variables {', '.join(listed)}{more}: rendered {mark}{count.rendered_tokens:,} tokens for {count.model}"
+    defaulted = sorted({name for p in count.parts for name in p.defaulted})
+    return f"{note}; {default_note(defaulted)}" if defaulted else note
 
 
 def detail_notes(prompt: Prompt, counts: list[ModelCount], models: list[str]) -> tuple[str, ...]:
@@ -67,9 +88,8 @@ def detail_notes(prompt: Prompt, counts: list[ModelCount], models: list[str]) ->
     from promptaudit.money import cache_breakpoints
 
     notes = list(prompt.notes)
-    defaulted = sorted({name for c in counts for p in c.parts for name in p.defaulted})
-    if defaulted:
-        notes.append(default_note(defaulted))
+    if prompt.variables and counts:
+        notes.append(variables_note(prompt, counts[0]))
     if prompt.tools:
         notes.append("tool schemas counted as compact JSON: an approximation of how the provider renders tools")
     if prompt.provider_format == "anthropic":
@@ -92,7 +112,17 @@ def count_prompts(prompts: list[Prompt], models: list[str], detail: bool = False
     for model in models:
         label = tokens.tokenizer_for(model).label
         per_model[model] = [
-            ModelCount(model, label, m.total, m.exact, _input_cost(model, m.total), m.parts, m.priming)
+            ModelCount(
+                model,
+                label,
+                m.total,
+                m.exact,
+                _input_cost(model, m.total),
+                m.parts,
+                m.priming,
+                m.rendered_total,
+                m.rendered_exact,
+            )  # fmt: skip
             for m in measure(prompts, model)
         ]
     results = [PromptCount(p, [per_model[m][i] for m in models]) for i, p in enumerate(prompts)]

@@ -6,11 +6,10 @@ file's folder); the first matching glob wins over the default, and a command-lin
 
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
+from promptaudit.config import glob_matches  # noqa: F401  (re-exported: every config glob matches alike)
 from promptaudit.errors import UsageError
 
 SECONDS_PER_DAY = Decimal(86_400)
@@ -102,16 +101,6 @@ def from_config(path: str, config, days: Decimal = DEFAULT_DAYS_PER_MONTH) -> Vo
                 return found
     default = config.get("volume")
     return from_mapping(default, days, f"{config.path}: volume") if default else None
-
-
-def glob_matches(pattern: str, path: str, root: Path) -> bool:
-    """Whether ``path`` matches a config glob written relative to ``root`` (or as given)."""
-    candidate = Path(path)
-    try:
-        relative = candidate.resolve().relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError):
-        relative = candidate.as_posix()
-    return fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(candidate.as_posix(), pattern)
 
 
 MAX_TOKENS_PER_REQUEST = 10_000_000  # beyond every model's context window

@@ -9,9 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from promptaudit.errors import InputError
+from promptaudit.reading import templates
 from promptaudit.reading.formats.variables import render
 from promptaudit.reading.prompts import STRUCTURED_EXTENSIONS, Prompt, parse_text
-from promptaudit.reading.sources import DEFAULT_EXTENSIONS, Source, discover, read_text
+from promptaudit.reading.sources import DEFAULT_EXTENSIONS, Source, discover, read_bytes, read_text
+
+PYTHON_SOURCES = (".py", ".pyi")
+
+Declared = Callable[[str], "templates.Placeholders | None"]
+"""What the config declares for a path's placeholder syntax (None when it declares nothing)."""
 
 
 def is_structured(path: str) -> bool:
@@ -19,18 +25,32 @@ def is_structured(path: str) -> bool:
     return path.lower().endswith(STRUCTURED_EXTENSIONS)
 
 
-def load_prompts(source: Source) -> list[Prompt]:
-    """Read one source and parse it into prompts; raises InputError for unreadable or malformed input."""
+def load_prompts(source: Source, declared: templates.Placeholders | None = None) -> list[Prompt]:
+    """Read one source and parse it into prompts; raises InputError for unreadable input or invalid values.
+
+    ``declared`` is the placeholder syntax the config gives this file; without it a template extension
+    (``.j2``, ``.mustache``, ...) decides, else a structured document's ``template_format``, else the
+    default (Jinja/Mustache ``{{ }}`` outside Markdown code). Python sources are scanned for the prompts
+    in their code (:mod:`promptaudit.reading.code`), which declare their own syntax.
+    """
+    if source.path.lower().endswith(PYTHON_SOURCES):
+        from promptaudit.reading.code import parse_python
+
+        return parse_python(source.path, read_bytes(source))
     text = read_text(source)
+    chosen = declared or templates.for_extension(source.path)
     if not is_structured(source.path):
-        return parse_text(source.path, text)
+        return parse_text(source.path, text, chosen or templates.DEFAULT)
     from promptaudit.reading.formats import parse_structured
 
-    return parse_structured(source.path, text)
+    return parse_structured(source.path, text, chosen)
 
 
 def gather_prompts(
-    paths: list[str], extensions: tuple[str, ...], on_loaded: Callable[[list[Prompt]], None] | None = None
+    paths: list[str],
+    extensions: tuple[str, ...],
+    on_loaded: Callable[[list[Prompt]], None] | None = None,
+    declared: Declared | None = None,
 ) -> tuple[list[Prompt], list[InputError]]:
     """Read every path into prompts; unreadable inputs are returned as errors, the rest still read."""
     prompts, failures = [], []
@@ -38,13 +58,17 @@ def gather_prompts(
         try:
             if isinstance(item, InputError):
                 raise item
-            loaded = load_prompts(item)
+            loaded = load_prompts(item, declared(item.path) if declared else None)
         except InputError as exc:
             failures.append(exc)
             continue
         prompts.extend(loaded)
         if on_loaded is not None:
             on_loaded(loaded)
+    if any(prompt.origin is not None for prompt in prompts):
+        from promptaudit.reading.code import settle
+
+        prompts = settle(prompts)
     return prompts, failures
 
 
@@ -55,13 +79,18 @@ def extensions_from(config, cli_ext: list[str] | None) -> tuple[str, ...]:
 
 
 def default_note(names: list[str]) -> str:
-    """The note for template variables that had no value and were counted at the default estimate."""
+    """The note for template variables with no value: the rendered estimate counts a default for each."""
     from promptaudit.reading.formats.variables import DEFAULT_VARIABLE_TOKENS
 
     return (
-        f"no value for {', '.join(names)}: counted as ~{DEFAULT_VARIABLE_TOKENS} tokens each "
-        "(default estimate; set --var name=value or vars: in config)"
+        f"no value for {', '.join(names)}: the rendered estimate counts ~{DEFAULT_VARIABLE_TOKENS} tokens each "
+        "(the count as written is exact; set --var name=value or vars: in config)"
     )
+
+
+def fallback_warnings(prompts: list[Prompt]) -> list[str]:
+    """One line per .json/.yaml file that did not parse as a prompt document and was counted as text."""
+    return [f"{p.path}: {p.unparsed}; counted as plain text" for p in prompts if p.unparsed]
 
 
 def reading_notes(prompts: list[Prompt]) -> list[str]:

@@ -11,7 +11,21 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
+from promptaudit.reading.templates import DEFAULT, NONE, Placeholders
+
 STRUCTURED_EXTENSIONS = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One template placeholder as written: its name, 1-based file line and the placeholder text."""
+
+    name: str
+    line: int
+    text: str
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "line": self.line}
 
 
 @dataclass(frozen=True)
@@ -34,15 +48,47 @@ class Part:
     """Anthropic ``cache_control`` on this block: its TTL (``5m`` or ``1h``), else None."""
     templated: bool = True
     """False for text that is never a template (tool schemas, tool calls): no variables looked for."""
+    placeholders: Placeholders = DEFAULT
+    """The placeholder syntax of ``text`` (see :mod:`promptaudit.reading.templates`); chosen per file."""
+    lines_match: bool = True
+    """True when ``text``'s line breaks are the file's (plain files, YAML ``|`` blocks, triple-quoted
+    strings), so a variable's line is ``line`` plus the newlines before it; False when the text was
+    written on one line with escapes (a JSON string), where every variable is on ``line``."""
+    variable_spans: tuple[tuple[int, int, str], ...] = ()
+    """Variables a reader located itself, as ``(start, end, name)`` offsets into ``text`` (f-string fields
+    read from Python's syntax tree); when given, they are the variables and ``placeholders`` is not scanned."""
+    source: object | None = field(default=None, compare=False)
+    """For text read from Python code: the :class:`promptaudit.reading.code.text.Text` it came from, which
+    knows the file, line and column of every character (the text may be assembled from several literals)."""
+
+    @property
+    def syntax(self) -> Placeholders:
+        """The placeholders in effect: none at all for text that is never a template."""
+        return self.placeholders if self.templated else NONE
+
+    def segments(self) -> tuple:
+        """The text's template segments (:class:`promptaudit.reading.templates.Segment`), in order."""
+        from promptaudit.reading.templates import from_spans, split
+
+        if self.variable_spans and self.templated:
+            return from_spans(self.text, self.variable_spans)
+        return split(self.text, self.syntax)
 
     @functools.cached_property
     def static(self) -> bool:
-        """True when the part holds no template variable, so it is identical on every request."""
-        if not self.templated:
-            return True
-        from promptaudit.reading.templates import variables
+        """True when nothing in the part changes between requests (no variable, no template logic)."""
+        return not any(segment.dynamic for segment in self.segments())
 
-        return not variables(self.text)
+    @functools.cached_property
+    def variables(self) -> tuple[Variable, ...]:
+        """The part's template variables, in order, each with its line in the file."""
+        from promptaudit.reading.templates import VARIABLE
+
+        found = [s for s in self.segments() if s.kind == VARIABLE]
+        return tuple(Variable(s.name, self._line_of(s.start), s.text) for s in found)
+
+    def _line_of(self, offset: int) -> int:
+        return self.line + (self.text.count("\n", 0, offset) if self.lines_match else 0)
 
 
 @dataclass
@@ -59,8 +105,14 @@ class Prompt:
     notes: list[str] = field(default_factory=list)
     provider_format: str | None = None
     """``openai`` or ``anthropic`` for chat files; None for text and templates."""
+    unparsed: str | None = None
+    """For a .json/.yaml file that did not parse as a prompt document: where and why (``line 2, column 1:
+    invalid JSON: Extra data``); the file is then counted as plain text. None otherwise."""
     values: dict[str, str] = field(default_factory=dict)
     """Template variable values bound by :func:`promptaudit.reading.formats.variables.bind` (``--var``, config)."""
+    origin: object | None = None
+    """For prompts read from Python code: the SDK call, template or constant they come from
+    (:mod:`promptaudit.reading.code.found`), with its line and column."""
 
     @property
     def display(self) -> str:
@@ -85,7 +137,8 @@ class Prompt:
     def static_prefix(self) -> str:
         """The text a provider's prompt cache can reuse, in cache order (tools, system, messages).
 
-        It ends at the first template variable; a part holding one contributes the text before it.
+        It ends at the first template variable or statement; a part holding one contributes the text
+        before it.
         """
         from promptaudit.reading.templates import static_prefix
 
@@ -94,7 +147,7 @@ class Prompt:
             if part.static:
                 kept.append(part.text)
                 continue
-            kept.append(static_prefix(part.text))
+            kept.append(static_prefix(part.text, part.syntax))
             break
         return "\n".join(kept)
 
@@ -111,8 +164,13 @@ class Prompt:
     def chars(self) -> int:
         return sum(len(part.text) for part in self.parts)
 
+    @property
+    def variables(self) -> list[Variable]:
+        """Every template variable of every part, in order."""
+        return [variable for part in self.parts for variable in part.variables]
 
-def parse_text(path: str, text: str) -> list[Prompt]:
+
+def parse_text(path: str, text: str, placeholders: Placeholders = DEFAULT) -> list[Prompt]:
     """Turn decoded file text into prompts (plain text or a template: one prompt, one part)."""
-    part = Part(label="", text=text)
+    part = Part(label="", text=text, placeholders=placeholders)
     return [Prompt(path=path, parts=[part], kind="text" if part.static else "template")]

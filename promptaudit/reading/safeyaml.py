@@ -25,21 +25,36 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """SafeLoader that rejects duplicate mapping keys."""
 
 
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 def _construct_mapping(loader, node, deep=False):
+    """Keys written twice in one mapping are refused; keys a merge (``<<: *base``) brings in may be overridden."""
     seen: set = set()
     for key_node, _ in node.value:
+        if key_node.tag == _MERGE_TAG:
+            continue
         key = loader.construct_object(key_node, deep=deep)
         try:
             duplicate = key in seen
         except TypeError:
-            raise YamlError(f"line {key_node.start_mark.line + 1}: a mapping key must be a plain value") from None
+            raise YamlError(f"{_at(key_node.start_mark)}: a mapping key must be a plain value") from None
         if duplicate:
-            raise YamlError(f"line {key_node.start_mark.line + 1}: duplicate key {key!r}")
+            raise YamlError(f"{_at(key_node.start_mark)}: duplicate key {key!r}")
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)
 
 
+def _construct_int(loader, node):
+    """An integer; past Python's digit limit it is infinite, so bounds checks refuse it with a clear message."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError:
+        return float("-inf") if str(node.value).startswith("-") else float("inf")
+
+
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def _construct_int(loader, node):
@@ -57,7 +72,7 @@ def _expanded_size(node, depth: int = 0, memo: dict | None = None) -> int:
     """Nodes the document would have once aliases are expanded; shared nodes are counted each time."""
     memo = {} if memo is None else memo
     if depth > MAX_DEPTH:
-        raise YamlError(f"line {node.start_mark.line + 1}: nested deeper than {MAX_DEPTH} levels; refused")
+        raise YamlError(f"{_at(node.start_mark)}: nested deeper than {MAX_DEPTH} levels; refused")
     if id(node) in memo:
         return memo[id(node)]
     if isinstance(node, yaml.MappingNode):
@@ -79,7 +94,9 @@ def load_yaml(text: str):
         if node is None:
             return None
         if _expanded_size(node) > MAX_EXPANDED_NODES:
-            raise YamlError(f"expands to more than {MAX_EXPANDED_NODES:,} values through aliases; refused")
+            raise YamlError(
+                f"line 1, column 1: expands to more than {MAX_EXPANDED_NODES:,} values through aliases; refused"
+            )
         return loader.construct_document(node)
     except YamlError:
         raise
@@ -88,13 +105,17 @@ def load_yaml(text: str):
     except yaml.YAMLError as exc:
         raise YamlError(_describe(exc, "invalid YAML")) from None
     except RecursionError:
-        raise YamlError(f"nested deeper than {MAX_DEPTH} levels; refused") from None
+        raise YamlError(f"line 1, column 1: nested deeper than {MAX_DEPTH} levels; refused") from None
     finally:
         loader.dispose()
+
+
+def _at(mark) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"
 
 
 def _describe(exc: yaml.YAMLError, fallback: str) -> str:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or fallback
-    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    where = f"{_at(mark)}: " if mark is not None else "line 1, column 1: "
     return f"{where}{problem}"

@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 from promptaudit.errors import InputError, SkippedInput
 
-DEFAULT_EXTENSIONS = (".txt", ".md", ".prompt", ".j2", ".jinja", ".yaml", ".yml", ".json")
+DEFAULT_EXTENSIONS = (".txt", ".md", ".prompt", ".j2", ".jinja", ".jinja2", ".mustache", ".yaml", ".yml", ".json")
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
 STDIN = "-"
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -255,10 +255,22 @@ def read_stdin(limit: int | None = None) -> bytes:
     return data
 
 
+_BOMS = (  # longest first: a UTF-32 LE mark starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
 def decode(path: str, data: bytes) -> str:
-    """Decode prompt bytes as UTF-8 (a UTF-8 BOM is dropped), or raise InputError saying why not."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        raise InputError(path, "is UTF-16/UTF-32 (byte-order mark found); save it as UTF-8")
+    """Decode prompt bytes as UTF-8, or as UTF-16/UTF-32 when a byte-order mark says so (the mark is dropped).
+
+    Without a mark, anything that is not UTF-8 is an InputError saying why.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _decode_marked(path, data[len(bom) :], codec)
     if b"\x00" in data[:_SNIFF]:
         raise InputError(path, "binary file (NUL bytes); not a prompt")
     if data.startswith(codecs.BOM_UTF8):
@@ -270,6 +282,21 @@ def decode(path: str, data: bytes) -> str:
         raise InputError(
             path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); save it as UTF-8"
         ) from None
+    return _non_empty(path, text)
+
+
+def _decode_marked(path: str, data: bytes, codec: str) -> str:
+    name = codec[:6].upper()
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not valid {name} after its byte-order mark (byte {exc.start + 1})") from None
+    if "\x00" in text[:_SNIFF]:
+        raise InputError(path, f"binary file (NUL characters after a {name} byte-order mark); not a prompt")
+    return _non_empty(path, text)
+
+
+def _non_empty(path: str, text: str) -> str:
     if not text.strip():
         raise InputError(path, "empty file" if not text else "file holds only whitespace")
     return text

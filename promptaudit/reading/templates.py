@@ -1,151 +1,191 @@
-"""Find template variables in prompt text and split it into static and variable segments.
+"""Template placeholders, decided per file: which syntax a text uses is declared, never guessed.
 
-Recognised placeholders: Jinja ``{{ x }}`` and ``{% ... %}`` (everywhere), Python ``{name}``,
-``${name}`` and ``$name`` (lower-case names), and ``<name>`` when it is clearly a placeholder: a single
-identifier, not an HTML tag, and never closed by a matching ``</name>`` (paired tags are structure).
-Single-brace, dollar and angle placeholders inside Markdown code (fenced blocks and inline backticks)
-are not variables: code shows them literally far more often than it templates them. Jinja comments
-``{# ... #}`` are dropped by the renderer, so they count as nothing.
+A text is split into segments that cover all of it: ``static`` text (billed as written), ``variable``
+placeholders (text inserted by the caller), ``logic`` (statements and sections: they decide what is sent
+but are not sent themselves) and ``markup`` (comments and raw-block tags: never sent, never dynamic).
+
+Syntaxes (:data:`SYNTAXES`):
+
+``jinja``
+    ``{{ name }}`` (filters and calls allowed), ``{% ... %}`` statements, ``{# ... #}`` comments and
+    ``{% raw %}`` blocks. Mustache tags inside ``{{ }}`` (``{{#x}}``, ``{{/x}}``, ``{{^x}}``, ``{{!x}}``,
+    ``{{>x}}``, ``{{{x}}}``, ``{{&x}}``) are understood too. A ``{{ }}`` that is not a Jinja expression
+    (``style={{ marginTop: 8 }}`` in JSX, ``{{ double braces }}`` in prose) is text. Names bound inside the
+    template (``{% set %}``, ``{% for %}`` targets, macro arguments, ``loop``) are not inputs: their
+    placeholders are logic. This is the default for every file.
+``mustache``
+    The ``{{ }}`` half of the above, without ``{% %}`` and ``{# #}``.
+``python-format``
+    ``str.format``/LangChain f-string templates: ``{name}``, ``{name.attr}``, ``{name!r:>10}``; ``{{`` and
+    ``}}`` are escaped braces (they render as one brace).
+``dollar``
+    ``string.Template``/shell style: ``$name`` and ``${name}``; ``$$`` is an escaped dollar.
+``angle``
+    ``<name>``: a single identifier, not an HTML tag and never closed by ``</name>`` in the same text.
+
+XML-style tags are prompt structure and are never variables unless ``angle`` is declared. With the
+default (:data:`DEFAULT`), placeholders inside Markdown code (fenced blocks and inline backticks) are text:
+code samples show template syntax far more often than they template. A declared syntax (config glob, a
+template extension such as ``.j2``, or a document's ``template_format``) applies everywhere, code
+included, because the template engine renders the whole file. Every scanner is linear in the text.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
-import re
 from dataclasses import dataclass
 
-STATIC = "static"
-VARIABLE = "variable"
+from promptaudit.reading.codespans import code_spans, inside
+from promptaudit.reading.placeholders import LOGIC, MARKUP, SCANNERS, STATIC, VARIABLE, Match
 
-_JINJA = re.compile(r"\{\{-?\s*(?P<jexpr>.*?)\s*-?\}\}|\{%-?\s*(?P<jstmt>.*?)\s*-?%\}|\{#.*?#\}", re.S)
-# The leading lookahead lets the regex engine skip to candidate characters instead of trying all four
-# branches (two of them lookbehinds) at every position: 4x faster on large prompts, same matches.
-_OTHER = re.compile(
-    r"(?=[{$<])(?:"
-    r"(?<![{\\])\{(?P<fmt>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[^\]{}]*\])*)(?:![rsa])?(?::[^{}]*)?\}(?!\})"
-    r"|\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)\}"
-    r"|(?<![$\w])\$(?P<dollar>[a-z_][a-z0-9_]+)\b"
-    r"|<(?P<angle>[A-Za-z_][A-Za-z0-9_]*)>"
-    r")"
-)
-_MAY_HOLD_VARIABLES = re.compile(r"[{$<]")
-_CODE = re.compile(r"^(```|~~~).*?^\1[^\n]*$|`[^`\n]+`", re.S | re.M)
-_HTML_TAGS = frozenset(
-    "a abbr b br body code div em h1 h2 h3 h4 h5 h6 head hr html i img kbd li ol p pre s small span strong sub sup "
-    "table tbody td th thead tr u ul".split()
-)
+__all__ = ["LOGIC", "MARKUP", "STATIC", "VARIABLE", "Placeholders", "Segment", "split", "variables"]
+
+SYNTAXES = ("jinja", "mustache", "python-format", "dollar", "angle")
+ALIASES = {
+    "jinja2": "jinja",
+    "handlebars": "mustache",
+    "f-string": "python-format",
+    "fstring": "python-format",
+    "langchain": "python-format",
+    "format": "python-format",
+    "string-template": "dollar",
+}
+
+
+@dataclass(frozen=True)
+class Placeholders:
+    """Which placeholder syntaxes a text uses, and whether they apply inside Markdown code too."""
+
+    syntaxes: tuple[str, ...] = ("jinja",)
+    in_code: bool = False
+
+    @property
+    def label(self) -> str:
+        """How reports name the choice: ``jinja (outside code)``, ``python-format``, ``none``."""
+        names = "+".join(self.syntaxes) or "none"
+        return names if self.in_code or not self.syntaxes else f"{names} (outside code)"
+
+
+DEFAULT = Placeholders()
+NONE = Placeholders(())
+EXTENSIONS = {
+    ".j2": "jinja",
+    ".jinja": "jinja",
+    ".jinja2": "jinja",
+    ".mustache": "mustache",
+    ".hbs": "mustache",
+    ".handlebars": "mustache",
+}
+"""File extensions that declare a syntax (applied everywhere in the file)."""
+
+
+def syntax_name(name: str) -> str | None:
+    """The canonical syntax for a user-written name (``f-string`` -> ``python-format``), or None."""
+    key = name.strip().lower()
+    return key if key in SYNTAXES else ALIASES.get(key)
+
+
+def declared(names: tuple[str, ...] | list[str]) -> Placeholders:
+    """Placeholders for a declared list of syntax names (``none`` or an empty list: no placeholders)."""
+    chosen = tuple(dict.fromkeys(n for n in (syntax_name(x) for x in names) if n))
+    return Placeholders(chosen, in_code=True) if chosen else NONE
+
+
+def for_extension(path: str) -> Placeholders | None:
+    """The syntax a template extension declares (``x.md.j2`` -> jinja), else None."""
+    lower = path.lower()
+    return next((declared([s]) for ext, s in EXTENSIONS.items() if lower.endswith(ext)), None)
 
 
 @dataclass(frozen=True)
 class Segment:
-    """A run of prompt text: static, or one variable (``name`` set, ``text`` the placeholder itself)."""
+    """A run of text: ``kind`` is static, variable, logic or markup; ``value`` is what an escape renders as."""
 
     kind: str
     text: str
     start: int
     name: str | None = None
+    value: str | None = None
 
     @property
     def end(self) -> int:
         return self.start + len(self.text)
 
+    @property
+    def dynamic(self) -> bool:
+        """True when the segment can change between requests (a variable or template logic)."""
+        return self.kind in (VARIABLE, LOGIC)
 
-def _code_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _CODE.finditer(text)]
-
-
-def _inside(spans: list[tuple[int, int]], position: int) -> bool:
-    """Whether ``position`` falls in one of ``spans`` (sorted, non-overlapping)."""
-    index = bisect.bisect_right(spans, (position, float("inf"))) - 1
-    return index >= 0 and spans[index][0] <= position < spans[index][1]
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sort spans and merge overlaps, so a bisect finds the one containing a position."""
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+    @property
+    def rendered(self) -> str:
+        """The text it renders as with no value bound: static text (escapes resolved), else nothing."""
+        if self.kind != STATIC:
+            return ""
+        return self.text if self.value is None else self.value
 
 
-def _jinja_name(expr: str) -> str:
-    match = re.match(r"[A-Za-z_][A-Za-z0-9_.]*", expr.strip())
-    return match.group(0) if match else expr.strip()[:40] or "?"
-
-
-def _jinja_matches(text: str) -> list[tuple[int, int, str | None]]:
-    found = []
-    for m in _JINJA.finditer(text):
-        name = _jinja_name(m.group("jexpr")) if m.group("jexpr") is not None else None
-        if m.group("jstmt") is not None:
-            name = "%" + m.group("jstmt").split(None, 1)[0] if m.group("jstmt").strip() else "%"
-        found.append((m.start(), m.end(), name))
-    return found
-
-
-def _other_matches(text: str, taken: list[tuple[int, int, str | None]]) -> list[tuple[int, int, str | None]]:
-    candidates = list(_OTHER.finditer(text))
-    if not candidates:
-        return []  # no need to find code spans (a full scan) when nothing could be excluded
-    blocked = _merge([(s, e) for s, e, _ in taken] + _code_spans(text))
-    found = []
-    for m in candidates:
-        if _inside(blocked, m.start()):
-            continue
-        angle = m.group("angle")
-        if angle and (angle.lower() in _HTML_TAGS or f"</{angle}>" in text):
-            continue
-        name = m.group("fmt") or m.group("braced") or m.group("dollar") or angle
-        found.append((m.start(), m.end(), name))
-    return found
-
-
-def split(text: str) -> tuple[Segment, ...]:
-    """Split ``text`` into alternating static and variable segments, in order, covering all of it.
-
-    Jinja comments become neither: they are omitted, as the renderer omits them. Results are memoised:
-    parsing, rendering and rules all ask about the same texts, and large prompts are costly to scan.
-    """
-    return _split(text)
+def split(text: str, placeholders: Placeholders = DEFAULT) -> tuple[Segment, ...]:
+    """Split ``text`` into segments covering all of it, in order (memoised: rules ask again and again)."""
+    return _split(text, placeholders)
 
 
 @functools.lru_cache(maxsize=512)
-def _split(text: str) -> tuple[Segment, ...]:
-    if not _MAY_HOLD_VARIABLES.search(text):
-        return (Segment(STATIC, text, 0),) if text else ()
-    jinja = _jinja_matches(text)
-    matches = sorted(jinja + _other_matches(text, jinja))
+def _split(text: str, placeholders: Placeholders) -> tuple[Segment, ...]:
+    matches: list[Match] = []
+    for syntax in placeholders.syntaxes:
+        matches += SCANNERS[syntax](text)
+    if not placeholders.in_code and matches:
+        spans = code_spans(text)
+        matches = [m for m in matches if not inside(spans, m[0])]
+    return _segments(text, _non_overlapping(matches))
+
+
+def _non_overlapping(matches: list[Match]) -> list[Match]:
+    kept: list[Match] = []
+    for match in sorted(matches):
+        if not kept or match[0] >= kept[-1][1]:
+            kept.append(match)
+    return kept
+
+
+def _segments(text: str, matches: list[Match]) -> tuple[Segment, ...]:
     segments: list[Segment] = []
     position = 0
-    for start, end, name in matches:
+    for start, end, kind, name, value in matches:
         if start > position:
             segments.append(Segment(STATIC, text[position:start], position))
-        if name is not None:
-            segments.append(Segment(VARIABLE, text[start:end], start, name))
+        segments.append(Segment(kind, text[start:end], start, name, value))
         position = end
     if position < len(text):
         segments.append(Segment(STATIC, text[position:], position))
     return tuple(segments)
 
 
-def variables(text: str) -> list[Segment]:
+def from_spans(text: str, spans: tuple[tuple[int, int, str], ...]) -> tuple[Segment, ...]:
+    """Segments from variables a reader located itself (``(start, end, name)``, in any order)."""
+    matches = [(start, end, VARIABLE, name, None) for start, end, name in spans if 0 <= start < end <= len(text)]
+    return _segments(text, _non_overlapping(matches))
+
+
+def variables(text: str, placeholders: Placeholders = DEFAULT) -> list[Segment]:
     """The variable segments of ``text``, in order."""
-    return [s for s in split(text) if s.kind == VARIABLE]
+    return [s for s in split(text, placeholders) if s.kind == VARIABLE]
 
 
-def static_prefix(text: str) -> str:
-    """Everything before the first variable: the part a provider's prompt cache can reuse."""
-    first = next(iter(variables(text)), None)
+def is_static(text: str, placeholders: Placeholders = DEFAULT) -> bool:
+    """True when nothing in ``text`` changes between requests (no variable, no template logic)."""
+    return not any(s.dynamic for s in split(text, placeholders))
+
+
+def static_prefix(text: str, placeholders: Placeholders = DEFAULT) -> str:
+    """Everything before the first variable or statement: the part a provider's prompt cache can reuse."""
+    first = next((s for s in split(text, placeholders) if s.dynamic), None)
     return text if first is None else text[: first.start]
 
 
-def static_text(text: str) -> str:
-    """All static text with the variables removed."""
-    return "".join(s.text for s in split(text) if s.kind == STATIC)
+def static_text(text: str, placeholders: Placeholders = DEFAULT) -> str:
+    """The text as rendered with every variable and statement left out (escapes resolved)."""
+    return "".join(s.rendered for s in split(text, placeholders))
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:

@@ -14,19 +14,26 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 def render(report: AuditReport) -> None:
     """Print each file's findings as ``path:line:col RULE message (saves N tokens)``, then the table."""
     console = stdout_console()
+    listed = {summary.path for summary in report.files}
     for summary in report.files:
         for f in report.findings_for(summary.path):
-            line = Text(printable(f"{f.path}:{f.line}:{f.column} "))
-            line.append(f.rule, style=_STYLE[f.severity])
-            line.append(printable(f" [{f.severity}] {f.message}"))
-            if f.tokens_saved:
-                line.append(f" (saves {f.tokens_saved:,} tokens)")
-            console.print(line, soft_wrap=True)
+            console.print(_finding_line(f), soft_wrap=True)
+    for f in (f for f in report.findings if f.path not in listed):  # text a prompt in code sends from another module
+        console.print(_finding_line(f), soft_wrap=True)
     if not report.findings:
         console.print("No findings.")
     console.print(_table(report))
     for note in report.notes:
         console.print(Text(printable(f"Note: {note}")))
+
+
+def _finding_line(f) -> Text:
+    line = Text(printable(f"{f.path}:{f.line}:{f.column} "))
+    line.append(f.rule, style=_STYLE[f.severity])
+    line.append(printable(f" [{f.severity}] {f.message}"))
+    if f.tokens_saved:
+        line.append(f" (saves {f.tokens_saved:,} tokens)")
+    return line
 
 
 def _monthly(summary: FileSummary) -> str:

@@ -143,9 +143,5 @@ def _total_cost(column: list) -> str:
 
 def _caption(results: list[PromptCount], prices: PriceSource) -> str:
     estimated = any(not c.exact for r in results for c in r.counts)
-    note = (
-        " ~ marks an estimate: no public tokenizer for the model, or a template variable without a value."
-        if estimated
-        else ""
-    )
+    note = " ~ marks an estimate: no public tokenizer for the model." if estimated else ""
     return f"Input cost per request at {prices.source} prices, as of {prices.as_of}.{note}"

@@ -6,7 +6,12 @@ openai-cookbook "How to count tokens with tiktoken"): each message costs its con
 :data:`REPLY_PRIMING` for the reply. Tool and function schemas are counted as their compact JSON, an
 approximation: OpenAI renders tools into its own internal format, which adds tokens it does not publish.
 Anthropic requests get no framing tokens (Anthropic publishes no rule); Claude and Gemini counts stay
-labelled estimates. Template variables count as their bound value, or as a labelled default.
+labelled estimates.
+
+A prompt's count is its text *as written* (placeholders and all: what a caller sends when nothing is
+filled in), exact whenever the model's tokenizer is public. Template variables are an overlay: the
+*rendered* count fills each one with its bound value, or a labelled default, and is an estimate
+whenever a default was used.
 """
 
 from __future__ import annotations
@@ -24,21 +29,35 @@ REPLY_PRIMING = 3
 
 @dataclass(frozen=True)
 class PartCount:
-    """One part's tokens for one model: its content (variables filled in) and its message framing."""
+    """One part's tokens for one model: as written, rendered (variables filled in), and message framing."""
 
     part: Part
     tokens: int
     framing: int = 0
     defaulted: tuple[str, ...] = ()
+    rendered: int | None = None
+    """Tokens with the variables filled in (defaults included); None when the part has no template logic."""
+    static: int | None = None
+    """Tokens of what is sent on every request: the rendered text with every variable left empty."""
 
     @property
     def total(self) -> int:
         return self.tokens + self.framing
 
+    @property
+    def rendered_total(self) -> int:
+        return (self.tokens if self.rendered is None else self.rendered) + self.framing
+
+    @property
+    def static_total(self) -> int:
+        return (self.tokens if self.static is None else self.static) + self.framing
+
     def to_json(self) -> dict:
         p = self.part
         return {"label": p.label, "line": p.line, "kind": p.kind, "role": p.role, "tokens": self.tokens,
-                "framing": self.framing, "static": p.static, "cache_breakpoint": p.cache_breakpoint,
+                "rendered_tokens": self.rendered_total - self.framing, "framing": self.framing,
+                "static": p.static, "cache_breakpoint": p.cache_breakpoint,
+                "variables": [v.to_json() for v in p.variables],
                 "defaulted_variables": list(self.defaulted)}  # fmt: skip
 
 
@@ -49,10 +68,24 @@ class Measured:
     parts: tuple[PartCount, ...]
     priming: int
     exact: bool
+    """True when the count as written is exact (the model's tokenizer is public)."""
+    rendered_exact: bool = True
+    """True when the rendered count is exact too: exact, and every variable had a value."""
 
     @property
     def total(self) -> int:
+        """Tokens as written: the primary count."""
         return sum(p.total for p in self.parts) + self.priming
+
+    @property
+    def rendered_total(self) -> int:
+        """Tokens with the variables filled in (an estimate unless :attr:`rendered_exact`)."""
+        return sum(p.rendered_total for p in self.parts) + self.priming
+
+    @property
+    def static_total(self) -> int:
+        """Tokens sent on every request whatever the variables hold (exact): the rendered text without them."""
+        return sum(p.static_total for p in self.parts) + self.priming
 
 
 def is_openai_chat(prompt: Prompt) -> bool:
@@ -80,41 +113,69 @@ def _framing(prompt: Prompt, parts: list[Part], counted: dict[str, int]) -> list
     return framing
 
 
-def _rendered(prompts: list[Prompt]) -> list[list[Rendered]]:
-    return [[render(part, prompt.values) for part in prompt.parts] for prompt in prompts]
+def _rendered(prompts: list[Prompt]) -> list[list[Rendered | None]]:
+    """Each part's rendered text; None for parts that render as written (no template logic, no escape)."""
+    groups = []
+    for prompt in prompts:
+        group = [render(part, prompt.values) for part in prompt.parts]
+        groups.append([None if r.text == part.text and not r.defaulted else r for part, r in zip(prompt.parts, group)])
+    return groups
+
+
+def _static_texts(prompts: list[Prompt]) -> list[list[str | None]]:
+    """Each templated part rendered with no values at all (what every request sends); None otherwise."""
+    return [[None if part.static else render(part, {}).text for part in prompt.parts] for prompt in prompts]
 
 
 def billed_texts(prompts: list[Prompt]) -> list[str]:
-    """Exactly the texts :func:`measure` will count: parts with variables filled in, plus chat framing."""
-    return [r.text for group in _rendered(prompts) for r in group] + _framing_texts(prompts)
+    """Exactly the texts :func:`measure` will count: parts as written, rendered, static, and chat framing."""
+    written = [part.text for prompt in prompts for part in prompt.parts]
+    rendered = [r.text for group in _rendered(prompts) for r in group if r is not None]
+    static = [text for group in _static_texts(prompts) for text in group if text is not None]
+    return written + rendered + static + _framing_texts(prompts)
 
 
 def measure(prompts: list[Prompt], model: str) -> list[Measured]:
-    """Count every part of every prompt for ``model`` in one batch."""
-    tokenizer = tokens.tokenizer_for(model)
-    rendered = _rendered(prompts)
-    flat = [r.text for group in rendered for r in group]
-    extras = _framing_texts(prompts)
-    counted = [c.tokens for c in tokens.count_texts(flat + extras, model)] if flat or extras else []
-    by_text = dict(zip(extras, counted[len(flat) :]))
-    results, offset = [], 0
-    for prompt, group in zip(prompts, rendered):
-        sizes = counted[offset : offset + len(group)]
-        offset += len(group)
-        framing = _framing(prompt, prompt.parts, by_text)
+    """Count every part of every prompt for ``model`` in one batch: as written, and rendered."""
+    exact = tokens.tokenizer_for(model).exact
+    texts = billed_texts(prompts)
+    counted = dict(zip(texts, (c.tokens for c in tokens.count_texts(texts, model)))) if texts else {}
+    results = []
+    for prompt, group, statics in zip(prompts, _rendered(prompts), _static_texts(prompts)):
+        framing = _framing(prompt, prompt.parts, counted)
         parts = tuple(
-            PartCount(part, size + r.default_tokens, frame, r.defaulted)
-            for part, size, frame, r in zip(prompt.parts, sizes, framing, group)
+            PartCount(part, counted[part.text], frame, *_rendered_count(r, counted), _static_count(text, counted))
+            for part, frame, r, text in zip(prompt.parts, framing, group, statics)
         )
-        exact = tokenizer.exact and not any(r.defaulted for r in group)
-        results.append(Measured(parts, REPLY_PRIMING if is_openai_chat(prompt) else 0, exact))
+        defaulted = any(p.defaulted for p in parts)
+        results.append(Measured(parts, _priming(prompt), exact, exact and not defaulted))
     return results
 
 
-def prompt_tokens(prompts: list[Prompt], model: str) -> list[tokens.TokenCount]:
-    """Tokens of each prompt for ``model``: its parts (variables filled in) plus chat framing."""
+def _rendered_count(rendered: Rendered | None, counted: dict[str, int]) -> tuple[tuple[str, ...], int | None]:
+    if rendered is None:
+        return (), None
+    return rendered.defaulted, counted[rendered.text] + rendered.default_tokens
+
+
+def _static_count(text: str | None, counted: dict[str, int]) -> int | None:
+    return None if text is None else counted[text]
+
+
+def _priming(prompt: Prompt) -> int:
+    """The reply priming OpenAI adds to a chat request with messages (a tools-only file sends none)."""
+    return REPLY_PRIMING if is_openai_chat(prompt) and prompt.messages else 0
+
+
+def prompt_tokens(prompts: list[Prompt], model: str, rendered: bool = False) -> list[tokens.TokenCount]:
+    """Tokens of each prompt for ``model`` as written (parts plus chat framing), or ``rendered``."""
     label = tokens.tokenizer_for(model).label
-    return [tokens.TokenCount(model, label, m.total, m.exact) for m in measure(prompts, model)]
+    return [
+        tokens.TokenCount(model, label, m.rendered_total, m.rendered_exact)
+        if rendered
+        else tokens.TokenCount(model, label, m.total, m.exact)
+        for m in measure(prompts, model)
+    ]
 
 
 def prompt_overhead(prompt: Prompt, model: str) -> int:

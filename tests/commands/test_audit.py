@@ -102,7 +102,7 @@ def test_unknown_rule_in_config_exits_2(cli, prompt_file, isolated_env):
     assert result.exit_code == 2
     assert (
         result.stderr
-        == "promptaudit: error: pa.yaml: unknown rule 'PA999' (known: PA101, PA102, PA103, PA201, PA202, PA301, PA401, PA501)\n"
+        == "promptaudit: error: pa.yaml: unknown rule 'PA999' (known: PA001, PA101, PA102, PA103, PA201, PA202, PA301, PA401, PA501, PA601)\n"
     )
 
 

@@ -152,3 +152,47 @@ def test_findings_at_or_above_the_fail_level_fail(cli, project):
     assert result.exit_code == 1
     assert result.stdout.startswith("prompts/dup.txt:3:1: PA")
     assert result.stdout.endswith("finding(s) at or above the fail level; see promptaudit audit for fixes.\n")
+
+
+# --- issue 10 section 4: the default gate fails on budgets and errors, not on advice ------------------
+
+ADVISED = "Please note that it is important to classify the sentiment of the review as positive or negative. Reply with one word.\n"  # noqa: E501  PA103 filler and PA501 cheaper model, both warnings
+
+
+@pytest.fixture
+def advised(isolated_env):
+    (isolated_env / "classifier.txt").write_text(ADVISED)
+    return "classifier.txt"
+
+
+def test_advice_does_not_fail_the_default_gate(cli, advised):
+    result = cli("check", "--max-tokens", "100", advised)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    audited = cli("audit", advised, "--format", "json")
+    assert {f["rule"] for f in json.loads(audited.stdout)["findings"]} == {"PA103", "PA501"}  # the advice exists
+
+
+@pytest.mark.parametrize("how", [("--fail-on", "warning"), ("--config", "strict.yaml")])
+def test_stricter_gating_is_opt_in(cli, advised, isolated_env, how):
+    (isolated_env / "strict.yaml").write_text("fail_on: warning\n")
+    result = cli("check", "--max-tokens", "100", advised, *how)
+    assert result.exit_code == 1
+    assert [line.split(" ")[1] for line in result.stdout.splitlines()[:2]] == ["PA103", "PA501"]
+
+
+def test_an_oversized_prompt_fails_with_one_line_naming_budget_excess_and_cost(cli, advised, isolated_env):
+    (isolated_env / "big.txt").write_text(BIG)
+    result = cli("check", "--max-tokens", "30", "--per-day", "1000", "big.txt", advised)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [  # the advised prompt (23 tokens) is under budget: not a word about it
+        "big.txt: 51 tokens is 21 over its budget of 30, from --max-tokens; "
+        "the excess costs $1.58/month at 1,000 requests/day",
+        "1 of 2 prompt(s) over budget, counted for gpt-4o.",
+    ]
+
+
+def test_a_file_read_as_text_passes_silently_unless_configured(cli, isolated_env):
+    (isolated_env / "notes.json").write_text("# Not JSON\n\nAnswer briefly.\n")
+    assert (cli("check", "notes.json").exit_code, cli("check", "notes.json").stdout) == (0, "")
+    strict = cli("check", "notes.json", "--fail-on", "warning")
+    assert strict.exit_code == 1 and "notes.json:1:1: PA001 [warning] not read as a prompt document" in strict.stdout

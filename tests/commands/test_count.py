@@ -60,12 +60,15 @@ def test_json_for_one_file_is_exact(cli, prose, reference_encoding):
             {
                 "path": "prose.txt",
                 "chars": len(text),
+                "variables": [],
                 "counts": [
                     {
                         "model": "gpt-4o",
                         "encoding": "o200k_base",
                         "tokens": expected_tokens,
                         "exact": True,
+                        "rendered_tokens": expected_tokens,
+                        "rendered_exact": True,
                         "input_cost_per_request": gpt_4o_cost(expected_tokens),
                     }
                 ],
@@ -149,7 +152,7 @@ def test_directories_are_walked_for_prompt_files(cli, tree):
 @pytest.mark.parametrize(
     "ext_args, expected",
     [
-        (["--ext", "py"], ["prompts/skip.py"]),
+        (["--ext", "csv"], ["prompts/notes.csv"]),
         (["--ext", ".md", "--ext", "csv"], ["prompts/b.md", "prompts/notes.csv"]),
         (["--ext", ".txt"], ["prompts/a.txt", "prompts/sub/deeper/d.TXT"]),
     ],
@@ -242,10 +245,10 @@ BAD_INPUTS = [
     pytest.param(b"", "bad.txt", "bad.txt: empty file", id="empty"),
     pytest.param(b" \n\t \n", "bad.txt", "bad.txt: file holds only whitespace", id="whitespace"),
     pytest.param(
-        codecs.BOM_UTF16_LE + "hello".encode("utf-16-le"),
+        codecs.BOM_UTF16_LE + "hello".encode("utf-16-le") + b"\x00\xdc",  # a lone low surrogate
         "bad.txt",
-        "bad.txt: is UTF-16/UTF-32 (byte-order mark found); save it as UTF-8",
-        id="utf16-bom",
+        "bad.txt: not valid UTF-16 after its byte-order mark (byte 11)",
+        id="utf16-bom-broken",
     ),
     pytest.param(
         "Résumé du client\n".encode("latin-1"),

@@ -16,11 +16,13 @@ AUDIT_FINDINGS = {
     "anthropic_five_breakpoints.yaml": [],
     "messages_list.json": [("PA401", "info")],
     "named.yaml": [("PA501", "warning")],
-    "not_a_prompt.json": [],
+    "not_a_prompt.json": [("PA001", "warning")],
     "openai_chat.json": [],
     "openai_parts.yaml": [("PA401", "info")],
     "plain.md": [],
     "template.j2": [],
+    "trailing_text.json": [("PA001", "warning")],
+    "undefined_alias.yaml": [("PA001", "warning")],
 }
 
 

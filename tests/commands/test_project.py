@@ -73,12 +73,12 @@ def test_caching_row_on_gpt_4o(cli, prompt_file):
 
 def test_prefix_below_minimum_says_how_short(cli, isolated_env):
     path = isolated_env / "short.txt"
-    path.write_text(" word" * 800 + " {question}", encoding="utf-8")
+    path.write_text(" word" * 800 + " {{ question }}", encoding="utf-8")
     data = run_json(cli, str(path), "--per-day", "1000", "--output-tokens", "0")
     assert data["savings"][0]["daily_saving"] == "0"
     assert (
         data["savings"][0]["note"] == "static prefix 801 tokens is 223 short of the 1,024 minimum"
-    )  # the space before {question} is a token
+    )  # the space before {{ question }} is a token
 
 
 def test_routing_and_break_even(cli, prompt_file):
@@ -218,10 +218,12 @@ def test_var_counts_a_template_as_count_and_audit_do(cli, isolated_env):
         counted = json.loads(cli("count", "t.j2", "--format", "json", *values).stdout)
         projected = run_json(cli, "t.j2", "--per-day", "1", "--output-tokens", "0", *values)
         audited = json.loads(cli("audit", "t.j2", "--format", "json", *values).stdout)
-        tokens = counted["files"][0]["counts"][0]["tokens"]
-        assert projected["models"][0]["input_tokens_per_request"] == tokens == audited["files"][0]["tokens"]
-        assert audited["files"][0]["exact"] is True
-        seen.append(tokens)
+        count = counted["files"][0]["counts"][0]
+        # project prices requests as sent (variables filled in); count and audit lead with the file as written
+        assert projected["models"][0]["input_tokens_per_request"] == count["rendered_tokens"]
+        assert count["tokens"] == audited["files"][0]["tokens"] and audited["files"][0]["exact"] is True
+        assert count["rendered_exact"] is True
+        seen.append(count["rendered_tokens"])
     assert seen[0] < seen[1]  # config vars: first, --var wins
 
 
@@ -239,6 +241,19 @@ def test_a_template_without_values_is_projected_as_an_estimate(cli, isolated_env
     assert (estimated.exit_code, given.exit_code) == (0, 0)
     assert json.loads(estimated.stdout)["models"][0]["exact"] is False
     assert json.loads(given.stdout)["models"][0]["exact"] is True
+
+
+def test_the_prompt_column_is_what_every_request_sends_and_variables_go_to_the_variable_column(
+    cli, isolated_env, reference_encoding
+):
+    enc = reference_encoding("o200k_base")
+    (isolated_env / "reply.j2").write_text("Hello {{ customer_name }}, thanks for writing.\n", encoding="utf-8")
+    args = ("--per-day", "100", "--output-tokens", "0", "--user-tokens", "7", "--format", "json")
+    model = json.loads(cli("project", "reply.j2", "--var", "customer_name=Ana Lopez", *args).stdout)["models"][0]
+    static = len(enc.encode_ordinary("Hello , thanks for writing.\n"))
+    rendered = len(enc.encode_ordinary("Hello Ana Lopez, thanks for writing.\n"))
+    assert (model["prompt_tokens_per_request"], model["user_tokens_per_request"]) == (static, 7 + rendered - static)
+    assert model["input_tokens_per_request"] == rendered + 7 and model["exact"] is True
 
 
 def test_each_prompt_has_its_share_of_the_bill_and_the_shares_add_up(cli, isolated_env):

@@ -19,9 +19,8 @@ BIG = " hello" * 50 + "\n"  # 51 tokens (gpt-4o)
 SCRIPT = Path(sys.executable).with_name("promptaudit")
 
 
-def hook() -> dict:
-    (only,) = yaml.safe_load(MANIFEST.read_text())
-    return only
+def hook(hook_id: str = "promptaudit") -> dict:
+    return next(h for h in yaml.safe_load(MANIFEST.read_text()) if h["id"] == hook_id)
 
 
 def test_manifest_declares_the_promptaudit_hook():
@@ -107,3 +106,20 @@ def test_try_repo_installs_and_runs_the_published_hook(hook_repo):
     assert passed.returncode == 0, passed.stdout
     failed = run(hook_repo, *try_repo, "--files", "prompts/big.txt", check=False)
     assert failed.returncode == 1 and "31 over its budget" in failed.stdout
+
+
+ADVISED = "Please note that it is important to classify the sentiment of the review as positive or negative. Reply with one word.\n"  # noqa: E501  PA103 and PA501 warnings, 23 tokens
+
+
+@pytest.mark.skipif(not SCRIPT.exists(), reason="the promptaudit console script is not installed")
+def test_the_default_hook_with_a_budget_fails_on_the_budget_not_on_advice(hook_repo):
+    local = {**hook(), "language": "system", "entry": f"{SCRIPT} check", "args": ["--max-tokens", "100"]}
+    config = yaml.safe_dump({"repos": [{"repo": "local", "hooks": [local]}]})
+    (hook_repo / ".pre-commit-config.yaml").write_text(config)
+    run(hook_repo, sys.executable, "-m", "pre_commit", "install")
+    passed = commit(hook_repo, "classifier.txt", ADVISED)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    failed = commit(hook_repo, "huge.txt", BIG * 3)
+    assert failed.returncode != 0
+    assert re.search(r"prompts/huge.txt: \d+ tokens is \d+ over its budget of 100, from --max-tokens", failed.stderr)
+    assert "PA103" not in failed.stderr and "PA501" not in failed.stderr

@@ -27,11 +27,11 @@ def _ids(settings: LintSettings) -> list[str]:
 @pytest.mark.parametrize(
     ("select", "ignore", "expected"),
     [
-        ([], [], ["PA101", "PA102", "PA103", "PA201", "PA202", "PA301", "PA401", "PA501"]),
+        ([], [], ["PA001", "PA101", "PA102", "PA103", "PA201", "PA202", "PA301", "PA401", "PA501", "PA601"]),
         (["PA1"], [], ["PA101", "PA102", "PA103"]),
         (["PA1"], ["PA102"], ["PA101", "PA103"]),
         (["PA201", "filler"], [], ["PA103", "PA201"]),
-        ([], ["PA2", "PA3"], ["PA101", "PA102", "PA103", "PA401", "PA501"]),
+        ([], ["PA2", "PA3"], ["PA001", "PA101", "PA102", "PA103", "PA401", "PA501", "PA601"]),
     ],
 )
 def test_select_and_ignore_by_prefix_or_name(select, ignore, expected):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -71,8 +72,10 @@ def test_named_prompts_are_each_reported():
     assert [p.display for p in prompts] == [f"{DATA / 'named.yaml'}#{n}" for n in ("classify", "summarise", "greet")]
     classify, summarise, greet = prompts
     assert (classify.kind, classify.max_tokens) == ("chat", 5)
-    assert summarise.kind == "template" and summarise.parts[0].line == line_of("named.yaml", "Summarise the")
-    assert (greet.kind, greet.model) == ("template", "gpt-4o-mini")
+    # `{text}` and `$name` are placeholders only where the config declares python-format or dollar
+    assert summarise.kind == "text" and summarise.parts[0].line == line_of("named.yaml", "Summarise the")
+    assert (greet.kind, greet.model) == ("text", "gpt-4o-mini")
+    assert [(v.name, v.line) for v in classify.variables] == [("ticket", line_of("named.yaml", "{{ ticket }}"))]
 
 
 def test_bare_message_list():
@@ -80,28 +83,48 @@ def test_bare_message_list():
     assert prompt.kind == "chat" and prompt.messages == 2
 
 
-def test_other_json_is_text_with_a_note():
+def test_other_json_is_text_with_the_reason():
     (prompt,) = load("not_a_prompt.json")
     assert prompt.kind == "text" and "acme-widget" in prompt.text
-    assert "counted as plain text" in prompt.notes[0]
+    assert prompt.unparsed.startswith("line 1, column 1: not a prompt document")
 
 
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("billion_laughs.yaml", "expands to more than"),
-        ("duplicate_key.json", "line 3: duplicate key 'content'"),
-        ("duplicate_key.yaml", "line 4: duplicate key 'content'"),
+        ("billion_laughs.yaml", "line 1, column 1: expands to more than"),
+        ("duplicate_key.json", "line 3, column 5: duplicate key 'content'"),
+        ("duplicate_key.yaml", "line 4, column 5: duplicate key 'content'"),
+        ("invalid.json", "line 1, column 57: invalid JSON: Invalid control character at"),
+    ],
+)
+def test_files_that_do_not_parse_are_counted_as_text_with_the_place(name, expected):
+    path = str(HOSTILE / name)
+    (prompt,) = load_prompts(Source(path))
+    assert (prompt.kind, prompt.parts[0].text) == ("text", (HOSTILE / name).read_text())
+    assert prompt.unparsed.startswith(expected), prompt.unparsed
+
+
+def test_code_running_tags_are_never_run_and_the_raw_text_is_counted(tmp_path):
+    text = "prompt: !!python/object/apply:os.system ['touch pwned']\n"
+    (tmp_path / "tag.yaml").write_text(text)
+    (prompt,) = load_prompts(Source(str(tmp_path / "tag.yaml")))
+    assert prompt.parts[0].text == text and "line 1, column 9" in prompt.unparsed
+    assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
         ("wrong_content_type.json", "line 4: messages[1].content: expected a string or a list of content parts"),
         ("message_not_mapping.yaml", "line 4: messages[1]: expected a message mapping"),
         ("unknown_role.yaml", "line 2: messages[0].role: unknown role 'wizard'"),
         ("messages_not_list.json", "line 1: messages: expected a list of messages, got a string"),
         ("bad_cache_control.yaml", "line 4: system[0].cache_control: expected {type: ephemeral}"),
-        ("negative_max_tokens.yaml", "line 1: max_tokens: expected a positive whole number, got -5"),
-        ("invalid.json", "line 1, column"),
+        ("negative_max_tokens.yaml", "line 1: max_tokens: expected a positive whole number up to 10,000,000, got -5"),
     ],
 )
-def test_hostile_files_name_the_file_and_place(name, expected):
+def test_invalid_values_name_the_file_and_place(name, expected):
     path = str(HOSTILE / name)
     with pytest.raises(InputError) as caught:
         load_prompts(Source(path))
@@ -118,18 +141,19 @@ def test_hostile_files_name_the_file_and_place(name, expected):
         (".yaml", "[" * 5000 + "]" * 5000),
     ],
 )
-def test_deep_nesting_is_refused(tmp_path, suffix, text):
+def test_deep_nesting_is_never_walked_and_the_raw_text_is_counted(tmp_path, suffix, text):
     path = tmp_path / f"deep{suffix}"
     path.write_text(text)
-    with pytest.raises(InputError, match="nested deeper than|maximum nesting depth"):
-        load_prompts(Source(str(path)))
+    (prompt,) = load_prompts(Source(str(path)))
+    assert prompt.parts[0].text == text
+    assert re.search(r"^line \d+, column \d+: .*(nested deeper than|maximum nesting depth)", prompt.unparsed)
 
 
-def test_huge_structured_file_is_refused(tmp_path):
+def test_huge_structured_file_is_not_parsed(tmp_path):
     path = tmp_path / "huge.json"
     path.write_text('{"messages": [{"role": "user", "content": "' + "x" * (6 * 1024 * 1024) + '"}]}')
-    with pytest.raises(InputError, match="too large for a prompt file"):
-        load_prompts(Source(str(path)))
+    (prompt,) = load_prompts(Source(str(path)))
+    assert "too large to read as a document" in prompt.unparsed
 
 
 def test_count_reports_bad_files_and_keeps_going(cli):

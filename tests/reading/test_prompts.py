@@ -22,7 +22,7 @@ def test_structured_prefix_stops_at_the_first_variable_part():
     parts = [
         Part("tools[0] f", '{"name":"f"}', kind="tool", templated=False),
         Part("system", "Be brief.", kind="system", role="system"),
-        Part("messages[0]", "Q: {question}", kind="message", role="user", message=0),
+        Part("messages[0]", "Q: {{ question }}", kind="message", role="user", message=0),
         Part("messages[1]", "Static again.", kind="message", role="assistant", message=1),
     ]
     prompt = Prompt("p.yaml", parts, name="x", kind="chat")

@@ -40,7 +40,7 @@ def test_code_running_and_unknown_tags_are_refused(text):
 
 
 def test_duplicate_keys_are_refused_with_the_line():
-    with pytest.raises(YamlError, match=r"^line 3: duplicate key 'models'$"):
+    with pytest.raises(YamlError, match=r"^line 3, column 1: duplicate key 'models'$"):
         load_yaml("models: [a]\nfail_on: error\nmodels: [b]\n")
 
 

@@ -55,15 +55,13 @@ def write(path: Path, data: bytes | str = "prompt text\n") -> Path:
         (b"\xef\xbb\xbf \n", "file holds only whitespace"),
         (b"PK\x03\x04\x00\x00binary", "binary file (NUL bytes); not a prompt"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file (NUL bytes); not a prompt"),
+        (codecs.BOM_UTF16_LE + b"\x00\xd8", "not valid UTF-16 after its byte-order mark (byte 1)"),  # lone surrogate
+        (codecs.BOM_UTF16_LE + "  \n".encode("utf-16-le"), "file holds only whitespace"),
+        (codecs.BOM_UTF32_LE, "empty file"),
         (
-            codecs.BOM_UTF16_LE + "hello".encode("utf-16-le"),
-            "is UTF-16/UTF-32 (byte-order mark found); save it as UTF-8",
+            codecs.BOM_UTF16_LE + b"P\x00K\x00\x00\x00\x00\x00",
+            "binary file (NUL characters after a UTF-16 byte-order mark); not a prompt",
         ),
-        (
-            codecs.BOM_UTF16_BE + "hello".encode("utf-16-be"),
-            "is UTF-16/UTF-32 (byte-order mark found); save it as UTF-8",
-        ),
-        (codecs.BOM_UTF32_LE + "hi".encode("utf-32-le"), "is UTF-16/UTF-32 (byte-order mark found); save it as UTF-8"),
         ("café\n".encode("latin-1"), "not valid UTF-8 (byte 0xe9 on line 1); save it as UTF-8"),
         ("line one\nline two\nnaïve\n".encode("latin-1"), "not valid UTF-8 (byte 0xef on line 3); save it as UTF-8"),
         ("€5".encode("cp1252"), "not valid UTF-8 (byte 0x80 on line 1); save it as UTF-8"),
@@ -83,6 +81,10 @@ def test_bad_bytes_are_refused_with_a_reason(data, reason):
         (codecs.BOM_UTF8 + b"hello\n", "hello\n"),  # the BOM is dropped, the file is counted
         (codecs.BOM_UTF8 + "請\n".encode(), "請\n"),
         (b"crlf\r\nkept\r\n", "crlf\r\nkept\r\n"),
+        (codecs.BOM_UTF16_LE + "héllo\r\n".encode("utf-16-le"), "héllo\r\n"),  # Notepad's "Unicode"
+        (codecs.BOM_UTF16_BE + "請 🙂\n".encode("utf-16-be"), "請 🙂\n"),
+        (codecs.BOM_UTF32_LE + "hi\n".encode("utf-32-le"), "hi\n"),
+        (codecs.BOM_UTF32_BE + "hi\n".encode("utf-32-be"), "hi\n"),
         (b"<|endoftext|>", "<|endoftext|>"),
     ],
 )

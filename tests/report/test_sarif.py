@@ -26,7 +26,7 @@ def test_sarif_validates_against_the_schema(sarif):
 def test_sarif_results_point_at_lines_with_rule_indexes(sarif):
     run = sarif["runs"][0]
     rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
-    assert rules == ["PA101", "PA102", "PA103", "PA201", "PA202", "PA301", "PA401", "PA501"]
+    assert rules == ["PA001", "PA101", "PA102", "PA103", "PA201", "PA202", "PA301", "PA401", "PA501", "PA601"]
     first = run["results"][0]
     assert (first["ruleId"], first["level"]) == ("PA103", "warning")
     region = {"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 29}  # "You are a helpful assistant."

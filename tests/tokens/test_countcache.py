@@ -117,7 +117,8 @@ def test_eight_processes_on_one_cold_cache(isolated_env, tmp_path, reference_enc
     sources = sorted((REPO / "sample_prompts").iterdir()) + sorted((REPO / "tests" / "data" / "text").iterdir())
     files = []
     for i, source in enumerate(sources):
-        files.append(tmp_path / f"p{i}{source.suffix}")
+        suffix = ".txt" if source.suffix == ".py" else source.suffix  # a .py file is read as Python code
+        files.append(tmp_path / f"p{i}{suffix}")
         files[-1].write_bytes(source.read_bytes() + f"\nProcess-shared variant {i}.\n".encode())
     env = {**os.environ, "PROMPTAUDIT_CACHE_DIR": str(tmp_path / "shared")}
     script = str(Path(sys.executable).parent / "promptaudit")

@@ -85,18 +85,22 @@ def test_variables_from_values_and_defaults(enc):
         "You are a helpful assistant for Acme.\nOffer priority support.\nAnswer the question below in plain English.\n\n"
         "Question: Where is my parcel?\n"
     )
-    (count,) = prompt_tokens([prompt], "gpt-4o")
-    assert count.exact and count.tokens == n(enc, expected)
+    (rendered,) = prompt_tokens([prompt], "gpt-4o", rendered=True)
+    assert rendered.exact and rendered.tokens == n(enc, expected)
+    (written,) = prompt_tokens([prompt], "gpt-4o")  # the primary count: the file as written
+    assert written.exact and written.tokens == n(enc, (DATA / "template.j2").read_text())
 
 
-def test_unset_variable_counts_as_a_labelled_default(enc):
+def test_unset_variable_counts_as_a_labelled_default_in_the_rendered_estimate(enc):
     (prompt,) = load("template.j2")
-    (count,) = prompt_tokens([prompt], "gpt-4o")
+    (rendered,) = prompt_tokens([prompt], "gpt-4o", rendered=True)
     static = (
         "You are a helpful assistant for .\nOffer priority support.\nAnswer the question below in plain English.\n\n"
     )
     static += "Question: \n"  # Jinja statements render to nothing; the text they guard is counted
-    assert not count.exact and count.tokens == n(enc, static) + 2 * DEFAULT_VARIABLE_TOKENS
+    assert not rendered.exact and rendered.tokens == n(enc, static) + 2 * DEFAULT_VARIABLE_TOKENS
+    (written,) = prompt_tokens([prompt], "gpt-4o")
+    assert written.exact and written.tokens == n(enc, (DATA / "template.j2").read_text())
 
 
 def test_var_flag_must_be_name_value():
@@ -168,4 +172,6 @@ def test_count_var_flag(cli, enc):
     classify = json.loads(result.stdout)["files"][0]["counts"][0]
     system = "Classify the ticket as billing, shipping or other. Reply with one word."
     expected = cookbook(enc, [{"role": "system", "content": system}, {"role": "user", "content": "Refund please"}])
-    assert classify["exact"] and classify["tokens"] == expected
+    assert classify["rendered_exact"] and classify["rendered_tokens"] == expected
+    written = cookbook(enc, [{"role": "system", "content": system}, {"role": "user", "content": "{{ ticket }}"}])
+    assert classify["exact"] and classify["tokens"] == written

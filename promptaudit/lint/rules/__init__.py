@@ -7,7 +7,7 @@ The rule protocol (what a module must define)
 ``NAME``
     Readable kebab-case name (``"duplicate-sentence"``); config and output may use either.
 ``CATEGORY``
-    One of :data:`promptaudit.lint.findings.CATEGORIES` (``redundancy``, ``caching``, ``size``, ``output``, ``routing``, ...).
+    One of :data:`promptaudit.lint.findings.CATEGORIES` (``input``, ``redundancy``, ``caching``, ``size``, ``output``, ...).
 ``SEVERITY``
     Default severity: ``info``, ``warning`` or ``error``; config may override it.
 ``OPTIONS``
@@ -32,6 +32,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from promptaudit.lint.rules import (
+    pa001_not_a_prompt_document,
     pa101_duplicate_sentence,
     pa102_restated_instruction,
     pa103_filler,
@@ -40,9 +41,11 @@ from promptaudit.lint.rules import (
     pa301_over_budget,
     pa401_no_output_cap,
     pa501_cheap_task_on_expensive_model,
+    pa601_batch_candidate,
 )
 
 RULE_MODULES: tuple[ModuleType, ...] = (
+    pa001_not_a_prompt_document,
     pa101_duplicate_sentence,
     pa102_restated_instruction,
     pa103_filler,
@@ -51,6 +54,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     pa301_over_budget,
     pa401_no_output_cap,
     pa501_cheap_task_on_expensive_model,
+    pa601_batch_candidate,
 )
 
 RULES: dict[str, ModuleType] = {module.ID: module for module in RULE_MODULES}

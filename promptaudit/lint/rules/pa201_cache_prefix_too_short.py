@@ -24,7 +24,6 @@ from collections.abc import Iterator
 
 from promptaudit.lint.findings import Problem
 from promptaudit.lint.rules._caching import cache_rules, saving_text
-from promptaudit.reading.templates import variables
 
 ID = "PA201"
 NAME = "cache-prefix-too-short"
@@ -35,7 +34,7 @@ FIX = "Put static instructions first and template variables last, so the static 
 
 
 def _where(ctx) -> tuple[int, int]:
-    first = next(iter(variables(ctx.text)), None)
+    first = next((s for s in ctx.segments() if s.dynamic), None)
     return ctx.locate(first.start) if first else (1, 1)
 
 

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 from promptaudit.lint.findings import Problem
 from promptaudit.lint.rules._caching import cache_rules, saving_text
-from promptaudit.reading.templates import STATIC, VARIABLE, split
+from promptaudit.reading.templates import STATIC, VARIABLE
 
 ID = "PA202"
 NAME = "dynamic-before-static"
@@ -36,7 +36,7 @@ FIX = "Move the template variables after the static instructions (or to the end 
 
 def static_after_first_variable(ctx) -> tuple[object | None, int, int]:
     """``(first variable, static tokens after it, static tokens before it)``."""
-    segments = split(ctx.text)
+    segments = ctx.segments()
     first = next((i for i, s in enumerate(segments) if s.kind == VARIABLE), None)
     if first is None:
         return None, 0, 0

@@ -29,10 +29,10 @@ FIX = "Trim the prompt (fix the redundancy findings first) or raise its budget."
 
 
 def check(ctx) -> Iterator[Problem]:
-    """Yield one problem, at line 1, when the prompt's tokens exceed its budget."""
+    """Yield one problem, at line 1 (at the call or constant in code), when the prompt's tokens exceed its budget."""
     budget = ctx.budget
     if budget is None or ctx.total_tokens <= budget.tokens:
         return
     over = ctx.total_tokens - budget.tokens
     message = f"{ctx.total_tokens:,} tokens is {over:,} over the budget of {budget.tokens:,} ({budget.origin})"
-    yield Problem(1, 1, message)
+    yield Problem(*ctx.anchor, message)

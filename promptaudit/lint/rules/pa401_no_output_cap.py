@@ -1,4 +1,4 @@
-"""PA401 no-output-cap: a chat request file declares no ``max_tokens``, so the reply is uncapped.
+"""PA401 no-output-cap: a chat request (file or SDK call in code) declares no ``max_tokens``, so the reply is uncapped.
 
 Output tokens cost several times input tokens (4x to 8x at list prices), and a model with no cap can
 ramble, repeat itself, or run to its maximum on a bad day. A request file that states ``max_tokens``
@@ -16,6 +16,10 @@ Best practice::
     max_tokens: 200
     messages:
       - {role: user, content: "Summarise this ticket in two sentences."}
+
+In Python code the finding points at the SDK call that passes none of ``max_tokens``,
+``max_completion_tokens`` or ``max_output_tokens`` (Gemini: in ``config``). A call that passes ``**kwargs``
+may carry a cap, so it is not reported; ``count_tokens`` and batch submissions generate nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from promptaudit.lint.findings import Problem
+from promptaudit.reading.code.found import CallSite
 
 ID = "PA401"
 NAME = "no-output-cap"
@@ -37,7 +42,10 @@ def check(ctx) -> Iterator[Problem]:
     prompt = ctx.prompt
     if prompt.kind != "chat" or prompt.max_tokens is not None:
         return
+    origin = prompt.origin
+    if origin is not None and (not isinstance(origin, CallSite) or origin.capped or not origin.generates):
+        return  # in code only SDK calls are requests; a LangChain template's cap is on its model object
     price = ctx.price
     ratio = price.output_mtok / price.input_mtok if price.input_mtok else 0
     cost = f"; output costs {ratio:.3g}x input on {ctx.model}" if ratio else ""
-    yield Problem(1, 1, f"no max_tokens: the reply is uncapped{cost}", FIX)
+    yield Problem(*ctx.anchor, f"no max_tokens: the reply is uncapped{cost}", FIX)

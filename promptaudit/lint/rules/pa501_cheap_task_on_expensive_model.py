@@ -4,6 +4,8 @@ Classifiers, routers and extractors whose reply is a label or a word (their inst
 they cap the reply at ``max_tokens`` <= 20) rarely need a frontier model. The finding names the
 cheapest model of the same provider family and what switching would save per month at the configured
 volume (per request when no volume is set). Check quality on a sample before switching.
+In Python code the finding points at the SDK call, and only calls that name their model are judged
+(a prompt constant has no model of its own; an unknown model name is skipped).
 
 Anti-pattern::
 
@@ -63,21 +65,36 @@ def _cheapest(model: str, provider: str):
     return best
 
 
-def check(ctx) -> Iterator[Problem]:
-    """Yield one problem when a label-sized task runs on a model several times the family's cheapest."""
-    model = ctx.prompt.model or ctx.model
-    if not _is_label_task(ctx):
-        return
+def _price(ctx):
+    """The price of the prompt's model; in code only the model the call names (an unknown one is skipped)."""
+    from promptaudit.errors import UnknownModelError
     from promptaudit.money import pricing
 
-    price = pricing.price_for(model)
+    if ctx.prompt.origin is None:
+        return pricing.price_for(ctx.prompt.model or ctx.model)
+    if ctx.prompt.model is None:
+        return None
+    try:
+        return pricing.price_for(ctx.prompt.model)
+    except UnknownModelError:
+        return None
+
+
+def check(ctx) -> Iterator[Problem]:
+    """Yield one problem when a label-sized task runs on a model several times the family's cheapest."""
+    if not _is_label_task(ctx):
+        return
+    price = _price(ctx)
+    if price is None:
+        return
+    model = ctx.prompt.model or ctx.model
     cheap = _cheapest(model, price.provider)
     if cheap is None or cheap.input_mtok * ctx.options.get("min_price_ratio", 4) > price.input_mtok:
         return
     output = ctx.prompt.max_tokens or ctx.options.get("max_label_tokens", 20)
     per_request = price.input_cost(ctx.total_tokens) - cheap.input_cost(ctx.total_tokens)
     per_request += price.output_cost(output) - cheap.output_cost(output)
-    yield Problem(1, 1, _message(model, cheap.model, per_request, ctx.volume), FIX.format(cheap=cheap.model))
+    yield Problem(*ctx.anchor, _message(model, cheap.model, per_request, ctx.volume), FIX.format(cheap=cheap.model))
 
 
 def _message(model: str, cheap: str, per_request: Decimal, volume) -> str:

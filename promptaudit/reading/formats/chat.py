@@ -7,12 +7,13 @@ a message is expected is an InputError that names the file, the line and the pla
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from promptaudit.errors import InputError
 from promptaudit.reading.formats.documents import Document
+from promptaudit.reading.formats.values import json_problem, text_problem, to_json, type_name
 from promptaudit.reading.prompts import Part, Prompt
+from promptaudit.reading.templates import DEFAULT, Placeholders
 
 ROLES = ("system", "developer", "user", "assistant", "tool", "function")
 TTLS = ("5m", "1h")
@@ -29,17 +30,11 @@ def place(where: tuple) -> str:
     return text or "the document"
 
 
-def type_name(value: Any) -> str:
-    """The YAML/JSON name of a value's type, for error messages."""
-    names = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", type(None): "null"}
-    return next((n for t, n in names.items() if isinstance(value, t)), "a number")
-
-
 class ChatReader:
     """Builds the parts of one chat request, collecting notes and clues to the provider format."""
 
-    def __init__(self, path: str, doc: Document):
-        self.path, self.doc = path, doc
+    def __init__(self, path: str, doc: Document, placeholders: Placeholders = DEFAULT):
+        self.path, self.doc, self.placeholders = path, doc, placeholders
         self.parts: list[Part] = []
         self.notes: list[str] = []
         self.clues: set[str] = set()
@@ -53,13 +48,33 @@ class ChatReader:
         """``value`` if it is a ``kind``, else fail saying what was wanted."""
         if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
             self.fail(where, f"expected {wanted}, got {type_name(value)}")
+        if isinstance(value, str) and text_problem(value):
+            self.fail(where, text_problem(value))
         return value
+
+    def field(self, mapping: dict, key: str, kind: type, where: tuple, wanted: str) -> Any:
+        """``mapping[key]`` if present and a ``kind``; a missing key is named as missing."""
+        if key not in mapping:
+            self.fail(where, f"{key!r} is missing (expected {wanted})")
+        return self.expect(mapping[key], kind, where + (key,), wanted)
+
+    def json_text(self, value: Any, where: tuple, compact: bool = True) -> str:
+        """The JSON a provider is sent for ``value``; fail on the first value JSON cannot hold."""
+        problem = json_problem(value, where)
+        if problem is not None:
+            self.fail(*problem)
+        return to_json(value, compact)
 
     def note(self, text: str) -> None:
         if text not in self.notes:
             self.notes.append(text)
 
     def add(self, label: str, text: str, where: tuple, **fields) -> None:
+        """Add one billed part; its variables use the file's placeholder syntax and the text's own lines."""
+        if text_problem(text):
+            self.fail(where, text_problem(text))
+        fields.setdefault("placeholders", self.placeholders)
+        fields.setdefault("lines_match", self.doc.lines_match(where))
         self.parts.append(Part(label=label, text=str(text), line=self.doc.line(where), **fields))
 
     def breakpoint(self, block: dict, where: tuple) -> str | None:
@@ -94,7 +109,7 @@ def _read_tool(reader: ChatReader, key: str, tool: Any, where: tuple) -> None:
     schema = {k: v for k, v in tool.items() if k != "cache_control"}
     named = schema.get("function", schema) if isinstance(schema.get("function"), dict) else schema
     label = f"{key}[{where[-1]}] {named.get('name', '?')}"
-    text = json.dumps(schema, ensure_ascii=False, separators=(",", ":"))
+    text = reader.json_text(schema, where)
     reader.add(label, text, where, kind="tool", cache_breakpoint=breakpoint, templated=False)
 
 
@@ -111,7 +126,7 @@ def read_system(reader: ChatReader, data: dict, where: tuple) -> None:
     for i, block in enumerate(blocks):
         at = where + ("system", i)
         block = reader.expect(block, dict, at, "a text block {type: text, text: ...}")
-        text = reader.expect(block.get("text"), str, at + ("text",), "a string")
+        text = reader.field(block, "text", str, at, "a string")
         reader.add(
             f"system[{i}]",
             text,
@@ -131,9 +146,9 @@ def read_messages(reader: ChatReader, messages: Any, where: tuple) -> None:
 
 def _read_message(reader: ChatReader, message: Any, where: tuple) -> None:
     message = reader.expect(message, dict, where, "a message mapping with role and content")
-    role = reader.expect(message.get("role"), str, where + ("role",), f"a role ({', '.join(ROLES)})")
+    role = reader.field(message, "role", str, where, f"a role ({', '.join(ROLES)})")
     if role not in ROLES:
-        reader.fail(where + ("role",), f"unknown role {role!r} (expected one of {', '.join(ROLES)})")
+        reader.fail(where + ("role",), f"unknown role {role!a} (expected one of {', '.join(ROLES)})")
     if role in _OPENAI_ROLES:
         reader.clues.add("openai")
     author = message.get("name")
@@ -177,13 +192,15 @@ def _read_block(reader: ChatReader, block: Any, at: tuple, label: str, fields: d
 
 def _block_text(reader: ChatReader, block: dict, at: tuple, kind: str) -> tuple[str | None, bool]:
     if kind in ("text", "input_text", "output_text"):
-        return reader.expect(block.get("text"), str, at + ("text",), "a string"), True
+        return reader.field(block, "text", str, at, "a string"), True
     if kind == "tool_result":
         return _tool_result_text(reader, block.get("content", ""), at + ("content",)), True
     if kind == "tool_use":
-        return json.dumps({"name": block.get("name"), "input": block.get("input")}, ensure_ascii=False), False
+        call = {"name": block.get("name"), "input": block.get("input")}
+        return reader.json_text(call, at, compact=False), False
     if kind in ("thinking", "redacted_thinking"):
-        return str(block.get("thinking") or block.get("data") or ""), False
+        key = "thinking" if block.get("thinking") else "data"
+        return (reader.expect(block[key], str, at + (key,), "a string") if block.get(key) else ""), False
     return None, False
 
 
@@ -195,19 +212,22 @@ def _tool_result_text(reader: ChatReader, content: Any, at: tuple) -> str:
     for i, block in enumerate(blocks):
         block = reader.expect(block, dict, at + (i,), "a content block mapping")
         if block.get("type", "text") == "text":
-            texts.append(reader.expect(block.get("text"), str, at + (i, "text"), "a string"))
+            texts.append(reader.field(block, "text", str, at + (i,), "a string"))
     return "\n".join(texts)
 
 
 def _read_tool_calls(reader: ChatReader, message: dict, where: tuple, fields: dict) -> None:
-    calls = message.get("tool_calls")
-    if calls is None:
-        calls = [] if message.get("function_call") is None else [{"function": message["function_call"]}]
-    calls = reader.expect(calls, list, where + ("tool_calls",), "a list of tool calls")
+    if message.get("tool_calls") is None and message.get("function_call") is not None:
+        at = where + ("function_call",)
+        call = reader.expect(message["function_call"], dict, at, "a mapping {name: ..., arguments: ...}")
+        reader.add(place(at), reader.json_text(call, at), at, kind="message", templated=False, **fields)
+        return
+    calls = reader.expect(message.get("tool_calls") or [], list, where + ("tool_calls",), "a list of tool calls")
     for i, call in enumerate(calls):
         at = where + ("tool_calls", i)
         call = reader.expect(call, dict, at, "a tool call mapping")
-        text = json.dumps(call.get("function", call), ensure_ascii=False, separators=(",", ":"))
+        function = call.get("function", call)
+        text = reader.json_text(function, at + ("function",) if "function" in call else at)
         reader.add(place(at), text, at, kind="message", templated=False, **fields)
 
 

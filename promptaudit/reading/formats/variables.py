@@ -1,8 +1,9 @@
 """Template variable values: ``--var name=value``, then the config's ``vars:``, then a labelled default.
 
-A part's billed text is its static text with each variable replaced by its value. A variable with no
-value counts as :data:`DEFAULT_VARIABLE_TOKENS` tokens, and every count that uses the default is marked
-as an estimate. Jinja statements (``{% if %}``) and comments render to nothing.
+The count of a part as written is exact and primary. This module gives the *rendered* overlay: the
+part's text with each variable replaced by its value; a variable with no value counts as
+:data:`DEFAULT_VARIABLE_TOKENS` tokens, and a rendered count that uses the default is an estimate.
+Jinja statements (``{% if %}``), Mustache sections and comments render to nothing.
 """
 
 from __future__ import annotations
@@ -60,18 +61,22 @@ def _lookup(name: str, values: dict[str, str]) -> str | None:
 
 
 def render(part, values: dict[str, str]) -> Rendered:
-    """The text a provider is billed for ``part``, given the variable values."""
-    if part.static:
+    """The text a provider is billed for ``part`` once its variables are filled in (an estimate without values).
+
+    Statements, sections and comments render to nothing; escapes (``{{`` in python-format, ``$$``) to the
+    character they stand for.
+    """
+    if part.static and all(s.value is None for s in part.segments()):
         return Rendered(part.text)
-    from promptaudit.reading.templates import STATIC, split
+    from promptaudit.reading.templates import VARIABLE
 
     pieces, defaulted = [], []
-    for segment in split(part.text):
-        if segment.kind == STATIC:
-            pieces.append(segment.text)
-        elif not segment.name.startswith("%"):
-            value = _lookup(segment.name, values)
-            pieces.append("" if value is None else value)
-            if value is None:
-                defaulted.append(segment.name)
+    for segment in part.segments():
+        if segment.kind != VARIABLE:
+            pieces.append(segment.rendered)
+            continue
+        value = _lookup(segment.name, values)
+        pieces.append("" if value is None else value)
+        if value is None:
+            defaulted.append(segment.name)
     return Rendered("".join(pieces), tuple(defaulted))

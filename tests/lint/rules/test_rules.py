@@ -1,6 +1,7 @@
 """Golden cases: one YAML file per rule (tests/lint/rules/paNNN_name.yaml), run by one parametrized test.
 
 A case gives its prompt as ``text`` (or ``text_repeat``), or as ``file``: a fixture in tests/data/formats
+(``../python/x.py`` for Python sources)
 read with :func:`promptaudit.reading.loading.load_prompts` (``prompt`` picks one of a multi-prompt file, default
 the first). ``model`` is the target model and replaces the model a file declares; without it the file's
 model, else the default. Optional ``per_day``, ``max_tokens`` and ``options`` configure the run.
@@ -93,7 +94,7 @@ def test_rule_docstring_documents_anti_pattern_and_best_practice(module):
 @pytest.mark.parametrize("module", RULE_MODULES, ids=lambda m: m.ID)
 def test_rule_declares_the_protocol(module):
     assert module.SEVERITY in ("info", "warning", "error")
-    assert module.CATEGORY in ("redundancy", "caching", "size", "output", "model", "routing")
+    assert module.CATEGORY in ("input", "redundancy", "caching", "size", "output", "model", "routing")
     assert module.CATEGORY in CATEGORIES
     assert isinstance(module.OPTIONS, dict) and callable(module.check)
 

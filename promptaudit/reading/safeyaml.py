@@ -7,8 +7,6 @@ repeat a mapping key (YAML says keys are unique; PyYAML would silently keep the 
 
 from __future__ import annotations
 
-import sys
-
 import yaml
 
 MAX_EXPANDED_NODES = 1_000_000
@@ -54,17 +52,6 @@ def _construct_int(loader, node):
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-
-
-def _construct_int(loader, node):
-    """An integer, unless it has more digits than Python will convert (a ValueError deep in PyYAML otherwise)."""
-    limit = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 4300
-    if limit and sum(ch.isdigit() for ch in node.value) > limit:
-        raise YamlError(f"line {node.start_mark.line + 1}: a number with more than {limit:,} digits; refused")
-    return loader.construct_yaml_int(node)
-
-
 _StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 

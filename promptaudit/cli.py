@@ -41,12 +41,27 @@ def _root(
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: exit codes from ``exitcodes``, never a traceback."""
     try:
         app()
-    except BrokenPipeError:  # output piped into `head` and closed early
-        sys.stderr.close()
-        sys.exit(0)
+    except SystemExit as exc:
+        _flush_stdout()
+        raise exc from None
+    except Exception as exc:  # noqa: BLE001 - the last line of defence (promptaudit.crash)
+        from promptaudit import crash
+
+        _flush_stdout()
+        sys.exit(crash.report(exc))
+
+
+def _flush_stdout() -> None:
+    """Flush stdout now, so a reader that closed the pipe early (``| head``) is not an error at exit."""
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):
+        from promptaudit.commands._common import stdout_closed
+
+        stdout_closed()
 
 
 if __name__ == "__main__":

@@ -136,27 +136,45 @@ def find_config(start: Path | None = None) -> Path | None:
 
 
 def _pyproject_section(path: Path) -> dict | None:
+    """The ``[tool.promptaudit]`` table, None when there is none; ConfigError when it is not a table."""
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib  # type: ignore[no-redef]
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(_config_text(path))
+    except ValueError as exc:  # TOMLDecodeError, or an integer longer than Python converts
         raise ConfigError(f"{path}: cannot read: {exc}") from None
-    section = data.get("tool", {}).get("promptaudit")
-    return section if isinstance(section, dict) else None
+    tool = data.get("tool")
+    section = tool.get("promptaudit") if isinstance(tool, dict) else None
+    if section is not None and not isinstance(section, dict):
+        kind = "an array of tables" if isinstance(section, list) else f"a {type(section).__name__}"
+        raise ConfigError(f"{path}: [tool.promptaudit] must be a table of settings, not {kind}")
+    return section
+
+
+def _config_text(path: Path) -> str:
+    """A config file's text, read as every input is (regular files only, size-limited)."""
+    from promptaudit.errors import InputError
+    from promptaudit.reading.sources import read_regular
+
+    try:
+        return read_regular(path).decode("utf-8")
+    except InputError as exc:
+        if exc.reason == "no such file or directory":
+            raise ConfigError(f"{path}: config file not found") from None
+        raise ConfigError(f"{path}: cannot read config: {exc.reason}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: cannot read config: not valid UTF-8 ({exc.reason})") from None
 
 
 def _read_file(path: Path) -> dict:
     if path.name == "pyproject.toml":
-        return _pyproject_section(path) or {}
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc}") from None
+        section = _pyproject_section(path)
+        if section is None:
+            raise ConfigError(f"{path}: no [tool.promptaudit] table (add one, or name a promptaudit.yaml)")
+        return section
+    text = _config_text(path)
     try:
         data = load_yaml(text)
     except YamlError as exc:
@@ -176,7 +194,21 @@ def validate(data: dict, path: Path | str) -> dict:
         check, expected = SCHEMA[key]
         if not check(value):
             raise ConfigError(f"{path}: key {key!r} must be {expected}, got {value!r:.60}")
+    _check_volumes(data, path)
     return data
+
+
+def _check_volumes(data: dict, path: Path | str) -> None:
+    """``volume:`` and every ``traffic:`` entry name known units only (a typo must not drop the volume)."""
+    entries = [("volume", data["volume"])] if "volume" in data else []
+    entries += [(f"traffic {glob!r}", settings) for glob, settings in (data.get("traffic") or {}).items()]
+    for where, settings in entries:
+        if not _is_volume(settings):
+            raise ConfigError(f"{path}: {where} must be a mapping such as {{per_day: 10000}}, got {settings!r:.60}")
+        unknown = [unit for unit in settings if unit not in VOLUME_KEYS]
+        if unknown:
+            known = ", ".join(VOLUME_KEYS)
+            raise ConfigError(f"{path}: {where}: unknown unit {unknown[0]!r} (known: {known})")
 
 
 def load_config(explicit: str | os.PathLike | None = None) -> Config:

@@ -31,3 +31,7 @@ class ConfigError(PromptauditError):
 
 class UsageError(PromptauditError):
     """Bad command-line values (negative volume, share outside 0..1, ...)."""
+
+
+class SkippedInput(InputError):
+    """A file met in a folder scan and left out (a FIFO, socket or device): said as a note, not a failure."""

@@ -8,3 +8,6 @@ FINDINGS = 1
 
 USAGE = 2
 """Usage, config or input error: a user's mistake, reported in one line on stderr."""
+
+INTERNAL = 3
+"""An unexpected error (a bug, not the user's mistake): one line on stderr naming the saved traceback."""

@@ -26,7 +26,7 @@ LAYERS = [
     ("promptaudit.usage",),
     ("promptaudit.report",),
     ("promptaudit.commands",),
-    ("promptaudit.cli", "promptaudit.console", "promptaudit.__main__"),
+    ("promptaudit.cli", "promptaudit.console", "promptaudit.__main__", "promptaudit.crash"),
 ]
 
 

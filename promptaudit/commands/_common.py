@@ -27,7 +27,9 @@ DEFAULT_MODEL = "gpt-4o"
 
 def warn(message: str) -> None:
     """One diagnostic line on stderr (never on stdout, which holds only the report)."""
-    sys.stderr.write(f"promptaudit: {message}\n")
+    from promptaudit.report.terminal import printable
+
+    sys.stderr.write(f"promptaudit: {printable(message)}\n")
     sys.stderr.flush()
 
 
@@ -41,8 +43,23 @@ def user_errors(func: F) -> F:
         except PromptauditError as exc:
             warn(f"error: {exc}")
             raise typer.Exit(exitcodes.USAGE) from None
+        except BrokenPipeError:  # ``promptaudit ... | head``: the reader has all it wanted
+            stdout_closed()
+            raise typer.Exit(exitcodes.OK) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def stdout_closed() -> None:
+    """Point stdout at /dev/null: what was left to print has no reader (``promptaudit ... | head``)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 class TableFormat(str, Enum):
@@ -86,10 +103,16 @@ def read_prompts(
 
     configure(config.get("python"), str(config.path or "config"))
     values = parse_assignments(var)
+    from promptaudit.errors import SkippedInput
+
     declared = functools.partial(_declared, config=config) if config.get("placeholders") else None
     prompts, errors = gather_prompts(paths, extensions_from(config, ext), declared=declared)
+    skipped = [error for error in errors if isinstance(error, SkippedInput)]
+    errors = [error for error in errors if not isinstance(error, SkippedInput)]
     for error in errors:
         warn(f"error: {error}")
+    for note in skipped:
+        warn(f"note: {note}")
     for warning in fallback_warnings(prompts) if warn_unparsed else ():
         warn(f"warning: {warning}")
     bind(prompts, values, config.get("vars"))

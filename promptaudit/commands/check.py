@@ -80,21 +80,22 @@ def _per_day(traffic):
     return traffic.requests_per_day if traffic else None
 
 
-def write_baseline(baseline, prompts: list, model: str) -> None:
-    """Record every checked prompt's count (other entries are kept) and write the file atomically."""
+def write_baseline(baseline, prompts: list, model: str):
+    """Record every checked prompt's count (other entries are kept); return the baseline as written."""
     from promptaudit.gate import baseline as baselines
     from promptaudit.tokens.counting import prompt_tokens
 
-    if baseline.model and baseline.model.lower() != model.lower():
-        baseline.tokens.clear()  # counts from another tokenizer cannot be mixed with these
-    baseline.model = model
-    for prompt, count in zip(prompts, prompt_tokens(prompts, model)):
-        if prompt.path != "-":
-            baseline.tokens[baseline.key(prompt.path, prompt.name)] = count.tokens
-    for key in baseline.forget_deleted():
+    counts = {
+        baseline.key(prompt.path, prompt.name): count.tokens
+        for prompt, count in zip(prompts, prompt_tokens(prompts, model))
+        if prompt.path != "-"
+    }
+    written, dropped = baselines.record(baseline.path, counts, model)
+    for key in dropped:
         warn(f"dropped {key} from the baseline: the file no longer exists")
-    baselines.write(baseline)
-    warn(f"wrote the token counts of {len(prompts)} prompt(s) to {baseline.path}")
+    kept = sum(1 for key in counts if key in written.tokens)
+    warn(f"wrote the token counts of {kept} prompt(s) to {baseline.path}")
+    return written
 
 
 def open_baseline(cli_path: str | None, config, model: str, writing: bool):
@@ -146,7 +147,7 @@ def check_command(
     if write_baseline_flag and input_failures:
         raise typer.Exit(exitcodes.USAGE)  # never record a partial baseline
     if write_baseline_flag:
-        write_baseline(recorded, prompts, chosen)
+        recorded = write_baseline(recorded, prompts, chosen)
     results = measure(prompts, chosen, config, max_tokens, recorded, volume.from_cli({"per_day": per_day}))
     level = fail_on.value if fail_on else config.get("fail_on", DEFAULT_FAIL_ON)
     findings = failing_findings(prompts, chosen, config, max_tokens, level)

@@ -138,7 +138,9 @@ def wanted(change, extensions: tuple[str, ...], explicit: set[str]) -> bool:
 
 def git_deltas(base: str, paths: list[str], ctx, extensions: tuple[str, ...]) -> tuple[list, list]:
     """Deltas for every changed prompt file between ``base`` and the working tree, and skipped files."""
+    from promptaudit.errors import InputError
     from promptaudit.gate import gitutil
+    from promptaudit.reading.sources import read_regular
 
     explicit = {_top_relative(p, ctx.root) for p in paths}
     files, skipped = [], []
@@ -146,7 +148,11 @@ def git_deltas(base: str, paths: list[str], ctx, extensions: tuple[str, ...]) ->
         if not wanted(change, extensions, explicit):
             continue
         before = gitutil.show(base, change.before_path) if change.before_path else None
-        after = None if change.status == gitutil.DELETED else (ctx.root / change.path).read_bytes()
+        try:
+            after = None if change.status == gitutil.DELETED else read_regular(ctx.root / change.path)
+        except InputError as exc:  # a FIFO, a link to /dev/zero, a 60 MB file: said, not read
+            skipped.append((change.path, exc.reason))
+            continue
         if any(gitutil.is_binary(data) for data in (before, after) if data is not None):
             skipped.append((change.path, "binary"))
             continue

@@ -3,18 +3,28 @@
 A prompt recorded in the baseline fails its budget only when it grows past its recorded count. The file
 is JSON (``.promptaudit-baseline.json`` next to the config file by default), keyed by the prompt's path
 relative to the baseline's own folder, so it reads the same from any working directory. It is written
-atomically (a temp file, then ``os.replace``) and merged: prompts not checked this run keep their entry.
+atomically (a temp file, then ``os.replace``) and merged under a lock on its folder: prompts not checked
+this run keep their entry, and hooks writing at once keep each other's. A symlinked baseline is written
+through to its target, and the file keeps its permission bits.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import stat
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from promptaudit.errors import ConfigError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; concurrent writers may lose entries there
+    fcntl = None  # type: ignore[assignment]
 
 DEFAULT_NAME = ".promptaudit-baseline.json"
 FORMAT_VERSION = 1
@@ -43,7 +53,9 @@ class Baseline:
 
     def forget_deleted(self) -> list[str]:
         """Drop entries whose prompt file no longer exists (a deleted prompt cannot grow); return their keys."""
-        gone = [key for key in self.tokens if not (self.path.parent / key.split("#", 1)[0]).exists()]
+        base = self.path.parent.resolve()
+        # normpath, not the kernel, folds "..": a key such as ../p.txt must resolve before its folder exists
+        gone = [key for key in self.tokens if not os.path.exists(os.path.normpath(base / key.split("#", 1)[0]))]
         for key in gone:
             del self.tokens[key]
         return gone
@@ -65,15 +77,23 @@ def locate(cli_path: str | None, config) -> tuple[Path, bool]:
 
 def load(path: Path, required: bool) -> Baseline:
     """Read a baseline; a missing file is empty unless ``required`` (then an error naming the fix)."""
+    from promptaudit.errors import InputError
+    from promptaudit.reading.sources import read_regular
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        text = read_regular(path).decode("utf-8")
+    except InputError as exc:
+        if exc.reason not in _MISSING:
+            raise ConfigError(f"{path}: cannot read baseline: {exc.reason}") from None
         if required:
             raise ConfigError(f"{path}: baseline file not found; create it with check --write-baseline") from None
         return Baseline(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read baseline: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: cannot read baseline: not valid UTF-8") from None
     return _parse(path, text)
+
+
+_MISSING = ("no such file or directory", "not a directory")
 
 
 def _parse(path: Path, text: str) -> Baseline:
@@ -99,18 +119,71 @@ def check_model(baseline: Baseline, model: str) -> None:
         )
 
 
+def record(path: Path, counts: dict[str, int], model: str) -> tuple[Baseline, list[str]]:
+    """Merge ``counts`` into the baseline file at ``path`` and write it; return it and the keys dropped.
+
+    The file is re-read and written under a lock on its folder, so hooks writing at once each keep
+    their entries; counts from another model are replaced, not mixed.
+    """
+    with _locked(Path(os.path.realpath(path)).parent, path):
+        current = load(path, required=False)
+        if current.model and current.model.lower() != model.lower():
+            current.tokens.clear()  # counts from another tokenizer cannot be mixed with these
+        current.model = model
+        current.tokens.update(counts)
+        dropped = current.forget_deleted()
+        write(current)
+    return current, dropped
+
+
+@contextlib.contextmanager
+def _locked(directory: Path, path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``directory`` (created if missing) while the baseline is merged."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError as exc:
+        raise ConfigError(
+            f"{path}: cannot write baseline: cannot create or open folder {directory}: {_reason(exc)}"
+        ) from None
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
 def write(baseline: Baseline) -> None:
-    """Write the baseline atomically: a temp file in the same folder, then ``os.replace``."""
-    directory = baseline.path.parent
+    """Write the baseline atomically (a temp file beside it, then ``os.replace``).
+
+    A symlinked baseline is written through to its target; the file keeps its permission bits (a new
+    one gets the umask's).
+    """
+    target = Path(os.path.realpath(baseline.path))
     payload = json.dumps(baseline.to_json(), indent=2, ensure_ascii=False) + "\n"
     tmp = None
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-baseline-", suffix=".json")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-baseline-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(payload)
-        os.replace(tmp, baseline.path)
+            os.fchmod(handle.fileno(), _mode_for(target))
+        os.replace(tmp, target)
     except OSError as exc:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
-        raise ConfigError(f"{baseline.path}: cannot write baseline: {exc}") from None
+        raise ConfigError(f"{baseline.path}: cannot write baseline: {_reason(exc)}") from None
+
+
+def _mode_for(target: Path) -> int:
+    """The existing file's permission bits, else what a plain ``open()`` would give under the umask."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()

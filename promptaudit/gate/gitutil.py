@@ -6,7 +6,9 @@ Everything runs ``git`` with NUL-separated output, so any file name is safe. Git
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,17 +39,59 @@ class Change:
         return None if self.status == ADDED else (self.old_path or self.path)
 
 
+# Config keys under which a repository can make git run a command. diff reads untrusted repositories (a
+# cloned pull request), so every invocation overrides them; filter drivers are named per repository and
+# are listed from its config first (reading config runs nothing).
+SAFE_CONFIG = (
+    "core.fsmonitor=false",
+    "core.hooksPath=/dev/null",
+    "core.pager=cat",
+    "core.askPass=",
+    "credential.helper=",
+    "diff.external=",
+    "log.showSignature=false",
+    "gc.auto=0",
+    "maintenance.auto=false",
+    "protocol.allow=never",
+    "core.quotepath=off",
+)
+FILTER_COMMANDS = ("clean", "smudge", "process")
+
+
 def run_git(args: list[str], cwd: str | os.PathLike | None = None) -> bytes:
-    """Run ``git ARGS`` and return stdout; raise GitError with git's own first error line."""
-    command = ["git", "-c", "core.quotepath=off", *args]
+    """Run ``git ARGS`` as a tool, never a shell: no pager, hook, fsmonitor, filter or external diff runs."""
+    overrides = [*SAFE_CONFIG, *_filter_overrides(os.fspath(cwd) if cwd is not None else None)]
+    return _run(["--no-pager", *(arg for item in overrides for arg in ("-c", item)), *args], cwd)
+
+
+def _run(args: list[str], cwd: str | os.PathLike | None) -> bytes:
+    """Run git and return stdout; raise GitError with git's own first error line."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat"}
+    env.pop("GIT_EXTERNAL_DIFF", None)
     try:
-        done = subprocess.run(command, cwd=cwd, capture_output=True, check=False)
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, check=False, env=env, stdin=subprocess.DEVNULL
+        )
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git {args[0]} failed: {message[0] if message else 'exit ' + str(done.returncode)}")
+        command = next((a for a in args if not a.startswith("-") and "=" not in a), "command")
+        raise GitError(f"git {command} failed: {message[0] if message else 'exit ' + str(done.returncode)}")
     return done.stdout
+
+
+@functools.lru_cache(maxsize=8)
+def _filter_overrides(cwd: str | None) -> tuple[str, ...]:
+    """``-c filter.NAME.clean=`` (and smudge, process) for every filter driver the repository's config defines."""
+    try:
+        out = _run(["-c", "core.fsmonitor=false", "config", "--null", "--name-only", "--get-regexp", r"^filter\."], cwd)
+    except GitError:  # no driver defined (git config exits 1), or not a repository: nothing to override
+        return ()
+    names = {key.rsplit(".", 1)[0] for key in out.decode("utf-8", "surrogateescape").split("\0") if key.count(".") >= 2}
+    if any("=" in name for name in names):
+        raise GitError("the repository's config names a filter driver with '=' in it; refusing to run git there")
+    return tuple(f"{name}.{command}=" for name in sorted(names) for command in FILTER_COMMANDS)
 
 
 def toplevel(cwd: str | os.PathLike | None = None) -> Path:
@@ -86,16 +130,17 @@ def default_branch(cwd: str | os.PathLike | None = None) -> str:
 
 def merge_base(ref: str, cwd: str | os.PathLike | None = None) -> str:
     """The commit where HEAD forked from ``ref``."""
-    resolve_ref("HEAD", cwd)
+    head, other = resolve_ref("HEAD", cwd), resolve_ref(ref, cwd)
     try:
-        return run_git(["merge-base", "HEAD", ref], cwd).decode().strip()
+        return run_git(["merge-base", "--end-of-options", head, other], cwd).decode().strip()
     except GitError:
         raise GitError(f"HEAD and {ref!r} have no common commit; pass --base REF") from None
 
 
 def changed_files(ref: str, pathspecs: list[str], cwd: str | os.PathLike | None = None) -> list[Change]:
     """Files that differ between ``ref`` and the working tree, with renames; untracked files count as added."""
-    out = run_git(["diff", "--name-status", "-z", "-M", "--no-ext-diff", "--no-relative", ref, "--", *pathspecs], cwd)
+    command = ["diff", "--name-status", "-z", "-M", "--no-ext-diff", "--no-textconv", "--ignore-submodules=all"]
+    out = run_git([*command, "--no-relative", "--end-of-options", _commit(ref), "--", *pathspecs], cwd)
     changes = _parse_name_status(out.decode("utf-8", "surrogateescape").split("\0"))
     return changes + [Change(ADDED, path) for path in untracked_files(pathspecs, cwd)]
 
@@ -124,7 +169,14 @@ def untracked_files(pathspecs: list[str], cwd: str | os.PathLike | None = None) 
 
 def show(ref: str, path: str, cwd: str | os.PathLike | None = None) -> bytes:
     """The content of ``path`` (relative to the repository top) at ``ref``."""
-    return run_git(["show", f"{ref}:{path}"], cwd)
+    return run_git(["cat-file", "blob", f"{_commit(ref)}:{path}"], cwd)
+
+
+def _commit(ref: str) -> str:
+    """A ref already resolved to a commit id; anything else (an option-like string) is refused."""
+    if not re.fullmatch(r"[0-9a-f]{40}([0-9a-f]{24})?", ref):
+        raise GitError(f"internal: expected a resolved commit id, got {ref!r}")
+    return ref
 
 
 def is_binary(data: bytes) -> bool:

@@ -5,7 +5,7 @@ Severities are ordered ``info < warning < error``; ``--fail-on`` compares with :
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 SEVERITIES = ("info", "warning", "error")
 CATEGORIES = ("input", "redundancy", "caching", "size", "output", "model", "routing")
@@ -59,12 +59,15 @@ class Finding:
     end_column: int | None = None
 
     def to_json(self) -> dict:
-        """A JSON-safe dict with every field."""
-        return asdict(self)
+        """A JSON-safe dict with every field (built directly: ``asdict`` deep-copies, slow for 100k findings)."""
+        return {name: getattr(self, name) for name in _FINDING_FIELDS}
 
     @property
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule)
+
+
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 
 
 def at_or_above(findings: list[Finding], level: str) -> list[Finding]:

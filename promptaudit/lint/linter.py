@@ -280,7 +280,7 @@ def lint(prompts: list[Prompt], settings: LintSettings) -> list[Finding]:
         ctx = RuleContext(prompt, settings, total.tokens)
         for module in rules:
             ctx.options = {**module.OPTIONS, **settings.options.get(module.ID, {})}
-            found = [_finding(module, p, ctx.path_of(p), settings) for p in module.check(ctx)]
+            found = [_finding(module, p, ctx.path_of(p), settings) for p in _capped(module, list(module.check(ctx)))]
             findings.extend(_once(found, seen) if prompt.origin is not None else found)
     return _without_double_savings(sorted(findings, key=lambda f: f.sort_key))
 
@@ -294,6 +294,26 @@ def _once(findings: list[Finding], seen: set[tuple]) -> list[Finding]:
 
 def _place(finding: Finding) -> tuple:
     return finding.rule, finding.path.split("#", 1)[0], finding.line, finding.column
+
+
+MAX_FINDINGS_PER_RULE = 200
+"""Per rule and prompt: a 50 MB file of repeats would otherwise print a million findings (and take minutes)."""
+
+
+def _capped(module, problems: list[Problem]) -> list[Problem]:
+    """The first MAX_FINDINGS_PER_RULE problems, then one that stands for the rest and carries their savings."""
+    if len(problems) <= MAX_FINDINGS_PER_RULE:
+        return problems
+    rest = problems[MAX_FINDINGS_PER_RULE:]
+    summary = Problem(
+        rest[0].line,
+        rest[0].column,
+        f"and {len(rest):,} more {module.NAME} findings in this prompt from here on, not listed one by one "
+        "(their savings are counted here)",
+        tokens_saved=sum(p.tokens_saved for p in rest),
+        severity=rest[0].severity,
+    )
+    return [*problems[:MAX_FINDINGS_PER_RULE], summary]
 
 
 def _without_double_savings(findings: list[Finding]) -> list[Finding]:

@@ -28,14 +28,36 @@ CONFIG_PRICE_KEYS = {
 _CONFIG_OTHER_KEYS = ("provider", "context_window", "tokenizer")
 
 
-def _config_number(value, where: str) -> Decimal:
+MAX_PRICE_MTOK = Decimal(1_000_000)  # USD per million tokens ($1 a token); the dearest list price today is under $1,000
+MAX_CONTEXT_WINDOW = 100_000_000  # tokens; the largest windows today are a few million
+
+
+def _config_number(value, where: str, most: Decimal = MAX_PRICE_MTOK) -> Decimal:
+    """A price from config: a finite number from 0 to ``most`` (checked before any arithmetic can overflow)."""
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         number = Decimal(-1)
     if isinstance(value, bool) or not number.is_finite() or number < 0:
         raise ConfigError(f"{where} must be a price >= 0 in USD per million tokens, got {value!r}")
+    if number > most:
+        raise ConfigError(f"{where} must be at most {most:,} USD per million tokens, got {value!r:.40}")
     return number
+
+
+def _context_window(value, where: str) -> int:
+    """A positive whole number of tokens up to MAX_CONTEXT_WINDOW."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        value = None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        number = Decimal(0)
+    if not number.is_finite() or number != number.to_integral_value() or not 0 < number <= MAX_CONTEXT_WINDOW:
+        raise ConfigError(
+            f"{where} must be a whole number of tokens from 1 to {MAX_CONTEXT_WINDOW:,}, got {value!r:.40}"
+        )
+    return int(number)
 
 
 def _check_price_keys(settings, where: str) -> None:
@@ -72,7 +94,7 @@ def price_from_config(model: str, settings, origin: str) -> ModelPrice:
     if "provider" in settings:
         changes["provider"] = str(settings["provider"])
     if "context_window" in settings:
-        changes["context_window"] = int(_config_number(settings["context_window"], f"{where}.context_window"))
+        changes["context_window"] = _context_window(settings["context_window"], f"{where}.context_window")
     return replace(base, model=model, source=f"config ({origin})", **changes)
 
 

@@ -55,14 +55,22 @@ def days_per_month(value: object = DEFAULT_DAYS_PER_MONTH) -> Decimal:
 
 def from_unit(unit: str, value: object, days: Decimal = DEFAULT_DAYS_PER_MONTH, origin: str = "command line") -> Volume:
     """Build a Volume from one of rps / rpm / per_day / per_month, validating the number."""
-    label = "--" + unit.replace("_", "-")
+    label = "--" + unit.replace("_", "-") if origin == "command line" else f"{origin} {unit}"
     number = to_decimal(value, label)
     if number <= 0:
         raise UsageError(f"{label} must be greater than zero, got {value}")
+    # Compared before any arithmetic: 1e999999999 requests would overflow Decimal's exponent range.
+    if number > _most_for(unit, days):
+        raise UsageError(
+            f"{label} {value} is more than {MAX_REQUESTS_PER_DAY:,.0f} requests a day, which is not a plausible volume"
+        )
     per_day = number / days if UNITS[unit] is None else number * UNITS[unit]
-    if per_day > MAX_REQUESTS_PER_DAY:
-        raise UsageError(f"{label} {value} is {per_day:,.0f} requests a day, which is not a plausible volume")
     return Volume(per_day, days, origin)
+
+
+def _most_for(unit: str, days: Decimal) -> Decimal:
+    """The largest plausible value in ``unit`` (MAX_REQUESTS_PER_DAY converted)."""
+    return MAX_REQUESTS_PER_DAY * days if UNITS[unit] is None else MAX_REQUESTS_PER_DAY / UNITS[unit]
 
 
 def from_mapping(settings: dict, days: Decimal, origin: str) -> Volume | None:

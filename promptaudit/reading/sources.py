@@ -3,24 +3,31 @@
 Directories are walked recursively for prompt-like extensions (configurable); hidden directories and
 dependency folders are skipped; symlinked directories are followed once, so a symlink loop is reported
 instead of walked forever. ``-`` reads standard input.
+
+Every file any command reads (prompts, config, baselines, usage logs, ``diff``'s work tree) is opened by
+:func:`open_regular`, which refuses FIFOs, sockets, devices and directories before a read could block
+or never end, and is read through :func:`read_limited`, so no input holds more than ``MAX_FILE_BYTES``.
 """
 
 from __future__ import annotations
 
 import codecs
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
-from promptaudit.errors import InputError
+from promptaudit.errors import InputError, SkippedInput
 
 DEFAULT_EXTENSIONS = (".txt", ".md", ".prompt", ".j2", ".jinja", ".jinja2", ".mustache", ".yaml", ".yml", ".json")
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
 STDIN = "-"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 _SNIFF = 8192
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 
 
 @dataclass(frozen=True)
@@ -34,10 +41,84 @@ class Source:
         return self.path == STDIN
 
 
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words for an error message."""
+    if stat.S_ISFIFO(mode):
+        return "named pipe"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "directory" if stat.S_ISDIR(mode) else "special file"
+
+
+def open_regular(path: str | os.PathLike) -> BinaryIO:
+    """Open a regular file for binary reading, or raise InputError saying what it is instead.
+
+    The check is made on the opened descriptor (no race with a swapped file), and the open itself cannot
+    block: a FIFO is opened non-blocking, then refused.
+    """
+    name = os.fspath(path)
+    try:
+        fd = os.open(name, _OPEN_FLAGS)
+    except OSError as exc:
+        raise InputError(name, _open_failure(name, exc)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError(
+                name, "is a directory" if stat.S_ISDIR(mode) else f"not a regular file ({file_kind(mode)})"
+            )
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _open_failure(path: str, exc: OSError) -> str:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and stat.S_ISSOCK(mode):
+        return "not a regular file (socket)"
+    if os.path.islink(path) and not os.path.exists(path):
+        return "symlink loop" if exc.errno == 40 else "broken symlink"
+    return _os_reason(exc)
+
+
+def read_limited(handle: BinaryIO, path: str, limit: int | None = None) -> bytes:
+    """Read at most ``limit`` bytes (default MAX_FILE_BYTES), or raise InputError: an endless stream stops there."""
+    limit = MAX_FILE_BYTES if limit is None else limit
+    try:
+        data = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputError(path, _os_reason(exc)) from None
+    if len(data) > limit:
+        raise _too_large(path, limit)
+    return data
+
+
+def _too_large(path: str, limit: int) -> InputError:
+    size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit:,} bytes"
+    return InputError(path, f"larger than {size}; not a prompt file")
+
+
+def read_regular(path: str | os.PathLike, limit: int | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or InputError (the one way commands read files)."""
+    name, limit = os.fspath(path), MAX_FILE_BYTES if limit is None else limit
+    with open_regular(name) as handle:
+        if os.fstat(handle.fileno()).st_size > limit:
+            raise _too_large(name, limit)
+        return read_limited(handle, name, limit)
+
+
 def discover(paths: list[str], extensions: tuple[str, ...] = DEFAULT_EXTENSIONS) -> Iterator[Source | InputError]:
     """Yield a Source for each file to read, or an InputError for each path that cannot be used.
 
-    Files named explicitly are read whatever their extension; directories contribute prompt-like files.
+    Files named explicitly are read whatever their extension; directories contribute prompt-like files,
+    and say so when they hold none. FIFOs, sockets and devices met in a folder come as SkippedInput.
     """
     seen: set[str] = set()
     for raw in paths:
@@ -65,9 +146,18 @@ def _expand(raw: str, extensions: tuple[str, ...]) -> Iterator[Source | InputErr
     if not exists:
         yield InputError(raw, "symlink loop" if _is_loop(path) else "no such file or directory")
     elif is_dir:
-        yield from _walk(path, extensions)
+        yield from _walk_or_say_empty(path, extensions)
     else:
         yield Source(raw)
+
+
+def _walk_or_say_empty(root: Path, extensions: tuple[str, ...]) -> Iterator[Source | InputError]:
+    found = False
+    for item in _walk(root, extensions):
+        found = found or isinstance(item, Source)
+        yield item
+    if not found:
+        yield InputError(str(root), f"no prompt files in this folder (looked for {', '.join(extensions)})")
 
 
 def _is_loop(path: Path) -> bool:
@@ -81,25 +171,56 @@ def _is_loop(path: Path) -> bool:
 
 
 def _walk(root: Path, extensions: tuple[str, ...]) -> Iterator[Source | InputError]:
+    """Files of a tree in ``os.walk`` order, with an explicit stack: a tree 1,000 levels deep is fine."""
     seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=None):
-        identity = _identity(dirpath)
+    pending = [str(root)]
+    while pending:
+        dirpath = pending.pop()
+        try:
+            identity = _identity(dirpath)
+            with os.scandir(dirpath) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            yield InputError(dirpath, f"cannot read this folder: {_os_reason(exc)}")
+            continue
         if identity in seen:
-            dirnames[:] = []
             if _loops_back(root, dirpath, identity):
                 yield InputError(dirpath, "symlink loop (directory already visited); skipped")
             continue  # otherwise a second path (a symlink alias) to a directory already walked: count it once
         seen.add(identity)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIPPED_DIRS)
-        for name in sorted(filenames):
-            if name.lower().endswith(extensions) and not name.startswith("."):
-                # Broken links are reported when read: one stat per file here would slow large trees.
-                yield Source(os.path.join(dirpath, name))
+        subdirs = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if _is_dir(entry):
+                if entry.name not in SKIPPED_DIRS:
+                    subdirs.append(entry.path)
+            elif entry.name.lower().endswith(extensions):
+                yield _file_entry(entry)
+        pending.extend(reversed(subdirs))
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _file_entry(entry: os.DirEntry) -> Source | InputError:
+    """A Source for a regular file (or a broken link, reported when read); SkippedInput for the rest."""
+    try:
+        if entry.is_file():  # no system call for plain files: the directory listing says what they are
+            return Source(entry.path)
+        mode = os.stat(entry.path).st_mode
+    except OSError:
+        return Source(entry.path)
+    return SkippedInput(entry.path, f"skipped: not a regular file ({file_kind(mode)})")
 
 
 def _identity(path: str | Path) -> tuple[int, int]:
-    stat = os.stat(path)
-    return stat.st_dev, stat.st_ino
+    status = os.stat(path)
+    return status.st_dev, status.st_ino
 
 
 def _loops_back(root: Path, dirpath: str, identity: tuple[int, int]) -> bool:
@@ -116,24 +237,22 @@ def _os_reason(exc: OSError) -> str:
 
 
 def read_bytes(source: Source) -> bytes:
-    """The raw bytes of a source, or InputError."""
+    """The raw bytes of a source (at most MAX_FILE_BYTES), or InputError."""
     if source.is_stdin:
-        return sys.stdin.buffer.read()
-    try:
-        with open(source.path, "rb") as handle:
-            if os.fstat(handle.fileno()).st_size > MAX_FILE_BYTES:
-                raise InputError(source.path, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; not a prompt file")
-            return handle.read()
-    except IsADirectoryError:
-        raise InputError(source.path, "is a directory") from None
-    except OSError as exc:
-        raise InputError(source.path, _read_failure(source.path, exc)) from None
+        return read_stdin()
+    return read_regular(source.path)
 
 
-def _read_failure(path: str, exc: OSError) -> str:
-    if os.path.islink(path) and not os.path.exists(path):
-        return "symlink loop" if exc.errno == 40 else "broken symlink"
-    return _os_reason(exc)
+def read_stdin(limit: int | None = None) -> bytes:
+    """Standard input, at most ``limit`` bytes; binary data is refused from its first block, not after 50 MB."""
+    limit, stream = MAX_FILE_BYTES if limit is None else limit, sys.stdin.buffer
+    head = stream.read(_SNIFF)
+    if b"\x00" in head:
+        raise InputError(STDIN, "binary data (NUL bytes); not a prompt")
+    data = head + stream.read(limit + 1 - len(head)) if len(head) == _SNIFF else head
+    if len(data) > limit:
+        raise _too_large(STDIN, limit)
+    return data
 
 
 _BOMS = (  # longest first: a UTF-32 LE mark starts with the UTF-16 LE one

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-
 from promptaudit.report.audit_common import AuditReport
-from promptaudit.report.common import money, tokens
+from promptaudit.report.common import money, tokens, write_text
 
 _ICON = {"error": "🔴", "warning": "🟡", "info": "🔵"}
 
@@ -42,4 +40,4 @@ def lines(report: AuditReport) -> list[str]:
 
 def render(report: AuditReport) -> None:
     """Print the Markdown report on stdout."""
-    sys.stdout.write("\n".join(lines(report)).rstrip() + "\n")
+    write_text("\n".join(lines(report)).rstrip() + "\n")

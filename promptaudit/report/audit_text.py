@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 
 from promptaudit.report.audit_common import AuditReport, FileSummary
-from promptaudit.report.common import money, stdout_console, tokens
+from promptaudit.report.common import money, printable, stdout_console, tokens
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -24,13 +24,13 @@ def render(report: AuditReport) -> None:
         console.print("No findings.")
     console.print(_table(report))
     for note in report.notes:
-        console.print(Text(f"Note: {note}"))
+        console.print(Text(printable(f"Note: {note}")))
 
 
 def _finding_line(f) -> Text:
-    line = Text(f"{f.path}:{f.line}:{f.column} ")
+    line = Text(printable(f"{f.path}:{f.line}:{f.column} "))
     line.append(f.rule, style=_STYLE[f.severity])
-    line.append(f" [{f.severity}] {f.message}")
+    line.append(printable(f" [{f.severity}] {f.message}"))
     if f.tokens_saved:
         line.append(f" (saves {f.tokens_saved:,} tokens)")
     return line

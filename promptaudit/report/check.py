@@ -5,10 +5,8 @@ Plain text, no Rich: ``check`` runs on every commit, and the report must read we
 
 from __future__ import annotations
 
-import sys
-
 from promptaudit.gate.budgets import BudgetResult
-from promptaudit.report.common import money, print_json, tokens
+from promptaudit.report.common import money, print_json, tokens, write_text
 
 
 def render(results: list[BudgetResult], findings: list, model: str, fmt: str) -> None:
@@ -41,7 +39,7 @@ def _text(results: list[BudgetResult], findings: list, model: str) -> None:
         lines.append(f"{len(failed)} of {len(results)} prompt(s) over budget, counted for {model}.")
     if findings:
         lines.append(f"{len(findings)} finding(s) at or above the fail level; see promptaudit audit for fixes.")
-    sys.stdout.write("\n".join(lines) + "\n")
+    write_text("\n".join(lines) + "\n")
 
 
 def failure_line(result: BudgetResult) -> str:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from rich.table import Table
 
 from promptaudit.gate.budgets import decimal_text
-from promptaudit.report.common import RECONSTRUCTED_NOTE, money, print_json, stdout_console, tokens
+from promptaudit.report.common import RECONSTRUCTED_NOTE, money, print_json, stdout_console, tokens, write_text
 
 NO_VOLUME = "volume not configured"
 
@@ -99,7 +99,7 @@ def _markdown(report) -> None:
         lines.append("| " + " | ".join(f"**{cell}**" if cell else "" for cell in _totals(report)) + " |")
     notes = _notes(report)
     lines += [""] + notes if notes else []
-    print("\n".join(lines))
+    write_text("\n".join(lines) + "\n")
 
 
 def _table(report) -> None:

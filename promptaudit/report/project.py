@@ -8,7 +8,7 @@ from promptaudit.money.economics import Levers, cacheable_tokens
 from promptaudit.money.levers import Case, Plan, Saving
 from promptaudit.money.pricing import PriceSource
 from promptaudit.money.projection import ModelProjection
-from promptaudit.report.common import RECONSTRUCTED_NOTE, money, print_json, stdout_console, tokens
+from promptaudit.report.common import RECONSTRUCTED_NOTE, money, print_json, stdout_console, tokens, write_text
 
 LABELS = {
     "caching": "Prompt caching",
@@ -182,13 +182,12 @@ def _tables(rows: dict, days: Decimal, note: str) -> None:
 
 
 def _markdown(rows: dict, days: Decimal, note: str) -> None:
-    import sys
 
     out = ["## Cost per model", "", _md_table(COST_HEADERS, rows["costs"])]
     for model, savings in rows["savings"].items():
         out += ["", f"## Savings on {model}", "", _md_table(SAVING_HEADERS, [saving_cells(s, days) for s in savings])]
     out += ["", note.replace("\n", "  \n")]
-    sys.stdout.write("\n".join(out) + "\n")
+    write_text("\n".join(out) + "\n")
 
 
 def _md_table(headers, rows) -> str:

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from promptaudit.money.pricing import PriceSource
 from promptaudit.report import usage_json
-from promptaudit.report.common import money, print_json, stderr_console, stdout_console
+from promptaudit.report.common import money, print_json, stderr_console, stdout_console, write_text
 from promptaudit.usage.result import Comparison, UsageReport
 from promptaudit.usage.scan import Scan
 from promptaudit.usage.summary import Summary
@@ -39,7 +39,7 @@ def render(report: UsageReport, scan: Scan, prices: PriceSource, fmt: str) -> No
     if fmt == "json":
         print_json(usage_json.report(report, scan, prices))
     elif fmt == "markdown":
-        sys.stdout.write(_markdown(report, prices))
+        write_text(_markdown(report, prices))
     else:
         _table(report, prices)
 
@@ -50,8 +50,8 @@ def render_comparison(comparison: Comparison, scans: list[Scan], prices: PriceSo
         print_json(usage_json.comparison(comparison, scans, prices))
         return
     if fmt == "markdown":
-        sys.stdout.write(_markdown(comparison.before, prices) + "\n" + _markdown(comparison.after, prices))
-        sys.stdout.write("\n" + _change_markdown(comparison))
+        write_text(_markdown(comparison.before, prices) + "\n" + _markdown(comparison.after, prices))
+        write_text("\n" + _change_markdown(comparison))
         return
     _table(comparison.before, prices)
     _table(comparison.after, prices)

@@ -117,6 +117,9 @@ def _words(text: str, lex: Lexicon) -> list[str]:
     return words
 
 
+MAX_FOLDED_DIGITS = 18
+
+
 def _numbers(words: list[str], lex: Lexicon) -> list[str]:
     """Replace number words with digits, folding "two hundred" into 200."""
     if lex.numbers.keys().isdisjoint(words):  # most sentences: nothing to fold
@@ -126,7 +129,7 @@ def _numbers(words: list[str], lex: Lexicon) -> list[str]:
         value = lex.numbers.get(word)
         if value is None:
             out.append(word)
-        elif value in (100, 1000) and out and out[-1].isdigit():
+        elif value in (100, 1000) and out and _small_number(out[-1]):
             out[-1] = str(int(out[-1]) * value)
         elif _adds_to(out, value):
             out[-2:] = [str(int(out[-2]) + value)] if out[-1] == "and" else [str(int(out[-1]) + value)]
@@ -138,7 +141,12 @@ def _numbers(words: list[str], lex: Lexicon) -> list[str]:
 def _adds_to(out: list[str], value: int) -> bool:
     """Whether ``value`` continues a hundreds number: "a hundred and fifty", "two hundred five"."""
     previous = out[-2] if out[-1:] == ["and"] and len(out) > 1 else (out[-1] if out else "")
-    return previous.isdigit() and int(previous) % 100 == 0 and int(previous) > 0 and value < 100
+    return _small_number(previous) and int(previous) % 100 == 0 and int(previous) > 0 and value < 100
+
+
+def _small_number(word: str) -> bool:
+    """Digits short enough to fold ("2" of "2 hundred"); a 5,000-digit run is left as it is (int() refuses it)."""
+    return word.isdigit() and len(word) <= MAX_FOLDED_DIGITS
 
 
 @functools.lru_cache(maxsize=65_536)

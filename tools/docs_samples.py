@@ -78,8 +78,6 @@ def _joined(command: str) -> str:
 
 def _environment(cache: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PROMPTAUDIT_", "FORCE_COLOR"))}
-    if "PROMPTAUDIT_NO_WORKER" in os.environ:  # lets a developer compare with the worker switched off
-        env["PROMPTAUDIT_NO_WORKER"] = os.environ["PROMPTAUDIT_NO_WORKER"]
     env.update(COLUMNS=COLUMNS, NO_COLOR="1", TERM="dumb", PROMPTAUDIT_CACHE_DIR=cache)
     return env
 

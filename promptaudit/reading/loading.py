@@ -1,7 +1,6 @@
 """From paths to prompts: discover files, read each one with the reader its format needs, bind variables.
 
-This is the reading layer's one entry point for commands. It knows nothing of tokenizers: a caller that
-wants to start work early passes ``on_loaded``, which is called with each file's prompts as they are read.
+This is the reading layer's one entry point for commands. It knows nothing of tokenizers or their caches.
 """
 
 from __future__ import annotations
@@ -49,7 +48,6 @@ def load_prompts(source: Source, declared: templates.Placeholders | None = None)
 def gather_prompts(
     paths: list[str],
     extensions: tuple[str, ...],
-    on_loaded: Callable[[list[Prompt]], None] | None = None,
     declared: Declared | None = None,
 ) -> tuple[list[Prompt], list[InputError]]:
     """Read every path into prompts; unreadable inputs are returned as errors, the rest still read."""
@@ -63,8 +61,6 @@ def gather_prompts(
             failures.append(exc)
             continue
         prompts.extend(loaded)
-        if on_loaded is not None:
-            on_loaded(loaded)
     if any(prompt.origin is not None for prompt in prompts):
         from promptaudit.reading.code import settle
 

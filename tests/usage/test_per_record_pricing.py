@@ -99,7 +99,7 @@ def test_one_run_mixes_every_case_and_a_record_without_timestamp(cli):
 
 def test_the_installed_console_script_prices_the_mixed_fixture(isolated_env):
     script = Path(sys.executable).parent / "promptaudit"
-    env = {**os.environ, "PROMPTAUDIT_NO_WORKER": "1"}
+    env = dict(os.environ)
     for run in ("cold", "warm"):
         done = subprocess.run(
             [str(script), "usage", str(FIXTURE), "-f", "json"], capture_output=True, text=True, timeout=60, env=env

@@ -113,7 +113,7 @@ def _console_script() -> str:
 def test_installed_script_refuses_hostile_records_cleanly(tmp_path):
     log = tmp_path / "hostile.jsonl"
     log.write_text("\n".join([json.dumps(CHAT), *HOSTILE_LINES]) + "\n")
-    env = {**os.environ, "PROMPTAUDIT_NO_WORKER": "1"}
+    env = dict(os.environ)
     done = subprocess.run(
         [_console_script(), "usage", str(log), "--format", "json"], capture_output=True, text=True, timeout=60, env=env
     )

@@ -95,7 +95,9 @@ def test_structured_requests_use_the_same_counter(cli, isolated_env):
     (isolated_env / "blocks.json").write_text(json.dumps(as_blocks), encoding="utf-8")
     (isolated_env / "system.txt").write_text(system, encoding="utf-8")
     (isolated_env / "user.txt").write_text("My bike will not start.", encoding="utf-8")
-    result = cli("count", "string.json", "blocks.json", "system.txt", "user.txt", "-m", "claude-sonnet-4-5", "-f", "json")
+    result = cli(
+        "count", "string.json", "blocks.json", "system.txt", "user.txt", "-m", "claude-sonnet-4-5", "-f", "json"
+    )
     tokens = {f["path"]: f["counts"][0] for f in json.loads(result.stdout)["files"]}
     content = tokens["system.txt"]["tokens"] + tokens["user.txt"]["tokens"]
     framing = claude.frame_tokens("v3") + 3  # ctok's request frame, plus the estimated turn after the system prompt

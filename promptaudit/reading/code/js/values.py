@@ -270,6 +270,9 @@ class Resolver:
         if node.type in NAMES:
             binding = self.bound(module, node, at)
             return self.fields(binding.module, binding.node, binding.node, depth + 1) if binding else {}
+        if node.type == "call_expression":  # options a helper function of the tree builds and returns
+            returned = self.function_return(module, node.child_by_field_name("function"), node, depth + 1)
+            return self.fields(*returned, returned[1], depth + 1) if returned is not None else {}
         if node.type != "object":
             return {}
         found: dict = {}

@@ -68,11 +68,24 @@ def gather_prompts(
             failures.append(exc)
             continue
         prompts.extend(loaded)
+    failures = _missing_extra_once(failures)
     if any(prompt.origin is not None for prompt in prompts):
         from promptaudit.reading.code import settle
 
         prompts = settle(prompts)
     return prompts, failures
+
+
+def _missing_extra_once(failures: list[InputError]) -> list[InputError]:
+    """The JS/TS files met without the ``[js]`` extra, said in one line (how to install it, how many skipped)."""
+    from promptaudit.reading.code.js import NEEDS_EXTRA, JsUnavailable
+
+    missing = [f for f in failures if isinstance(f, JsUnavailable)]
+    if len(missing) < 2:
+        return failures
+    first = missing[0]
+    said = JsUnavailable(first.path, f"{NEEDS_EXTRA}; {len(missing)} JS/TS files skipped")
+    return [said if f is first else f for f in failures if f is first or not isinstance(f, JsUnavailable)]
 
 
 def extensions_from(config, cli_ext: list[str] | None) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from promptaudit.errors import InputError, SkippedInput
 
 JS_SOURCES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 INSTALL = "pip install 'promptaudit[js]'"
+NEEDS_EXTRA = f"JS/TS files need the js extra ({INSTALL})"
 JS_KEYWORDS = ("generatetext", "streamtext", "generateobject", "streamobject", "ai-sdk", "generatecontent")
 """Besides the Python scan's keywords, names that mean a JS/TS file may call an LLM (any case)."""
 
@@ -49,7 +50,7 @@ def parse_js(path: str, data: bytes) -> list:
     from promptaudit.reading.code.decoding import may_hold_prompts
 
     if not available():
-        raise JsUnavailable(path, f"JS/TS files need the js extra ({INSTALL}); skipped")
+        raise JsUnavailable(path, f"{NEEDS_EXTRA}; skipped")
     settings = SETTINGS[0]
     if path.lower().endswith(DECLARATIONS):
         return []  # type declarations hold no values
@@ -68,4 +69,4 @@ def parse_js(path: str, data: bytes) -> list:
     return prompts
 
 
-__all__ = ["JS_SOURCES", "JsUnavailable", "available", "is_js", "parse_js"]
+__all__ = ["JS_SOURCES", "NEEDS_EXTRA", "JsUnavailable", "available", "is_js", "parse_js"]

@@ -144,10 +144,14 @@ def test_huge_generated_files_scan_in_linear_time(tmp_path):
         return ('import OpenAI from "openai";\nconst c = new OpenAI();\n'
                 f'c.chat.completions.create({{ model: "gpt-4o", messages: [\n{rows}] }});\n').encode()  # fmt: skip
 
-    timings = []
-    for count in (2000, 8000):
-        started = time.perf_counter()
-        (row,) = parse_js("gen.ts", build(count))
-        timings.append(time.perf_counter() - started)
-        assert len(row.parts) == count
-    assert timings[1] < timings[0] * 8  # 4x the input: far from quadratic (16x)
+    def best(count: int) -> float:
+        data, timings = build(count), []
+        for _ in range(2):
+            started = time.perf_counter()
+            (row,) = parse_js("gen.ts", data)
+            timings.append(time.perf_counter() - started)
+            assert len(row.parts) == count
+        return min(timings)
+
+    small, large = best(2000), best(8000)
+    assert large < small * 10  # 4x the input: linear is ~4x, quadratic would be 16x (slack for a loaded machine)

@@ -20,7 +20,6 @@ Run: ``python tests/reading/code/js_scoring.py dev|heldout [--json]``.
 
 from __future__ import annotations
 
-import contextlib
 import fnmatch
 import hashlib
 import json
@@ -33,8 +32,10 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve()
-sys.path.insert(0, str(HERE.parents[2]))  # tests/ on the path, for realdata when run as a script
+sys.path[:0] = [str(HERE.parents[2]), str(HERE.parents[3])]  # tests/ and the checkout, when run as a script
 import realdata  # noqa: E402
+
+from tests.reading.code.scoring import inside  # noqa: E402  (one cwd helper for both corpora)
 
 CORPUS = HERE.parents[2] / "data" / "real_js"
 SOURCES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
@@ -147,16 +148,6 @@ def split(name: str, files: list[str]) -> dict[str, str]:
     """File -> ``heldout`` or ``dev``: every third file in sha256 order is held out."""
     order = sorted(files, key=lambda f: hashlib.sha256(f"{name}/{f}".encode()).hexdigest())
     return {f: "heldout" if i % 3 == 0 else "dev" for i, f in enumerate(order)}
-
-
-@contextlib.contextmanager
-def inside(path: Path):
-    before = os.getcwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(before)
 
 
 def _call_label(text: str) -> dict:

@@ -29,13 +29,20 @@ def load_prompts(source: Source, declared: templates.Placeholders | None = None)
 
     ``declared`` is the placeholder syntax the config gives this file; without it a template extension
     (``.j2``, ``.mustache``, ...) decides, else a structured document's ``template_format``, else the
-    default (Jinja/Mustache ``{{ }}`` outside Markdown code). Python sources are scanned for the prompts
-    in their code (:mod:`promptaudit.reading.code`), which declare their own syntax.
+    default (Jinja/Mustache ``{{ }}`` outside Markdown code). Python and JS/TS sources are scanned for the
+    prompts in their code (:mod:`promptaudit.reading.code`, :mod:`promptaudit.reading.code.js`), which
+    declare their own syntax.
     """
     if source.path.lower().endswith(PYTHON_SOURCES):
         from promptaudit.reading.code import parse_python
 
         return parse_python(source.path, read_bytes(source))
+    from promptaudit.reading.code.js import is_js
+
+    if is_js(source.path):
+        from promptaudit.reading.code.js import parse_js
+
+        return parse_js(source.path, read_bytes(source))
     text = read_text(source)
     chosen = declared or templates.for_extension(source.path)
     if not is_structured(source.path):
@@ -61,11 +68,24 @@ def gather_prompts(
             failures.append(exc)
             continue
         prompts.extend(loaded)
+    failures = _missing_extra_once(failures)
     if any(prompt.origin is not None for prompt in prompts):
         from promptaudit.reading.code import settle
 
         prompts = settle(prompts)
     return prompts, failures
+
+
+def _missing_extra_once(failures: list[InputError]) -> list[InputError]:
+    """The JS/TS files met without the ``[js]`` extra, said in one line (how to install it, how many skipped)."""
+    from promptaudit.reading.code.js import NEEDS_EXTRA, JsUnavailable
+
+    missing = [f for f in failures if isinstance(f, JsUnavailable)]
+    if len(missing) < 2:
+        return failures
+    first = missing[0]
+    said = JsUnavailable(first.path, f"{NEEDS_EXTRA}; {len(missing)} JS/TS files skipped")
+    return [said if f is first else f for f in failures if f is first or not isinstance(f, JsUnavailable)]
 
 
 def extensions_from(config, cli_ext: list[str] | None) -> tuple[str, ...]:

@@ -153,7 +153,9 @@ def match(before: list, after: list) -> list[tuple]:
         olds = [i for i, p in enumerate(before) if stem(p.name) == stem_name]
         news = [i for i, p in enumerate(after) if stem(p.name) == stem_name]
         for j in news:
-            twin = next((i for i in olds if i not in used_old and fingerprint(before[i]) == fingerprint(after[j])), None)
+            twin = next(
+                (i for i in olds if i not in used_old and fingerprint(before[i]) == fingerprint(after[j])), None
+            )
             if twin is not None:
                 used_old.add(twin)
                 used_new.add(j)

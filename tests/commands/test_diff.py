@@ -68,7 +68,9 @@ def test_modified_added_deleted_renamed_and_binary(cli, repo):
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert (data["base"], data["model"], data["passed"]) == (
-        {"ref": "merge-base with main", "commit": base}, "gpt-4o", True
+        {"ref": "merge-base with main", "commit": base},
+        "gpt-4o",
+        True,
     )
     assert rows(data) == [
         entry("prompts/keep.txt", "modified", 3, 6, "2.25"),

@@ -174,6 +174,8 @@ def compared_with(report) -> str:
     model = f"default model {report.model}" + ("" if report.forced_model else " (a prompt's own model wins)")
     if report.base_commit is None:
         return f"Compared two files at {model}."
+    if report.base_ref == report.base_commit:  # the action passes the merge base's commit id
+        return f"Compared with the base `{report.base_commit[:8]}`, {model}."
     return f"Compared with {report.base_ref} @ `{report.base_commit[:8]}`, {model}."
 
 

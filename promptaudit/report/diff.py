@@ -196,6 +196,9 @@ def notes(report) -> list[str]:
     if any(r.method == "reconstructed" for r in rows):
         found.append(RECONSTRUCTED_NOTE)
     found += [f"Skipped {path}: {reason}." for path, reason in report.skipped]
+    if report.bill_before is not None:
+        bill = f"{money(report.bill_before)} → {money(report.bill_after)}"
+        found.append(f"The bill in scope (every prompt under the paths compared): {bill}/month.")
     if report.price_source is not None:
         source = report.price_source
         found.append(f"Prices: {source.source}, as of {source.as_of}.")
@@ -204,7 +207,8 @@ def notes(report) -> list[str]:
 
 def _total_money(report) -> tuple[str, str]:
     before, after = report.monthly_before, report.monthly_after
-    change = signed_money(report.monthly_cost_change) + percent(report.bill_before, report.bill_after)
+    bill = percent(report.bill_before, report.bill_after)
+    change = signed_money(report.monthly_cost_change) + (bill[:-1] + " of the bill)" if bill else "")
     return f"{_money_or_dash(before)} → {_money_or_dash(after)}", change
 
 

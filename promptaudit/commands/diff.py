@@ -97,20 +97,20 @@ def is_file_pair(paths: list[str], base: str | None) -> bool:
 
 def build_report(paths: list[str], base: str | None, ctx, extensions: tuple[str, ...]) -> DiffReport:
     """Compare two files, or the git base with the working tree."""
-    from promptaudit.gate import costdiff, gitutil
+    from promptaudit.gate import costdiff, gitutil, versions
     from promptaudit.reading.sources import Source, read_bytes
 
     if is_file_pair(paths, base):
         old, new = (read_bytes(Source(p)) for p in paths)
         ctx.root = Path.cwd()
-        version = costdiff.FileVersions(gitutil.Change(gitutil.MODIFIED, paths[1], paths[0]), old, new)
+        version = versions.FileVersions(gitutil.Change(gitutil.MODIFIED, paths[1], paths[0]), old, new)
         skipped: list = []
         return _report(ctx, None, None, costdiff.rows_for([version], ctx, skipped), skipped)
     ctx.root = gitutil.toplevel()
     label, commit = resolve_base(base)
-    versions, skipped = costdiff.changed_versions(commit, paths, ctx.root, extensions)
-    report = _report(ctx, label, commit, costdiff.rows_for(versions, ctx, skipped), skipped)
-    report.findings = introduced_findings(versions, ctx)
+    changed, skipped = versions.changed_versions(commit, paths, ctx.root, extensions)
+    report = _report(ctx, label, commit, costdiff.rows_for(changed, ctx, skipped), skipped)
+    report.findings = introduced_findings(changed, ctx)
     return report
 
 

@@ -15,7 +15,7 @@ can cost; a prompt without a cap is priced on input only, as every command price
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -122,16 +122,6 @@ class PromptChange:
         return ZERO if side is None else side.per_request
 
 
-@dataclass
-class FileVersions:
-    """One changed file: where it is now and was, and its bytes in each version (None: absent)."""
-
-    change: gitutil.Change
-    before: bytes | None
-    after: bytes | None
-    rows: list[PromptChange] = field(default_factory=list)
-
-
 def stem(name: str | None) -> str:
     """A prompt's name without the ``@line`` that moves with every edit above it."""
     return re.sub(r"@\d+$", "", name or "")
@@ -227,7 +217,7 @@ def _request_cost(model: str, tokens: int, cap: int | None) -> Decimal:
     return price.input_cost(tokens) + price.output_cost(cap or 0)
 
 
-def file_rows(version: FileVersions, ctx: Context) -> list[PromptChange]:
+def file_rows(version, ctx: Context) -> list[PromptChange]:
     """The changed prompts of one file: matched between versions, priced, unchanged ones left out."""
     from promptaudit.money import volume
 
@@ -261,45 +251,7 @@ def _status(file_status: str, old, new) -> str:
     return gitutil.RENAMED if file_status == gitutil.RENAMED else gitutil.MODIFIED
 
 
-def wanted(change: gitutil.Change, extensions: tuple[str, ...], explicit: set[str]) -> bool:
-    """Prompt files by extension, plus any file the user named exactly; hidden files (config, baseline) are not."""
-    names = {change.path, change.old_path} - {None}
-    visible = [name for name in names if not Path(name).name.startswith(".")]
-    return bool(names & explicit) or any(name.lower().endswith(extensions) for name in visible)
-
-
-def changed_versions(base: str, paths: list[str], root: Path, extensions: tuple[str, ...]) -> tuple[list, list]:
-    """Both versions of every changed prompt file between ``base`` and the working tree, and skipped files."""
-    from promptaudit.errors import InputError
-    from promptaudit.reading.sources import read_regular
-
-    explicit = {top_relative(p, root) for p in paths}
-    versions, skipped = [], []
-    for change in gitutil.changed_files(base, paths):
-        if not wanted(change, extensions, explicit):
-            continue
-        before = gitutil.show(base, change.before_path) if change.before_path else None
-        try:
-            after = None if change.status == gitutil.DELETED else read_regular(root / change.path)
-        except InputError as exc:  # a FIFO, a link to /dev/zero, a 60 MB file: said, not read
-            skipped.append((change.path, exc.reason))
-            continue
-        if any(gitutil.is_binary(data) for data in (before, after) if data is not None):
-            skipped.append((change.path, "binary"))
-            continue
-        versions.append(FileVersions(change, before, after))
-    return versions, skipped
-
-
-def top_relative(path: str, root: Path) -> str:
-    """A path relative to the repository top (as git names it), else as given."""
-    try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
-
-
-def rows_for(versions: list[FileVersions], ctx: Context, skipped: list) -> list[PromptChange]:
+def rows_for(versions: list, ctx: Context, skipped: list) -> list[PromptChange]:
     """Every changed prompt of every file; a version that cannot be read is skipped and said."""
     from promptaudit.errors import InputError
 
@@ -317,13 +269,14 @@ def unchanged_monthly(paths: list[str], changed: set[str], ctx: Context, extensi
 
     Unreadable files and prompts without a price or a volume add nothing (the total then says less).
     """
+    from promptaudit.gate import versions
     from promptaudit.money import volume
     from promptaudit.reading.loading import gather_prompts
 
     prompts, _ = gather_prompts(paths or [str(ctx.root)], extensions)
     total = ZERO
     for prompt in prompts:
-        path = top_relative(prompt.path, ctx.root)
+        path = versions.top_relative(prompt.path, ctx.root)
         traffic = ctx.volume or volume.from_config(str(ctx.root / path), ctx.config)
         if path in changed or traffic is None:
             continue

@@ -268,24 +268,21 @@ def _markdown(report) -> None:
     write_text(markdown(report))
 
 
-HEADERS = ["Prompt", "Status", "Tokens before", "Tokens after", "Change", "$/month before", "$/month after",
-           "$/month change"]  # fmt: skip
+HEADERS = ["Prompt", "Status", "Tokens before → after", "$/month before → after", "Change"]
 
 
 def _table_row(row, report) -> list[str]:
     before, after = token_cells(row)
-    change = signed_tokens(row.tokens_after - row.tokens_before, _exact(row))
-    cells = [row.name, row.status, before, after, change, _money_or_dash(row.monthly_before),
-             _money_or_dash(row.monthly_after), signed_money(row.monthly_change)]  # fmt: skip
+    cost = f"{_money_or_dash(row.monthly_before)} → {_money_or_dash(row.monthly_after)}"
+    cells = [row.name, row.status, f"{before} → {after}", cost, change_cell(row)]
     return cells + ([verdict(row, report)] if report.policies_set else [])
 
 
 def _table_total(report) -> list[str]:
     exact = all(_exact(r) for r in report.rows)
     before, after = (sum(getattr(r, side) for r in report.rows) for side in ("tokens_before", "tokens_after"))
-    cells = ["Total", "", tokens(before, exact), tokens(after, exact), signed_tokens(report.tokens_change, exact),
-             _money_or_dash(report.monthly_before), _money_or_dash(report.monthly_after),
-             signed_money(report.monthly_cost_change)]  # fmt: skip
+    cost, change = _total_money(report)
+    cells = ["Total", "", f"{tokens(before, exact)} → {tokens(after, exact)}", cost, change]
     return cells + ([""] if report.policies_set else [])
 
 
@@ -295,10 +292,15 @@ def _table(report) -> None:
     if not report.rows:
         console.print(f"{heading}: no prompt changed. {compared_with(report)}")
     else:
-        table = Table(title=f"{heading}. {compared_with(report)}")
+        table = Table(title=heading[:1].upper() + heading[1:], caption=compared_with(report))
         for header in HEADERS + (["Policy"] if report.policies_set else []):
             left = header in ("Prompt", "Status", "Policy")
-            table.add_column(header, justify="left" if left else "right", overflow="fold" if left else "ellipsis")
+            table.add_column(
+                header,
+                justify="left" if left else "right",
+                overflow="fold",
+                min_width=24 if header == "Prompt" else None,
+            )
         total = len(report.rows) > 1
         for index, row in enumerate(report.rows):
             table.add_row(*_table_row(row, report), end_section=total and index == len(report.rows) - 1)

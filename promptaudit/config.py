@@ -85,6 +85,25 @@ SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "baseline": (lambda v: isinstance(v, str), "a file path"),
     "placeholders": (_is_placeholders, PLACEHOLDERS_EXPECTED),
     "routing": (_is_routing, "a mapping with share and fallback_rate (numbers from 0 to 1)"),
+    "policies": (_is_mapping, "a mapping of cost policies such as {max_increase: {percent: 20}}"),
+}
+
+INCREASE_KEYS = ("percent", "usd_per_month")
+
+
+def _is_increase(value: Any) -> bool:
+    """``{percent: 20, usd_per_month: 500}``: one or both limits, each a number >= 0."""
+    return bool(value) and _is_mapping(value) and all(k in INCREASE_KEYS and _is_number(v) and v >= 0
+                                                      for k, v in value.items())  # fmt: skip
+
+
+# ``policies:`` keys (enforced by promptaudit.gate.policies): (type check, what the type is called).
+POLICY_SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "max_increase": (_is_increase, "a mapping with percent and/or usd_per_month (numbers >= 0)"),
+    "max_total_increase": (_is_increase, "a mapping with percent and/or usd_per_month (numbers >= 0)"),
+    "block_unknown_models": (lambda v: isinstance(v, bool), "true or false"),
+    "max_usd_per_request": (lambda v: _is_number(v) and v > 0, "a number of dollars greater than 0"),
+    "require_output_cap": (lambda v: isinstance(v, bool), "true or false"),
 }
 
 
@@ -195,7 +214,18 @@ def validate(data: dict, path: Path | str) -> dict:
         if not check(value):
             raise ConfigError(f"{path}: key {key!r} must be {expected}, got {value!r:.60}")
     _check_volumes(data, path)
+    _check_policies(data.get("policies") or {}, path)
     return data
+
+
+def _check_policies(policies: dict, path: Path | str) -> None:
+    """Every ``policies:`` key is known and of its type (a typo must not switch a gate off)."""
+    for key, value in policies.items():
+        if key not in POLICY_SCHEMA:
+            raise ConfigError(f"{path}: unknown key 'policies.{key}' (known: {', '.join(POLICY_SCHEMA)})")
+        check, expected = POLICY_SCHEMA[key]
+        if not check(value):
+            raise ConfigError(f"{path}: key 'policies.{key}' must be {expected}, got {value!r:.60}")
 
 
 def _check_volumes(data: dict, path: Path | str) -> None:

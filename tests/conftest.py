@@ -15,6 +15,24 @@ def _forbid(*args, **kwargs):
     raise NetworkAccessError(f"a network socket was opened: {args!r:.200}")
 
 
+_REAL = {"connect": socket.socket.connect, "create_connection": socket.create_connection,
+         "getaddrinfo": socket.getaddrinfo}  # fmt: skip
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def _loopback_only(real):
+    """``real``, for a loopback address only: a local stand-in server is allowed, nothing else."""
+
+    def guarded(*args, **kwargs):
+        address = args[1] if real is _REAL["connect"] else args[0]
+        host = address[0] if isinstance(address, tuple) else address
+        if host not in LOOPBACK:
+            raise NetworkAccessError(f"a non-loopback connection was attempted: {args!r:.200}")
+        return real(*args, **kwargs)
+
+    return guarded
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path_factory, monkeypatch):
     """Point HOME and every cache at a fresh temp dir so tests never touch the user's files."""
@@ -37,6 +55,14 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect_ex", _forbid)
     monkeypatch.setattr(socket, "create_connection", _forbid)
     monkeypatch.setattr(socket, "getaddrinfo", _forbid)
+
+
+@pytest.fixture
+def allow_loopback(monkeypatch):
+    """Let this test reach a server on 127.0.0.1 (a local stand-in for a web API); every other host stays blocked."""
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only(_REAL["connect"]))
+    monkeypatch.setattr(socket, "create_connection", _loopback_only(_REAL["create_connection"]))
+    monkeypatch.setattr(socket, "getaddrinfo", _loopback_only(_REAL["getaddrinfo"]))
 
 
 @pytest.fixture

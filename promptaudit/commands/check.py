@@ -109,6 +109,27 @@ def open_baseline(cli_path: str | None, config, model: str, writing: bool):
     return recorded
 
 
+def policy_violations(prompts: list, model: str, forced: bool, config) -> list:
+    """What every prompt breaks of the policies a tree can break alone: unknown model, $/request, output cap.
+
+    Each prompt is priced at its own model (``--model`` overrides), as ``diff`` prices it.
+    """
+    from promptaudit.gate import costdiff, policies
+
+    rules = policies.from_config(config)
+    if not (rules.block_unknown_models or rules.max_usd_per_request or rules.require_output_cap):
+        return []
+    ctx = costdiff.Context(model, model if forced else None, config, None, config.root)
+    found = []
+    for prompt in prompts:
+        side = costdiff.price([prompt], prompt.path, ctx)[0]
+        if not side.known:
+            found += policies.unknown_model(side.name, side.model, rules)
+        found += policies.request_ceiling(side.name, side.per_request, side.cap is not None, rules)
+        found += policies.output_cap(side.name, side.in_code, side.capped, rules)
+    return found
+
+
 @user_errors
 def check_command(
     paths: Annotated[list[str], typer.Argument(help="Prompt files or directories (searched recursively).")],
@@ -151,14 +172,15 @@ def check_command(
     results = measure(prompts, chosen, config, max_tokens, recorded, volume.from_cli({"per_day": per_day}))
     level = fail_on.value if fail_on else config.get("fail_on", DEFAULT_FAIL_ON)
     findings = failing_findings(prompts, chosen, config, max_tokens, level)
+    violations = policy_violations(prompts, chosen, model is not None, config)
     from promptaudit.report import check as report
 
-    report.render(results, findings, chosen, output_format.value)
+    report.render(results, findings, chosen, output_format.value, violations)
     too_big = report_sizes(size_problems((r.path, chosen, r.tokens, r.exact) for r in results))
-    raise typer.Exit(_exit_code(results, findings, input_failures or too_big))
+    raise typer.Exit(_exit_code(results, findings + violations, input_failures or too_big))
 
 
-def _exit_code(results: list, findings: list, input_failures: int) -> int:
+def _exit_code(results: list, failures: list, input_failures: int) -> int:
     if input_failures:  # unreadable input, or a prompt above the model's context window
         return exitcodes.USAGE
-    return exitcodes.FINDINGS if findings or any(r.failed for r in results) else exitcodes.OK
+    return exitcodes.FINDINGS if failures or any(r.failed for r in results) else exitcodes.OK

@@ -1,13 +1,16 @@
-"""``promptaudit diff``: tokens and $/month before and after, per changed prompt file, for pull requests.
+"""``promptaudit diff``: tokens and $/month before and after, per changed prompt, for pull requests.
 
 Git mode compares a ref (default: the merge base of HEAD with the default branch) with the working tree,
 including untracked files; added, deleted and renamed prompts count, binary files are skipped. With
 exactly two existing files and no ``--base``, it compares those two files instead (no git needed).
+Rows, matching and prices are :mod:`promptaudit.gate.costdiff`; the config's ``policies:`` are
+:mod:`promptaudit.gate.policies`. It fails (exit 1) when a policy or a ``--fail-above-*`` gate is broken.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -18,6 +21,9 @@ import typer
 from promptaudit import exitcodes
 from promptaudit.commands._common import ConfigOption, choose_models, load_settings, user_errors, warn
 
+MAX_COMMENT_ROWS = 50
+"""Rows the Markdown report (the pull-request comment) shows; the rest are counted, and are in the JSON."""
+
 
 class DiffFormat(str, Enum):
     """Output formats of ``diff``."""
@@ -27,154 +33,51 @@ class DiffFormat(str, Enum):
     json = "json"
 
 
-@dataclass(frozen=True)
-class FileDelta:
-    """One prompt file's tokens before and after, and what the change costs per month."""
-
-    path: str
-    status: str
-    old_path: str | None
-    tokens_before: int
-    tokens_after: int
-    exact: bool
-    requests_per_day: Decimal | None = None
-    monthly_cost_change: Decimal | None = None
-    method: str = "exact"
-    """How the counts were made: ``exact``, ``reconstructed`` (Claude via ctok) or ``estimate``."""
-
-    @property
-    def change(self) -> int:
-        return self.tokens_after - self.tokens_before
-
-    def to_json(self) -> dict:
-        """A JSON-safe dict; money and volume as strings so no precision is lost."""
-        from promptaudit.gate.budgets import decimal_text
-
-        per_day, cost = self.requests_per_day, self.monthly_cost_change
-        return {
-            "path": self.path,
-            "old_path": self.old_path,
-            "status": self.status,
-            "tokens_before": self.tokens_before,
-            "tokens_after": self.tokens_after,
-            "tokens_change": self.change,
-            "exact": self.exact,
-            "method": self.method,
-            "requests_per_day": decimal_text(per_day),
-            "monthly_cost_change": decimal_text(cost),
-        }
-
-
 @dataclass
 class DiffReport:
-    """Everything ``diff`` prints: the base compared with, the per-file deltas and what was skipped."""
+    """Everything ``diff`` prints: the base, the changed prompts, policies broken and findings introduced."""
 
     model: str
     base_ref: str | None
     base_commit: str | None
-    files: list[FileDelta]
+    rows: list
     skipped: list[tuple[str, str]]
+    forced_model: bool = False
+    violations: list = field(default_factory=list)
+    """Policy violations, per prompt (their rows carry them too) and for the total."""
+    findings: list = field(default_factory=list)
+    """Audit findings the head has that the base did not (per file, by rule and message)."""
+    bill_before: Decimal | None = None
+    bill_after: Decimal | None = None
+    """$/month of every prompt in scope, before and after (set when a total percent limit needs it)."""
+    price_source: object = None
+    policies_set: bool = False
 
     @property
     def tokens_change(self) -> int:
-        return sum(f.change for f in self.files)
+        return sum(r.tokens_after - r.tokens_before for r in self.rows)
+
+    @property
+    def monthly_before(self) -> Decimal | None:
+        return _sum(r.monthly_before for r in self.rows)
+
+    @property
+    def monthly_after(self) -> Decimal | None:
+        return _sum(r.monthly_after for r in self.rows)
 
     @property
     def monthly_cost_change(self) -> Decimal | None:
-        """Sum over files with a configured volume; None when no file has one."""
-        known = [f.monthly_cost_change for f in self.files if f.monthly_cost_change is not None]
-        return sum(known, Decimal(0)) if known else None
+        """Sum over rows with a volume and a price; None when no row has both."""
+        return _sum(r.monthly_change for r in self.rows)
+
+    @property
+    def passed(self) -> bool:
+        return not self.violations
 
 
-def file_tokens(name: str, data: bytes | None, model: str) -> tuple[int, str]:
-    """Tokens in one version of a file and how they were counted, parsed as ``count`` parses it (no content: 0)."""
-    import tempfile
-
-    from promptaudit.reading.loading import load_prompts
-    from promptaudit.reading.sources import Source
-    from promptaudit.tokens.counting import prompt_tokens
-    from promptaudit.tokens.tokenizers import combine_methods
-
-    if data is None or not data.strip():
-        return 0, "exact"
-    with tempfile.TemporaryDirectory(prefix="promptaudit-diff-") as folder:
-        copy = Path(folder) / Path(name).name  # same name, so the same parser is chosen
-        copy.write_bytes(data)
-        counts = prompt_tokens(load_prompts(Source(str(copy))), model)
-    return sum(c.tokens for c in counts), combine_methods(c.method for c in counts)
-
-
-def delta(path: str, status: str, old_path: str | None, before: bytes | None, after: bytes | None, ctx) -> FileDelta:
-    """Count both versions of a file and price the change at the file's configured volume."""
-    from promptaudit.money import economics, volume
-    from promptaudit.tokens.tokenizers import combine_methods
-
-    old_tokens, old_method = file_tokens(old_path or path, before, ctx.model)
-    new_tokens, new_method = file_tokens(path, after, ctx.model)
-    method = combine_methods([old_method, new_method])
-    traffic = ctx.volume or volume.from_config(str(ctx.root / path), ctx.config)
-    cost = economics.monthly_cost_of_tokens(new_tokens - old_tokens, ctx.price, traffic) if traffic else None
-    per_day = traffic.requests_per_day if traffic else None
-    return FileDelta(path, status, old_path, old_tokens, new_tokens, method == "exact", per_day, cost, method)
-
-
-@dataclass
-class Context:
-    """What every file's delta needs: the model, its price, the config and any command-line volume."""
-
-    model: str
-    price: object
-    config: object
-    volume: object
-    root: Path
-
-
-def wanted(change, extensions: tuple[str, ...], explicit: set[str]) -> bool:
-    """Prompt files by extension, plus any file the user named exactly; hidden files (config, baseline) are not."""
-    names = {change.path, change.old_path} - {None}
-    visible = [name for name in names if not Path(name).name.startswith(".")]
-    return bool(names & explicit) or any(name.lower().endswith(extensions) for name in visible)
-
-
-def git_deltas(base: str, paths: list[str], ctx, extensions: tuple[str, ...]) -> tuple[list, list]:
-    """Deltas for every changed prompt file between ``base`` and the working tree, and skipped files."""
-    from promptaudit.errors import InputError
-    from promptaudit.gate import gitutil
-    from promptaudit.reading.sources import read_regular
-
-    explicit = {_top_relative(p, ctx.root) for p in paths}
-    files, skipped = [], []
-    for change in gitutil.changed_files(base, paths):
-        if not wanted(change, extensions, explicit):
-            continue
-        before = gitutil.show(base, change.before_path) if change.before_path else None
-        try:
-            after = None if change.status == gitutil.DELETED else read_regular(ctx.root / change.path)
-        except InputError as exc:  # a FIFO, a link to /dev/zero, a 60 MB file: said, not read
-            skipped.append((change.path, exc.reason))
-            continue
-        if any(gitutil.is_binary(data) for data in (before, after) if data is not None):
-            skipped.append((change.path, "binary"))
-            continue
-        files.append(_safe_delta(change.path, change.status, change.old_path, before, after, ctx, skipped))
-    return [f for f in files if f is not None], skipped
-
-
-def _safe_delta(path, status, old_path, before, after, ctx, skipped):
-    from promptaudit.errors import InputError
-
-    try:
-        return delta(path, status, old_path, before, after, ctx)
-    except InputError as exc:
-        skipped.append((path, exc.reason))
-        return None
-
-
-def _top_relative(path: str, root: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
+def _sum(values) -> Decimal | None:
+    known = [v for v in values if v is not None]
+    return sum(known, Decimal(0)) if known else None
 
 
 def resolve_base(ref: str | None) -> tuple[str, str]:
@@ -194,22 +97,132 @@ def is_file_pair(paths: list[str], base: str | None) -> bool:
 
 def build_report(paths: list[str], base: str | None, ctx, extensions: tuple[str, ...]) -> DiffReport:
     """Compare two files, or the git base with the working tree."""
-    from promptaudit.gate import gitutil
+    from promptaudit.gate import costdiff, gitutil, versions
     from promptaudit.reading.sources import Source, read_bytes
 
     if is_file_pair(paths, base):
         old, new = (read_bytes(Source(p)) for p in paths)
         ctx.root = Path.cwd()
-        item = delta(paths[1], gitutil.MODIFIED, paths[0], old, new, ctx)
-        return DiffReport(ctx.model, None, None, [item], [])
+        version = versions.FileVersions(gitutil.Change(gitutil.MODIFIED, paths[1], paths[0]), old, new)
+        skipped: list = []
+        return _report(ctx, None, None, costdiff.rows_for([version], ctx, skipped), skipped)
     ctx.root = gitutil.toplevel()
     label, commit = resolve_base(base)
-    files, skipped = git_deltas(commit, paths, ctx, extensions)
-    return DiffReport(ctx.model, label, commit, sorted(files, key=lambda f: f.path), skipped)
+    changed, skipped = versions.changed_versions(commit, paths, ctx.root, extensions)
+    report = _report(ctx, label, commit, costdiff.rows_for(changed, ctx, skipped), skipped)
+    report.findings = introduced_findings(changed, ctx)
+    return report
+
+
+def _report(ctx, label, commit, rows, skipped) -> DiffReport:
+    from promptaudit.money import pricing
+
+    ordered = sorted(rows, key=lambda r: (r.path, r.key))
+    return DiffReport(ctx.default_model, label, commit, ordered, skipped, ctx.forced_model is not None,
+                      price_source=pricing.price_source())  # fmt: skip
+
+
+def apply_policies(report: DiffReport, policies, unchanged) -> None:
+    """Evaluate every policy on every row and on the total; rows and the report keep their violations."""
+    from dataclasses import replace
+
+    from promptaudit.gate import policies as rules
+
+    report.policies_set = policies != rules.Policies(origin=policies.origin)
+    checked = []
+    for row in report.rows:
+        found = row_violations(row, policies)
+        checked.append(replace(row, violations=tuple(found)))
+        report.violations += found
+    report.rows = checked
+    report.violations += total_violations(report, policies, unchanged)
+
+
+def row_violations(row, policies) -> list:
+    """The policies one changed prompt breaks (growth, unknown model, $/request ceiling, output cap)."""
+    from promptaudit.gate import policies as rules
+
+    found = []
+    if row.priced:
+        before, after = row.per_request(row.before), row.per_request(row.after)
+        found += rules.increase_violations(row.name, before, after, row.requests_per_month, policies.per_prompt,
+                                           "max_increase")  # fmt: skip
+    side = row.after
+    if side is None:
+        return found
+    if not side.known:
+        found += rules.unknown_model(row.name, side.model, policies)
+    found += rules.request_ceiling(row.name, side.per_request, side.cap is not None, policies)
+    return found + rules.output_cap(row.name, side.in_code, side.capped, policies)
+
+
+def total_violations(report: DiffReport, policies, unchanged) -> list:
+    """The total's growth against ``max_total_increase`` (else ``max_increase``), over the whole bill in scope."""
+    from promptaudit.gate import policies as rules
+
+    limit = policies.total
+    if limit is None or not report.rows:
+        return []
+    monthly = all(r.requests_per_month is not None for r in report.rows if r.priced)
+    if monthly:
+        before, after, per_month = report.monthly_before, report.monthly_after, Decimal(1)
+    else:  # no volume: every prompt weighs one request (the usd limit then says it needs a volume)
+        before = _sum(r.per_request(r.before) for r in report.rows if r.priced)
+        after, per_month = _sum(r.per_request(r.after) for r in report.rows if r.priced), None
+    if before is None or after is None:
+        return []
+    rest = unchanged(monthly) if limit.percent is not None else Decimal(0)
+    if monthly:
+        report.bill_before, report.bill_after = before + rest, after + rest
+    return rules.increase_violations("total", before + rest, after + rest, per_month, limit,
+                                     "max_total_increase" if policies.total is not policies.per_prompt
+                                     else "max_increase")  # fmt: skip
+
+
+def introduced_findings(versions: list, ctx) -> list:
+    """Findings in the head's version of each changed file that its base version did not have.
+
+    A finding is the same finding when its file, rule and message (numbers aside: line references
+    move) match; each base finding excuses one head finding.
+    """
+    from collections import Counter
+
+    from promptaudit.gate import costdiff
+    from promptaudit.lint.linter import lint, settings_from
+
+    settings = settings_from(ctx.config, model=ctx.default_model, ignore=["PA301"])
+    introduced = []
+    for version in versions:
+        if version.after is None:
+            continue
+        change = version.change
+        heads = costdiff.load_version(change.path, version.after)
+        bases = costdiff.load_version(change.old_path or change.path, version.before)
+        seen = Counter(_finding_key(f) for f in lint(bases, settings)) if bases else Counter()
+        for finding in lint(heads, settings) if heads else []:
+            key = _finding_key(finding)
+            if seen[key]:
+                seen[key] -= 1
+            else:
+                introduced.append(_relocated(finding, change.path))
+    return sorted(introduced, key=lambda f: (f.path, f.line, f.column, f.rule))
+
+
+def _finding_key(finding) -> tuple:
+    name = finding.path.split("#", 1)[1] if "#" in finding.path else ""
+    return finding.rule, re.sub(r"@\d+$", "", name), re.sub(r"\d+", "#", finding.message)
+
+
+def _relocated(finding, path: str):
+    """A finding read from a temporary copy, named by the file's path in the repository."""
+    from dataclasses import replace
+
+    name = finding.path.split("#", 1)[1] if "#" in finding.path else ""
+    return replace(finding, path=f"{path}#{name}" if name else path)
 
 
 def gate(report: DiffReport, max_tokens: int | None, max_cost: str | None) -> list[str]:
-    """Why the diff fails its gate (empty when it passes or no gate was asked for)."""
+    """Why the diff fails its command-line gate (empty when it passes or no gate was asked for)."""
     from promptaudit.errors import UsageError
     from promptaudit.money.volume import to_decimal
 
@@ -218,7 +231,7 @@ def gate(report: DiffReport, max_tokens: int | None, max_cost: str | None) -> li
         reasons.append(f"prompts grew {report.tokens_change:,} tokens, above --fail-above-tokens {max_tokens:,}")
     if max_cost is not None:
         limit, cost = to_decimal(max_cost, "--fail-above-cost"), report.monthly_cost_change
-        if cost is None and report.files:
+        if cost is None and report.rows:
             raise UsageError("--fail-above-cost needs a request volume: set volume: in config or pass --per-day")
         if cost is not None and cost > limit:
             reasons.append(f"$/month grew by {cost:.2f}, above --fail-above-cost {limit}")
@@ -246,21 +259,28 @@ def diff_command(
     ] = None,
     config_file: ConfigOption = None,
 ) -> None:
-    """Show tokens and $/month before and after for every changed prompt (git ref vs working tree)."""
-    from promptaudit.money import pricing, volume
+    """Show tokens and $/month before and after for every changed prompt; fail on a broken cost policy."""
+    from promptaudit.gate import costdiff, policies
+    from promptaudit.money import volume
+    from promptaudit.reading.code import configure
     from promptaudit.reading.loading import extensions_from
 
     config = load_settings(config_file)
     chosen = choose_models([model] if model else None, config)[0]
-    ctx = Context(chosen, pricing.price_for(chosen), config, volume.from_cli({"per_day": per_day}), Path.cwd())
-    from promptaudit.reading.code import configure
-
+    ctx = costdiff.Context(chosen, model, config, volume.from_cli({"per_day": per_day}), Path.cwd())
     configure(config.get("python"), str(config.path or "config"))
-    report = build_report(list(paths or []), base, ctx, extensions_from(config, None))
+    extensions = extensions_from(config, None)
+    report = build_report(list(paths or []), base, ctx, extensions)
+    changed = {r.path for r in report.rows} | {r.old_path for r in report.rows if r.old_path}
+
+    def unchanged(monthly: bool) -> Decimal:
+        return costdiff.unchanged_monthly(list(paths or []), changed, ctx, extensions) if monthly else Decimal(0)
+
+    apply_policies(report, policies.from_config(config), unchanged)
     reasons = gate(report, fail_above_tokens, fail_above_cost)
     from promptaudit.report import diff as render
 
     render.render(report, output_format.value)
     for reason in reasons:
         warn(f"diff gate failed: {reason}")
-    raise typer.Exit(exitcodes.FINDINGS if reasons else exitcodes.OK)
+    raise typer.Exit(exitcodes.FINDINGS if reasons or report.violations else exitcodes.OK)

@@ -9,34 +9,39 @@ from promptaudit.gate.budgets import BudgetResult
 from promptaudit.report.common import money, print_json, tokens, write_text
 
 
-def render(results: list[BudgetResult], findings: list, model: str, fmt: str) -> None:
+def render(results: list[BudgetResult], findings: list, model: str, fmt: str, violations: tuple = ()) -> None:
     """Print the check report in ``fmt`` (text or json)."""
     if fmt == "json":
-        print_json(to_json(results, findings, model))
+        print_json(to_json(results, findings, model, violations))
     else:
-        _text(results, findings, model)
+        _text(results, findings, model, violations)
 
 
-def to_json(results: list[BudgetResult], findings: list, model: str) -> dict:
-    """The JSON report: every prompt checked, failing or not, and the findings at or above the fail level."""
+def to_json(results: list[BudgetResult], findings: list, model: str, violations: tuple = ()) -> dict:
+    """The JSON report: every prompt checked, failing or not, the findings at or above the fail level and
+    the cost policies broken."""
     failed = [r for r in results if r.failed]
     return {
         "model": model,
-        "passed": not failed and not findings,
+        "passed": not failed and not findings and not violations,
         "failed": len(failed),
         "prompts": [r.to_json() for r in results],
         "findings": [f.to_json() for f in findings],
+        "violations": [v.to_json() for v in violations],
     }
 
 
-def _text(results: list[BudgetResult], findings: list, model: str) -> None:
+def _text(results: list[BudgetResult], findings: list, model: str, violations: tuple) -> None:
     failed = [r for r in results if r.failed]
-    if not failed and not findings:
+    if not failed and not findings and not violations:
         return  # quiet when everything passes: a hook prints nothing on success
     lines = [failure_line(r) for r in failed]
+    lines += [v.line() for v in violations]
     lines += [f"{f.path}:{f.line}:{f.column}: {f.rule} [{f.severity}] {f.message}" for f in findings]
     if failed:
         lines.append(f"{len(failed)} of {len(results)} prompt(s) over budget, counted for {model}.")
+    if violations:
+        lines.append(f"{len(violations)} cost policy violation(s) (policies: in the config).")
     if findings:
         lines.append(f"{len(findings)} finding(s) at or above the fail level; see promptaudit audit for fixes.")
     write_text("\n".join(lines) + "\n")

@@ -70,6 +70,7 @@ def test_json_report_is_exact(cli, project):
             }
         ],
         "findings": [],
+        "violations": [],
     }
 
 

@@ -36,7 +36,7 @@ def repo(isolated_env, tmp_path, monkeypatch):
     return root
 
 
-def entry(path, status, before, after, cost, old_path=None):
+def entry(path, status, before, after, cost, old_path=None, per_day="10000"):
     return {
         "path": path,
         "old_path": old_path,
@@ -44,11 +44,17 @@ def entry(path, status, before, after, cost, old_path=None):
         "tokens_before": before,
         "tokens_after": after,
         "tokens_change": after - before,
-        "exact": True,
         "method": "exact",
-        "requests_per_day": "10000",
+        "requests_per_day": per_day,
         "monthly_cost_change": cost,
     }
+
+
+def rows(data: dict) -> list[dict]:
+    """The fields of each changed prompt that these tests pin (the rest have their own tests)."""
+    keys = ("path", "old_path", "status", "tokens_before", "tokens_after", "tokens_change", "method",
+            "requests_per_day", "monthly_cost_change")  # fmt: skip
+    return [{key: row[key] for key in keys} for row in data["prompts"]]
 
 
 def test_modified_added_deleted_renamed_and_binary(cli, repo):
@@ -60,24 +66,28 @@ def test_modified_added_deleted_renamed_and_binary(cli, repo):
     (repo / "notes.py").write_text("print('not a prompt')\n")
     result = cli("diff", "--format", "json")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout) == {
-        "base": {"ref": "merge-base with main", "commit": base},
-        "model": "gpt-4o",
-        "files": [
-            entry("prompts/keep.txt", "modified", 3, 6, "2.25"),
-            entry("prompts/moved.txt", "renamed", 51, 51, "0", old_path="prompts/old.txt"),
-            entry("prompts/new.txt", "added", 0, 3, "2.25"),
-        ],
-        "skipped": [{"path": "prompts/logo.txt", "reason": "binary"}],
-        "total": {"tokens_change": 6, "monthly_cost_change": "4.5"},
-    }
+    data = json.loads(result.stdout)
+    assert (data["base"], data["model"], data["passed"]) == (
+        {"ref": "merge-base with main", "commit": base},
+        "gpt-4o",
+        True,
+    )
+    assert rows(data) == [
+        entry("prompts/keep.txt", "modified", 3, 6, "2.25"),
+        entry("prompts/moved.txt", "renamed", 51, 51, "0", old_path="prompts/old.txt"),
+        entry("prompts/new.txt", "added", 0, 3, "2.25"),
+    ]
+    assert data["skipped"] == [{"path": "prompts/logo.txt", "reason": "binary"}]
+    assert data["total"] == {"prompts": 3, "tokens_change": 6, "monthly_before": "40.5", "monthly_after": "45",
+                             "monthly_cost_change": "4.5", "bill_before": None, "bill_after": None}  # fmt: skip
+    assert data["prices"]["source"].startswith("genai-prices")
 
 
 def test_deleted_prompt_counts_as_savings(cli, repo):
     git(repo, "rm", "-q", "prompts/old.txt")
     git(repo, "commit", "-q", "-m", "drop")
     data = json.loads(cli("diff", "--format", "json").stdout)
-    assert data["files"] == [entry("prompts/old.txt", "deleted", 51, 0, "-38.25")]
+    assert rows(data) == [entry("prompts/old.txt", "deleted", 51, 0, "-38.25")]
 
 
 def test_markdown_table_for_pull_requests(cli, repo):
@@ -85,13 +95,16 @@ def test_markdown_table_for_pull_requests(cli, repo):
     result = cli("diff", "--format", "markdown", "--base", "main")
     assert result.exit_code == 0
     commit = git(repo, "rev-parse", "main")[:8]
+    source = json.loads(cli("diff", "--format", "json", "--base", "main").stdout)["prices"]
     assert result.stdout == (
-        f"### Prompt token changes (gpt-4o, vs main @ {commit})\n\n"
-        "| Prompt | Status | Tokens before | Tokens after | Change | $/month change |\n"
-        "|---|---|--:|--:|--:|--:|\n"
-        "| `prompts/keep.txt` | modified | 3 | 6 | +3 | +$2.25 |\n"
-        "| **Total** |  | **3** | **6** | **+3** | **+$2.25** |\n\n"
+        "### promptaudit: prompt cost changes\n\n"
+        f"Compared with main @ `{commit}`, default model gpt-4o (a prompt's own model wins).\n\n"
+        "| Prompt | Tokens before → after | $/month before → after | Change | Policy |\n"
+        "|---|--:|--:|--:|---|\n"
+        "| `prompts/keep.txt` | 3 → 6 | $2.25 → $4.50 | +$2.25 (+100.0%) | — |\n"
+        "| **Total (1 changed prompt)** | **3 → 6** | **$2.25 → $4.50** | **+$2.25** | |\n\n"
         "$/month at 10,000 requests/day.\n"
+        f"Prices: {source['source']}, as of {source['as_of']}.\n"
     )
 
 
@@ -99,14 +112,14 @@ def test_paths_limit_the_comparison(cli, repo):
     (repo / "prompts" / "keep.txt").write_text(SMALL * 2)
     (repo / "prompts" / "old.txt").write_text(SMALL)
     data = json.loads(cli("diff", "prompts/old.txt", "--base", "main", "--format", "json").stdout)
-    assert [f["path"] for f in data["files"]] == ["prompts/old.txt"]
+    assert [f["path"] for f in data["prompts"]] == ["prompts/old.txt"]
 
 
 def test_no_volume_gives_no_cost(cli, repo):
     (repo / ".promptaudit.yaml").write_text("models: [gpt-4o]\n")
     (repo / "prompts" / "keep.txt").write_text(SMALL * 2)
     data = json.loads(cli("diff", "--format", "json").stdout)
-    assert (data["files"][0]["monthly_cost_change"], data["total"]["monthly_cost_change"]) == (None, None)
+    assert (data["prompts"][0]["monthly_cost_change"], data["total"]["monthly_cost_change"]) == (None, None)
     result = cli("diff", "--fail-above-cost", "1")
     assert result.exit_code == 2 and "needs a request volume" in result.stderr
 
@@ -143,7 +156,7 @@ def test_two_files_need_no_git(cli, isolated_env):
     (isolated_env / "b.txt").write_text(BIG)
     data = json.loads(cli("diff", "a.txt", "b.txt", "--format", "json", "--per-day", "1000").stdout)
     assert data["base"] is None
-    assert data["files"] == [{**entry("b.txt", "modified", 3, 51, "3.6", old_path="a.txt"), "requests_per_day": "1000"}]
+    assert rows(data) == [entry("b.txt", "modified", 3, 51, "3.6", old_path="a.txt", per_day="1000")]
 
 
 def test_outside_a_repository_exits_2(cli, isolated_env, monkeypatch):
@@ -168,4 +181,4 @@ def test_hidden_files_such_as_the_baseline_are_left_out(cli, repo):
     (repo / ".promptaudit-baseline.json").write_text('{"version": 1, "prompts": {}}\n')
     (repo / "prompts" / "keep.txt").write_text(SMALL * 2)
     data = json.loads(cli("diff", "--format", "json").stdout)
-    assert [f["path"] for f in data["files"]] == ["prompts/keep.txt"]
+    assert [f["path"] for f in data["prompts"]] == ["prompts/keep.txt"]

@@ -140,8 +140,8 @@ def test_diff_counts_a_changed_python_prompt(cli, project, isolated_env):
     (project / "prompts.py").write_text(PROMPTS.replace("Mention the product", "Always mention the product"))
     result = cli("diff", "--base", "HEAD", "--format", "json", "app/prompts.py")
     assert result.exit_code == 0, result.stderr
-    files = json.loads(result.stdout)["files"]
-    assert [(f["path"], f["tokens_after"] - f["tokens_before"]) for f in files] == [("app/prompts.py", 1)]
+    rows = json.loads(result.stdout)["prompts"]  # one row per changed prompt (gate/costdiff.py)
+    assert [(r["path"], r["tokens_after"] - r["tokens_before"]) for r in rows] == [("app/prompts.py", 1)]
 
 
 def test_the_installed_script_audits_python_in_a_subprocess(project, isolated_env):

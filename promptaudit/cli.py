@@ -7,7 +7,7 @@ import sys
 import typer
 
 from promptaudit import __version__
-from promptaudit.commands import audit, check, count, diff, models, project, report, usage
+from promptaudit.commands import audit, check, count, diff, mcp, models, project, report, usage
 
 app = typer.Typer(
     name="promptaudit",
@@ -25,6 +25,7 @@ app.command("check")(check.check_command)
 app.command("diff")(diff.diff_command)
 app.command("usage")(usage.usage_command)
 app.command("report")(report.report_command)
+app.command("mcp")(mcp.mcp_command)
 
 
 def _version(value: bool) -> None:

@@ -18,6 +18,13 @@ INSTALL_HINT = "promptaudit mcp needs the MCP SDK: pip install 'promptaudit[mcp]
 
 @user_errors
 def mcp_command(
+    root: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--root",
+            help="Workspace folder for clients that declare no roots (default: the working directory); repeatable.",
+        ),
+    ] = None,
     timeout: Annotated[
         float, typer.Option("--timeout", help="Seconds one tool call may run before it is stopped.", min=1)
     ] = 300.0,
@@ -26,11 +33,13 @@ def mcp_command(
     from pathlib import Path
 
     from promptaudit.errors import UsageError
+    from promptaudit.mcpserver.workspace import default_roots
 
+    roots = default_roots(root, Path.cwd())
     try:
         from promptaudit.mcpserver import runner, server
     except ImportError as exc:
         if (exc.name or "").partition(".")[0] != "mcp":
             raise
         raise UsageError(INSTALL_HINT) from None
-    server.serve(server.Settings(Path.cwd(), runner.Limits(timeout)))
+    server.serve(server.Settings(roots, runner.Limits(timeout)))

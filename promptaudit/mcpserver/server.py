@@ -59,10 +59,9 @@ Tokens = Annotated[int | None, Field(description="Tokens per request.")]
 
 @dataclass(frozen=True)
 class Settings:
-    """How the server runs: the folder it was started in (the workspace when the client declares no roots)
-    and the limits of each command run."""
+    """How the server runs: the roots for clients that declare none, and the limits of each command run."""
 
-    cwd: Path
+    roots: tuple[Path, ...]
     limits: runner.Limits
 
 
@@ -76,8 +75,8 @@ class Service:
         self.no_config.write_text("", encoding="utf-8")
 
     async def workspace(self, ctx: Context | None) -> Workspace:
-        """The roots the client declares now (asked on every call: they change), else the working directory."""
-        return from_uris(await _client_roots(ctx), self.settings.cwd)
+        """The roots the client declares now (asked on every call: they change), else the default roots."""
+        return from_uris(await _client_roots(ctx), self.settings.roots)
 
     def config(self, workspace: Workspace) -> Path:
         """The config file for the CLI's ``--config``: the workspace's, else an empty one (defaults)."""

@@ -1,8 +1,8 @@
 """What the server may read: the client's workspace roots, paths confined to them, and the config file in effect.
 
 The roots are those the client declares (MCP ``roots/list``, ``file://`` URIs); a client that declares none
-(or cannot, on protocol versions without roots) gets the server's working directory, the folder its agent
-launched it in. A path is resolved (symlinks included) before it is checked, a folder is checked file by
+gets the server's default roots: ``--root`` folders, else its working directory (the folder its agent
+launched it in), except the file system's root, which is never a workspace by default. A path is resolved (symlinks included) before it is checked, a folder is checked file by
 file the way the CLI will walk it, and the config file is looked for only inside the first root, never in
 the folders above it. What is refused raises :class:`OutsideWorkspace` (a user error, one clear line).
 """
@@ -51,12 +51,25 @@ class Workspace:
         return {"roots": [str(root) for root in self.roots], "declared_by_client": self.declared}
 
 
-def from_uris(uris: list[str] | None, cwd: Path) -> Workspace:
-    """The workspace for the root URIs a client declared (``None``: it declared none, use ``cwd``)."""
+def from_uris(uris: list[str] | None, default: tuple[Path, ...]) -> Workspace:
+    """The workspace for the root URIs a client declared; without usable ones, the ``default`` roots."""
     paths = [path for path in (_local_path(uri) for uri in uris or []) if path is not None]
-    if not paths:
-        return Workspace((cwd.resolve(),), False)
-    return Workspace(tuple(dict.fromkeys(paths)), True)
+    if paths:
+        return Workspace(tuple(dict.fromkeys(paths)), True)
+    return Workspace(tuple(root.resolve() for root in default), False)
+
+
+def default_roots(named: list[str] | None, cwd: Path) -> tuple[Path, ...]:
+    """The roots for clients that declare none: the ``--root`` folders, else ``cwd`` (never ``/`` implicitly)."""
+    if not named:
+        if cwd.resolve() == Path(cwd.anchor or "/"):
+            raise UsageError(f"started in {cwd.anchor or '/'}, which is not a workspace: give --root DIR")
+        return (cwd.resolve(),)
+    roots = tuple(Path(name).expanduser().resolve() for name in named)
+    missing = [str(root) for root in roots if not root.is_dir()]
+    if missing:
+        raise UsageError(f"--root {missing[0]}: not a folder")
+    return roots
 
 
 def _local_path(uri: str) -> Path | None:

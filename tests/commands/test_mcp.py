@@ -41,3 +41,10 @@ def test_help_names_the_timeout(cli):
 
     assert result.exit_code == 0
     assert "--timeout" in result.stdout and "MCP" in result.stdout
+
+
+def test_a_root_that_is_not_a_folder_is_one_line(cli, tmp_path):
+    result = cli("mcp", "--root", str(tmp_path / "missing"))
+
+    assert result.exit_code == 2
+    assert result.stderr == f"promptaudit: error: --root {tmp_path / 'missing'}: not a folder\n"

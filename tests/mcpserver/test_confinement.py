@@ -139,3 +139,15 @@ def test_a_config_above_the_root_is_not_read(connect, workspace, tmp_path):
 
     assert document(counted)["files"][0]["counts"][0]["model"] == "gpt-4o"
     assert '"file": null' in config.contents[0].text
+
+
+def test_the_root_option_is_the_workspace_of_a_client_without_roots(connect, workspace, tmp_path, outside):
+    async def session():
+        async with connect(tmp_path, roots=None, args=("--root", str(workspace))) as client:
+            inside = await client.call_tool("count_tokens", {"paths": ["sample_prompts/classifier.txt"]})
+            return inside, await client.call_tool("count_tokens", {"paths": [str(outside / "secret.txt")]})
+
+    inside, out = run_async(session)
+
+    assert document(inside)["files"][0]["counts"][0]["tokens"] == 40
+    refused(out, str(outside / "secret.txt"))

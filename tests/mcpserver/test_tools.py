@@ -84,7 +84,7 @@ def tool_arguments(folder) -> list[tuple[str, str]]:
     from promptaudit.mcpserver import runner, server
 
     async def listed():
-        return await server.build(server.Settings(folder, runner.Limits()), folder).list_tools()
+        return await server.build(server.Settings((folder,), runner.Limits()), folder).list_tools()
 
     return [(tool.name, name) for tool in run_async(listed) for name in tool.inputSchema["properties"]]
 

@@ -28,14 +28,27 @@ def test_roots_come_from_file_uris_that_exist(tmp_path):
     spaced.mkdir()
     uris = [spaced.as_uri(), "https://example.com/repo", (tmp_path / "gone").as_uri(), "file://otherhost/x"]
 
-    found = ws.from_uris(uris, Path("/"))
+    found = ws.from_uris(uris, (tmp_path,))
 
     assert found == ws.Workspace((spaced.resolve(),), True)
 
 
-def test_no_usable_root_means_the_working_directory(tmp_path):
-    assert ws.from_uris(None, tmp_path) == ws.Workspace((tmp_path.resolve(),), False)
-    assert ws.from_uris(["https://example.com"], tmp_path).declared is False
+def test_no_usable_root_means_the_default_roots(tmp_path):
+    assert ws.from_uris(None, (tmp_path,)) == ws.Workspace((tmp_path.resolve(),), False)
+    assert ws.from_uris(["https://example.com"], (tmp_path,)).declared is False
+
+
+def test_the_default_roots_are_the_root_options_else_the_working_directory(tmp_path):
+    (tmp_path / "a").mkdir()
+    assert ws.default_roots(None, tmp_path) == (tmp_path.resolve(),)
+    assert ws.default_roots([str(tmp_path / "a"), str(tmp_path)], Path("/")) == (
+        (tmp_path / "a").resolve(),
+        tmp_path.resolve(),
+    )
+    with pytest.raises(UsageError, match="not a folder"):
+        ws.default_roots([str(tmp_path / "missing")], tmp_path)
+    with pytest.raises(UsageError, match="started in /, which is not a workspace: give --root DIR"):
+        ws.default_roots(None, Path("/"))
 
 
 @pytest.mark.parametrize("named", ["prompts/a.txt", "prompts", "./prompts/../prompts/a.txt", "prompts/missing.txt"])

@@ -8,6 +8,7 @@ mistake, a path outside the workspace or a failed run is a tool error (``isError
 
 from __future__ import annotations
 
+import inspect
 import os
 import tempfile
 from collections.abc import Callable
@@ -203,8 +204,19 @@ def build(settings: Settings, scratch: Path) -> PromptauditServer:
     return server
 
 
+def _tool(server: FastMCP) -> Callable:
+    """Register a function as a read-only tool; its docstring, on one line, is the description agents read."""
+
+    def register(function: Callable) -> Callable:
+        description = " ".join(inspect.cleandoc(function.__doc__ or "").split())
+        server.add_tool(function, description=description, annotations=READ_ONLY)
+        return function
+
+    return register
+
+
 def _tools(server: FastMCP, service: Service) -> None:
-    @server.tool(annotations=READ_ONLY)
+    @_tool(server)
     async def count_tokens(
         ctx: Context, paths: Paths = None, text: Text = None, models: Models = None, vars: Vars = None
     ) -> CallToolResult:
@@ -212,7 +224,7 @@ def _tools(server: FastMCP, service: Service) -> None:
         which) and input cost per request, per file and model. Same JSON as `promptaudit count --format json`."""
         return await service.answer(ctx, "count_tokens", {"models": models, "vars": vars}, prompts(paths, text))
 
-    @server.tool(annotations=READ_ONLY)
+    @_tool(server)
     async def project_cost(
         ctx: Context,
         paths: Paths = None,
@@ -251,7 +263,7 @@ def _tools(server: FastMCP, service: Service) -> None:
         }  # fmt: skip
         return await service.answer(ctx, "project_cost", arguments, prompts(paths, text))
 
-    @server.tool(annotations=READ_ONLY)
+    @_tool(server)
     async def audit_prompt(
         ctx: Context,
         paths: Paths = None,
@@ -269,7 +281,7 @@ def _tools(server: FastMCP, service: Service) -> None:
         arguments |= {"ignore": ignore, "vars": vars}
         return await service.answer(ctx, "audit_prompt", arguments, prompts(paths, text))
 
-    @server.tool(annotations=READ_ONLY)
+    @_tool(server)
     async def list_models(
         ctx: Context,
         provider: Annotated[str | None, Field(description="Only this provider: openai, anthropic, google.")] = None,
@@ -278,7 +290,7 @@ def _tools(server: FastMCP, service: Service) -> None:
         context window, cache minimum and tokenizer. Same JSON as `promptaudit models --format json`."""
         return await service.answer(ctx, "list_models", {"provider": provider}, nothing)
 
-    @server.tool(annotations=READ_ONLY)
+    @_tool(server)
     async def usage_summary(
         ctx: Context,
         logs: Annotated[list[str], Field(description="Usage log files in the workspace.", max_length=MAX_PATHS)],
@@ -292,7 +304,7 @@ def _tools(server: FastMCP, service: Service) -> None:
         arguments = {"by": by, "since": since, "until": until, "model": model}
         return await service.answer(ctx, "usage_summary", arguments, files(logs))
 
-    @server.tool(annotations=READ_ONLY)
+    @_tool(server)
     async def diff_cost(
         ctx: Context,
         base: Annotated[str | None, Field(description="Git ref to compare with (default: merge base).")] = None,

@@ -15,6 +15,7 @@ Design (docs/mcp.md says it for users):
 
 Modules: :mod:`~promptaudit.mcpserver.workspace` (roots, confinement, config file),
 :mod:`~promptaudit.mcpserver.runner` (the CLI subprocess), :mod:`~promptaudit.mcpserver.tools` (tool
-arguments -> command lines, one table), :mod:`~promptaudit.mcpserver.resources` (prices, rules, config) and
-:mod:`~promptaudit.mcpserver.server` (the SDK wiring). Only ``server`` imports the SDK.
+arguments -> command lines, one table), :mod:`~promptaudit.mcpserver.resources` (prices, rules, config),
+:mod:`~promptaudit.mcpserver.service` (what every call shares) and :mod:`~promptaudit.mcpserver.server` (the
+SDK wiring). Only ``service`` and ``server`` import the SDK.
 """

@@ -128,7 +128,10 @@ def _kill_group(process) -> None:
     if process.returncode is not None:
         return
     try:
-        os.killpg(process.pid, signal.SIGKILL)
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:  # Windows: no process groups here; the child alone
+            process.kill()
     except (ProcessLookupError, PermissionError):
         pass
 

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from promptaudit import __version__
-from promptaudit.commands import audit, check, comment, count, diff, models, project, report, usage
+from promptaudit.commands import audit, check, comment, count, diff, mcp, models, project, report, usage
 
 app = typer.Typer(
     name="promptaudit",
@@ -26,6 +26,7 @@ app.command("diff")(diff.diff_command)
 app.command("usage")(usage.usage_command)
 app.command("report")(report.report_command)
 app.command("pr-comment")(comment.pr_comment_command)
+app.command("mcp")(mcp.mcp_command)
 
 
 def _version(value: bool) -> None:

@@ -141,10 +141,15 @@ def placeholders_for(path: str, config: Config) -> templates.Placeholders | None
     return None
 
 
-def find_config(start: Path | None = None) -> Path | None:
-    """The nearest config file walking up from ``start`` (default: the working directory)."""
+def find_config(start: Path | None = None, top: Path | None = None) -> Path | None:
+    """The nearest config file walking up from ``start`` (default: the working directory).
+
+    With ``top``, folders above ``top`` are not looked at (the MCP server reads nothing outside its roots).
+    """
     here = (start or Path.cwd()).resolve()
     for directory in (here, *here.parents):
+        if top is not None and not directory.is_relative_to(top.resolve()):
+            break
         for name in CONFIG_NAMES:
             if (directory / name).is_file():
                 return directory / name

@@ -25,6 +25,7 @@ LAYERS = [
     ("promptaudit.lint",),
     ("promptaudit.usage",),
     ("promptaudit.report",),
+    ("promptaudit.mcpserver",),
     ("promptaudit.commands",),
     ("promptaudit.cli", "promptaudit.console", "promptaudit.__main__", "promptaudit.crash"),
 ]

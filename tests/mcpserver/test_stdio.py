@@ -196,7 +196,7 @@ def test_diff_cost_is_the_cli(connect, cli, repository):
 
     found = document(result)
     assert found == expected
-    assert {f["path"]: f["status"] for f in found["files"]} == {
+    assert {f["path"]: f["status"] for f in found["prompts"]} == {
         "sample_prompts/new.txt": "added",
         "sample_prompts/support_agent.txt": "modified",
     }

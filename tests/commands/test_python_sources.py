@@ -72,9 +72,16 @@ def test_folders_skip_py_files_unless_configured(cli, project, isolated_env):
 
 
 def test_python_config_section_renames_prompt_constants(cli, project, isolated_env):
-    (project / "prompts.py").write_text('SUMMARY_TEXT = "You summarise support tickets for the report."\n')
-    assert json.loads(cli("count", "app/prompts.py", "-f", "json").stdout)["files"] == []
+    (project / "texts.py").write_text('import openai\nSUMMARY_TEXT = "You summarise support tickets for the report."\n')
+    assert json.loads(cli("count", "app/texts.py", "-f", "json").stdout)["files"] == []
     (isolated_env / ".promptaudit.yaml").write_text("python: {prompt_names: [_TEXT]}\n")
+    assert [f["path"] for f in json.loads(cli("count", "app/texts.py", "-f", "json").stdout)["files"]] == [
+        "app/texts.py#SUMMARY_TEXT"
+    ]
+
+
+def test_every_string_constant_of_a_prompt_module_is_a_prompt(cli, project):
+    (project / "prompts.py").write_text('SUMMARY_TEXT = "You summarise support tickets for the report."\n')
     assert [f["path"] for f in json.loads(cli("count", "app/prompts.py", "-f", "json").stdout)["files"]] == [
         "app/prompts.py#SUMMARY_TEXT"
     ]

@@ -13,15 +13,34 @@ import tokenize
 
 from promptaudit.errors import InputError
 
-KEYWORDS = (b"openai", b"anthropic", b"litellm", b"genai", b"langchain", b"prompt", b"_system", b"instructions")
-"""Any of these (any case) in a file's bytes means it may call an LLM SDK or hold a prompt constant."""
+KEYWORDS = (
+    b"openai",
+    b"anthropic",
+    b"litellm",
+    b"genai",
+    b"langchain",
+    b"prompt",
+    b"_system",
+    b"instructions",
+    b"model=",
+    b"messages=",
+    b'"model"',
+    b"'model'",
+    b"modelid",
+    b"system=",
+)
+"""Any of these (any case) in a file's bytes means it may call a model or hold a prompt: an SDK's name, a
+prompt keyword, or a request's own keywords (``model=``, ``messages=``: clients of any provider, under any name)."""
 
 
-def may_hold_prompts(data: bytes, names: tuple[str, ...] = ()) -> bool:
-    """False when ``data`` names no LLM SDK and no prompt keyword: the file is skipped without parsing.
+def may_hold_prompts(data: bytes, names: tuple[str, ...] = (), path: str = "") -> bool:
+    """False when ``data`` names no LLM SDK, no prompt keyword and no request keyword, and ``path`` is not named
+    for prompts: the file is skipped without parsing.
 
     ``bytes.lower`` and substring search run in C: about 20x faster than one case-insensitive regex.
     """
+    if "prompt" in path.lower():
+        return True
     lowered = data.lower()
     wanted = KEYWORDS + tuple(n.lower().encode("utf-8") for n in names)
     return any(keyword in lowered for keyword in wanted)

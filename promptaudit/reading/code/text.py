@@ -117,6 +117,26 @@ def joined(texts: list[Text], path: str, line: int, column: int) -> Text:
     return Text(tuple(p for t in texts for p in t.pieces if p.text), path, line, column, includes)
 
 
+def replaced(text: Text, old: str, new: Text, path: str, line: int, column: int) -> Text:
+    """``text.replace(old, new)`` on the static pieces: the static text is kept, each occurrence becomes ``new``
+    (its text, or the variable standing for it)."""
+    pieces: list[Piece] = []
+    for piece in text.pieces:
+        if piece.variable is not None or not old or old not in piece.text:
+            pieces.append(piece)
+            continue
+        offset = 0
+        for index, chunk in enumerate(piece.text.split(old)):
+            if index:
+                pieces += new.pieces
+                offset += len(old)
+            if chunk:
+                pieces.append(replace(piece.advance(offset), text=chunk))
+            offset += len(chunk)
+    includes = text.includes | {text.key} | new.includes
+    return Text(tuple(p for p in pieces if p.text), path, line, column, includes)
+
+
 def strip(text: Text, chars: str | None = None, left: bool = True, right: bool = True) -> Text:
     """``str.strip`` / ``lstrip`` / ``rstrip`` on static pieces at the ends."""
     pieces = list(text.pieces)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 
-from promptaudit.reading.code import context, holders, templating
+from promptaudit.reading.code import context, holders, templating, wrappers
 from promptaudit.reading.code.calls import CallReader
 from promptaudit.reading.code.found import CallSite, Scan, ScanSettings
 from promptaudit.reading.code.module import Module
@@ -27,6 +27,7 @@ def scan(module: Module, settings: ScanSettings = DEFAULT_SETTINGS) -> Scan:
     reader = CallReader(module, resolver)
     recognise = Recogniser(module)
     nodes: list[tuple[CallSite, ast.Call]] = []
+    others: list[ast.Call] = []
     for node in ast.walk(module.tree):
         if not isinstance(node, ast.Call):
             continue
@@ -41,6 +42,12 @@ def scan(module: Module, settings: ScanSettings = DEFAULT_SETTINGS) -> Scan:
         held = holders.framework(module, resolver, node, settings)
         if held is not None:
             found.templates.append(held)
+        elif isinstance(node.func, ast.Name):
+            others.append(node)
+    wrapped = wrappers.wrappers(module, nodes)
+    for node in others if wrapped else ():
+        handed = wrappers.handed(module, resolver, node, wrapped, settings)
+        found.templates += [handed] if handed is not None else []
     found.constants = holders.constants(module, resolver, settings)
     found.templates += holders.few_shot(module, resolver)
     _settle_context(module, nodes)

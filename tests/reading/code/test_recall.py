@@ -277,3 +277,20 @@ def test_a_constant_sent_by_a_call_is_counted_inside_the_call(tmp_path):
     )
     prompts, _ = gather_prompts([str(tmp_path)], (".py",))
     assert [p.name for p in prompts] == ["chat.completions.create@4"]
+
+
+def test_one_level_of_project_wrapper_functions_is_followed():
+    found = scanned(
+        """
+        from openai import OpenAI
+        client = OpenAI()
+        def gpt_call(prompt, system="You are a helpful assistant for our finance team."):
+            return client.chat.completions.create(model="gpt-4o", max_tokens=300, messages=[
+                {"role": "system", "content": system}, {"role": "user", "content": prompt}])
+        def report(rows):
+            return gpt_call("Summarise these invoice rows in three short bullet points: " + str(rows))
+        """
+    )
+    rows = build.prompts(found)
+    assert [p.name for p in rows] == ["chat.completions.create@5", "gpt_call@8"]
+    assert rows[1].text.startswith("Summarise these invoice rows in three short bullet points: {str(rows)}")

@@ -52,9 +52,14 @@ def _part(message: Message, label: str) -> Part:
 
 def _lines_match(text: Text) -> bool:
     """True when every variable is on the file line its newlines say (reports then place it exactly)."""
-    first = text.pieces[0].line if text.pieces else text.line
-    whole = text.text
-    return all(text.locate(start)[1] == first + whole.count("\n", 0, start) for start, _, _ in text.spans())
+    line = text.pieces[0].line if text.pieces else text.line
+    whole, counted = text.text, 0
+    for start, _, _ in text.spans():  # in order: the newlines are counted once, not once per variable
+        line += whole.count("\n", counted, start)
+        counted = start
+        if text.locate(start)[1] != line:
+            return False
+    return True
 
 
 def _parts(messages: list[Message]) -> list[Part]:

@@ -50,8 +50,12 @@ def decode_source(path: str, data: bytes) -> str:
     """Decode Python source bytes (UTF-8, or the encoding its cookie declares), or raise InputError."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError:
+    except SyntaxError as exc:
+        if "unknown encoding" in str(exc) or "encoding problem" in str(exc):
+            raise InputError(path, f"declares an unknown encoding ({exc}); skipped") from None
         encoding = "utf-8"  # undecodable first lines: the decode below says where
+    if not _is_text_encoding(encoding):
+        raise InputError(path, f"declares the encoding {encoding!r}, which is not a text encoding; skipped")
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
@@ -61,3 +65,12 @@ def decode_source(path: str, data: bytes) -> str:
         raise InputError(
             path, f"not valid {encoding.upper()} (byte 0x{data[exc.start]:02x} on line {line}); skipped"
         ) from None
+
+
+def _is_text_encoding(name: str) -> bool:
+    """False for codecs that are not text encodings (``rot13``, ``base64``, ``zlib``, ``hex``...): Python itself
+    refuses them in a coding cookie, and decoding with them would run a transform, not read text."""
+    try:
+        return codecs.lookup(name)._is_text_encoding
+    except LookupError:
+        return False

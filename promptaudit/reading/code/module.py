@@ -33,6 +33,8 @@ class Module:
     source: str
     tree: ast.Module
     lines: list[str] = field(default_factory=list)
+    texts: dict = field(default_factory=dict, repr=False, compare=False)
+    """The text of each string literal already read (by node id): a huge f-string is parsed once per run."""
 
     def __post_init__(self):
         self.lines = self.source.splitlines(keepends=True) or [""]
@@ -157,11 +159,12 @@ def remember(module: Module) -> None:
 
 
 def _read(path: str) -> Module | None:
+    """A module reached by an import, read like an input: a regular file under the same size cap."""
     from promptaudit.reading.code.decoding import decode_source
+    from promptaudit.reading.sources import read_regular
 
     try:
-        with open(path, "rb") as handle:
-            return parse(path, decode_source(path, handle.read()))
+        return parse(path, decode_source(path, read_regular(path)))
     except (OSError, InputError):
         return None
 

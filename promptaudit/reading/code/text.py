@@ -9,6 +9,7 @@ so a finding inside a prompt points at the line of the ``.py`` file that holds t
 from __future__ import annotations
 
 import bisect
+import functools
 import textwrap
 from dataclasses import dataclass, replace
 
@@ -89,9 +90,14 @@ class Text:
             offset += len(piece.text)
         return found
 
+    @functools.cached_property
+    def starts(self) -> list[int]:
+        """Offset in :attr:`text` where each piece starts (computed once: a text may have 20,000 fields)."""
+        return list(_starts(self.pieces))
+
     def locate(self, offset: int) -> tuple[str, int, int]:
         """File, line and column of character ``offset`` of :attr:`text`."""
-        starts = list(_starts(self.pieces))
+        starts = self.starts
         index = max(bisect.bisect_right(starts, offset) - 1, 0)
         if not self.pieces:
             return self.path, self.line, self.column

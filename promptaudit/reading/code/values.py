@@ -138,7 +138,11 @@ class Resolver:
         if isinstance(node, (ast.Constant, ast.JoinedStr)):
             if isinstance(node, ast.Constant) and not isinstance(node.value, str):
                 return None
-            return literal_text(module, node, lambda e, src, line, col: self._field(module, e, depth))
+            if id(node) not in module.texts:
+                module.texts[id(node)] = literal_text(
+                    module, node, lambda e, s, line, col: self._field(module, e, depth)
+                )
+            return module.texts[id(node)]
         if isinstance(node, (ast.Name, ast.Attribute)):
             binding = self.bound(module, node, node)
             return self.text(binding.module, binding.node, depth + 1) if binding else None

@@ -103,7 +103,7 @@ def test_check_fails_on_a_call_over_budget_and_names_the_call(cli, project):
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        (b"import openai\ndef broken(:\n", "not valid Python (line 2"),
+        (b"import openai\ndef broken(:\n    client.chat.completions.create(model='x')\n", "not valid Python (line 2"),
         (b"import openai\nPROMPT = '\xff\xfe'\n", "not valid UTF-8 (byte 0xff on line 2)"),
     ],
 )

@@ -28,9 +28,7 @@ def scan(module: Module, settings: ScanSettings = DEFAULT_SETTINGS) -> Scan:
     recognise = Recogniser(module)
     nodes: list[tuple[CallSite, ast.Call]] = []
     others: list[ast.Call] = []
-    for node in ast.walk(module.tree):
-        if not isinstance(node, ast.Call):
-            continue
+    for node in module.calls:
         api = recognise(node)
         if api is not None:
             nodes.append((_site(module, reader, node, api), node))
@@ -78,8 +76,8 @@ def _helper_loop(module: Module, call: ast.Call) -> int | None:
     function = context.enclosing_function(module, call)
     if function is None:
         return None
-    for node in ast.walk(module.tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == function.name:
+    for node in module.calls:
+        if isinstance(node.func, ast.Name) and node.func.id == function.name:
             loop = context.data_loop(module, node)
             if loop is not None and not context.latency_bound(module, node):
                 return loop.lineno

@@ -87,10 +87,18 @@ def test_update_of_an_unknown_dict_does_not_lose_what_was_read_before():
     assert (site.model, site.cap) == ("gpt-4o", 1)
 
 
-@pytest.mark.parametrize("data", [b"c.chat(model='x', messages=m)", b'params = {"model": m}', b"x.converse(modelId=m)"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"c.chat(model='x', messages=m)",
+        b'params = {"model": m}\nclient.messages.create(**params)',
+        b"x.converse(modelId=m)",
+    ],
+)
 def test_the_pre_filter_admits_any_call_naming_a_model_or_messages(data):
     assert may_hold_prompts(data)
     assert not may_hold_prompts(b"def add(a, b):\n    return a + b\n")
+    assert not may_hold_prompts(b"# a comment about the model= keyword, and nothing else\n")
     assert may_hold_prompts(b"X = 1\n", path="app/prompts/system.py")  # a prompt module by its name
 
 

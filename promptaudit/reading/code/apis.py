@@ -78,6 +78,7 @@ TABLE: dict[tuple[str, ...], Api] = {
     ("responses", "create"): _responses("openai.responses.create"),
     ("responses", "parse"): _responses("openai.responses.parse"),
     ("responses", "stream"): _responses("openai.responses.stream"),
+    ("threads", "messages", "create"): Api("openai.beta.threads.messages.create", "openai", "batch", generates=False),
     ("threads", "runs", "create"): _run("openai.beta.threads.runs.create"),
     ("threads", "runs", "create_and_poll"): _run("openai.beta.threads.runs.create_and_poll"),
     ("threads", "runs", "stream"): _run("openai.beta.threads.runs.stream"),

@@ -114,8 +114,8 @@ class CallReader(ContentReader):
             binding = self.resolver.bound(self.module, node, at)
             node = binding.node if binding is not None and binding.module is self.module else node
         if isinstance(node, ast.Call):
-            if any(k.arg is None for k in node.keywords):
-                return None
+            if not node.keywords or node.args or any(k.arg is None for k in node.keywords):
+                return None  # built by a helper (self._build_config()), not a config constructor: unknown
             return {k.arg: k.value for k in node.keywords}
         if isinstance(node, ast.Dict) and all(isinstance(k, ast.Constant) for k in node.keys):
             return {k.value: v for k, v in zip(node.keys, node.values)}

@@ -302,3 +302,19 @@ def test_one_level_of_project_wrapper_functions_is_followed():
     rows = build.prompts(found)
     assert [p.name for p in rows] == ["chat.completions.create@5", "gpt_call@8"]
     assert rows[1].text.startswith("Summarise these invoice rows in three short bullet points: {str(rows)}")
+
+
+def test_held_out_findings_settings_built_by_a_helper_and_assistant_thread_messages():
+    """Two scanner bugs the held-out part found (scored before they were fixed; docs/python-sources.md)."""
+    bedrock = only_call(
+        """
+        import boto3
+        class Bedrock:
+            def ask(self, messages):
+                return self.client.converse(modelId=self.model, messages=messages,
+                                            inferenceConfig=self._build_inference_config())
+        """
+    )
+    assert (bedrock.cap, bedrock.capped) == (None, True)  # the helper may set maxTokens
+    found = scanned("import openai\ndef f(client, params):\n    client.beta.threads.messages.create(**params)\n")
+    assert [c.generates for c in found.calls] == [False] and build.prompts(found) == []  # a thread message

@@ -114,6 +114,8 @@ def variable_summary(prompts: list[Prompt]) -> list[str]:
     ]
 
 
-def _listed(names: list[str], most: int = 3) -> str:
-    shown = ", ".join(name if len(name) <= 40 else name[:39] + "…" for name in names[:most])
-    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+def _listed(names: list[str], most: int = 4) -> str:
+    """Up to ``most`` names in full (long expressions cut), else the first three and how many more."""
+    shown = names if len(names) <= most else names[:3]
+    listed = ", ".join(name if len(name) <= 40 else name[:39] + "…" for name in shown)
+    return listed + (f" and {len(names) - len(shown)} more" if len(names) > len(shown) else "")

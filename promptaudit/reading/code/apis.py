@@ -35,7 +35,8 @@ class Api:
     shape: str
     """``chat`` (messages), ``completion`` (one ``prompt`` text), ``responses`` (instructions + input),
     ``anthropic`` (system + messages), ``gemini`` (config.system_instruction + contents), ``converse``
-    (Bedrock: system blocks + messages), ``assistants`` (a run: instructions) or ``batch`` (no prompt)."""
+    (Bedrock: system blocks + messages), ``assistants`` (a run: instructions), ``opaque`` (a request body the
+    scan does not read) or ``batch`` (no prompt)."""
     caps: tuple[str, ...] = ()
     generates: bool = True
     """False for calls that bill no generation: token counting and batch submission."""
@@ -61,6 +62,12 @@ def _responses(name: str) -> Api:
 
 def _gemini(name: str, packages=("google", "vertexai")) -> Api:
     return Api(name, "google", "gemini", ("max_output_tokens",), requires=("contents",), packages=packages)
+
+
+def _bedrock(method: str, shape: str = "converse", requires=("messages", "modelId")) -> Api:
+    """Bedrock runtime: ``converse`` (system blocks + messages) or ``invoke_model`` (a JSON body: opaque)."""
+    caps = ("maxTokens",) if shape == "converse" else ()
+    return Api(f"bedrock.{method}", "bedrock", shape, caps, requires=requires, packages=("boto3", "botocore"))
 
 
 def _run(name: str) -> Api:
@@ -116,25 +123,9 @@ SHORT: dict[str, Api] = {
     "chat_completion": _chat("huggingface.chat_completion", "huggingface", ("huggingface_hub",)),
     "generate_content": _gemini("google.generate_content"),
     "generate_content_async": _gemini("google.generate_content_async"),
-    "converse": Api(
-        "bedrock.converse",
-        "bedrock",
-        "converse",
-        ("maxTokens",),
-        requires=("messages", "modelId"),
-        packages=("boto3", "botocore"),
-    ),  # fmt: skip
-    "converse_stream": Api(
-        "bedrock.converse_stream",
-        "bedrock",
-        "converse",
-        ("maxTokens",),
-        requires=("messages", "modelId"),
-        packages=("boto3", "botocore"),
-    ),  # fmt: skip
-    "invoke_model": Api(
-        "bedrock.invoke_model", "bedrock", "batch", requires=("body", "modelId"), packages=("boto3", "botocore")
-    ),  # fmt: skip
+    "converse": _bedrock("converse"),
+    "converse_stream": _bedrock("converse_stream"),
+    "invoke_model": _bedrock("invoke_model", "opaque", ("body", "modelId")),
 }
 """Methods recognised by their last name alone, only in a module that imports one of their packages."""
 INSTRUCTOR_CREATE = _chat("instructor.create", "instructor")

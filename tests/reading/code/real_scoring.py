@@ -18,7 +18,6 @@ Run: ``python tests/reading/code/real_scoring.py [heldout|dev|all] [--json FILE]
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
@@ -33,8 +32,10 @@ import yaml
 TESTS = Path(__file__).resolve().parents[2]
 CORPUS = TESTS / "data" / "real_code"
 MIRRORS = Path(os.environ.get("PROMPTAUDIT_MIRRORS", "/work/.mirror"))
-sys.path.insert(0, str(TESTS))
+sys.path[:0] = [str(TESTS), str(TESTS.parent)]
 import realdata  # noqa: E402
+
+from tests.reading.code.scoring import inside  # noqa: E402
 
 
 def labels() -> dict[str, dict]:
@@ -89,16 +90,6 @@ def snapshot(repo: str, commit: str) -> Path:
         (unpacked / ".complete").write_text(commit, encoding="utf-8")
         os.replace(unpacked, target)
     return target
-
-
-@contextlib.contextmanager
-def inside(path: Path):
-    before = os.getcwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(before)
 
 
 def run_scanner(root: Path, entry: dict) -> list:

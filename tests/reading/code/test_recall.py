@@ -8,23 +8,10 @@ import pytest
 
 from promptaudit.reading.code import build, parse_python
 from promptaudit.reading.code.decoding import may_hold_prompts
-from promptaudit.reading.code.module import parse
-from promptaudit.reading.code.scan import scan
 from promptaudit.reading.loading import gather_prompts
-
-
-def scanned(source: str, path: str = "app.py"):
-    return scan(parse(path, textwrap.dedent(source)))
-
-
-def only_call(source: str):
-    found = scanned(source)
-    assert len(found.calls) == 1, found.calls
-    return found.calls[0]
-
-
-def texts(site) -> list[tuple[str, str]]:
-    return [(m.role, m.text.text) for m in site.messages if m.kind != "tool"]
+from tests.reading.code.test_scan import roles as texts
+from tests.reading.code.test_scan import scanned
+from tests.reading.code.test_scan import site as only_call
 
 
 def test_a_call_whose_prompt_is_built_at_run_time_is_still_a_row_with_its_model_and_cap():

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from promptaudit.commands._common import ConfigOption, VarOption, load_settings, user_errors
+from promptaudit.commands._projection import ExtOption
 
 
 class AuditFormat(str, Enum):
@@ -52,6 +53,7 @@ def audit_command(
     max_tokens: Annotated[int | None, typer.Option("--max-tokens", help="Token budget per prompt (PA301).")] = None,
     per_day: Annotated[str | None, typer.Option("--per-day", help="Requests per day, for $/month.")] = None,
     var: VarOption = None,
+    ext: ExtOption = None,
 ) -> None:
     """Find wasted tokens and broken caching in prompts; say what each fix saves per request and per month."""
     from promptaudit import exitcodes
@@ -68,7 +70,7 @@ def audit_command(
         config, model=model, select=_ids(select), ignore=_ids(ignore), max_tokens=max_tokens, volume=cli_volume
     )
     pricing.price_for(settings.model), tokens.tokenizer_for(settings.model)
-    prompts, failures = read_prompts(paths, config, None, var)
+    prompts, failures = read_prompts(paths, config, ext, var)
     findings = linter.lint(prompts, settings)
     render(build(prompts, findings, settings), output_format.value)
     level = fail_on.value if fail_on else config.get("fail_on", "warning")

@@ -21,6 +21,18 @@ from promptaudit.commands._common import (
 )
 
 
+def _quiet_notes(results: list, prompts: list) -> list[str]:
+    """Each prompt's notes except its variables (said once per file by :func:`variable_summary`)."""
+    from promptaudit.money.prompt_costs import variables_note
+    from promptaudit.reading.loading import variable_summary
+
+    notes = []
+    for r in results:
+        listed = variables_note(r.prompt, r.counts[0]) if r.prompt.variables and r.counts else None
+        notes += [f"{r.prompt.display}: {n}" for n in r.notes if n != listed]
+    return notes + variable_summary(prompts)
+
+
 @user_errors
 def count_command(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (searched recursively) or - for stdin.")],
@@ -56,8 +68,8 @@ def count_command(
 
     models, model_failures = usable_models(requested)
     results = count_prompts(prompts, models, detail) if models else []
-    if not detail:  # with --detail the notes are part of the report
-        for note in (f"{r.prompt.display}: {n}" for r in results for n in r.notes):
+    if not detail:  # with --detail the notes are part of the report; without, one line per file for variables
+        for note in _quiet_notes(results, prompts):
             warn(f"note: {note}")
     too_big = report_sizes(
         size_problems((r.prompt.display, c.model, c.tokens, c.exact) for r in results for c in r.counts)

@@ -73,6 +73,8 @@ class PromptCount:
         }
         if self.prompt.unparsed:
             data["read_as_text"] = self.prompt.unparsed
+        if self.prompt.unresolved:
+            data["unresolved"] = self.prompt.unresolved
         if detail:
             data.update(format=self.prompt.provider_format or self.prompt.kind, notes=list(self.notes))
         return data

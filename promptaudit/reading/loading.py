@@ -110,10 +110,32 @@ def fallback_warnings(prompts: list[Prompt]) -> list[str]:
 
 
 def reading_notes(prompts: list[Prompt]) -> list[str]:
-    """What every command should say after reading prompts: parse notes and defaulted variables."""
-    notes = []
+    """What every command should say after reading prompts: parse notes, and one line per file whose
+    template variables have no value (:func:`variable_summary`)."""
+    notes = [f"{prompt.display}: {note}" for prompt in prompts for note in prompt.notes]
+    return notes + variable_summary(prompts)
+
+
+def variable_summary(prompts: list[Prompt]) -> list[str]:
+    """One line per file about its template variables with no value (``count --detail`` lists them)."""
+    from promptaudit.reading.formats.variables import DEFAULT_VARIABLE_TOKENS
+
+    by_file: dict[str, tuple[set[str], int]] = {}
     for prompt in prompts:
-        defaulted = sorted({name for part in prompt.parts for name in render(part, prompt.values).defaulted})
-        own = [*prompt.notes, default_note(defaulted)] if defaulted else list(prompt.notes)
-        notes += [f"{prompt.display}: {note}" for note in own]
-    return notes
+        defaulted = {name for part in prompt.parts for name in render(part, prompt.values).defaulted}
+        if defaulted:
+            names, count = by_file.get(prompt.path, (set(), 0))
+            by_file[prompt.path] = (names | defaulted, count + 1)
+    return [
+        f"{path}: no value for {_listed(sorted(names))} in {count} prompt(s): the rendered estimate counts "
+        f"~{DEFAULT_VARIABLE_TOKENS} tokens each (the count as written is exact; count --detail lists them; set "
+        "--var name=value or vars: in config)"
+        for path, (names, count) in by_file.items()
+    ]
+
+
+def _listed(names: list[str], most: int = 4) -> str:
+    """Up to ``most`` names in full (long expressions cut), else the first three and how many more."""
+    shown = names if len(names) <= most else names[:3]
+    listed = ", ".join(name if len(name) <= 40 else name[:39] + "…" for name in shown)
+    return listed + (f" and {len(names) - len(shown)} more" if len(names) > len(shown) else "")

@@ -113,6 +113,9 @@ class Prompt:
     origin: object | None = None
     """For prompts read from Python code: the SDK call, template or constant they come from
     (:mod:`promptaudit.reading.code.found`), with its line and column."""
+    unresolved: str | None = None
+    """For a code call (or template) whose texts are only known at run time: why (``prompt not resolved: built
+    at run time``); it then has no parts and counts 0 tokens. None otherwise."""
 
     @property
     def display(self) -> str:

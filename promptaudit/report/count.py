@@ -112,11 +112,16 @@ def _wide_table(results: list[PromptCount], models: list[str], prices: PriceSour
         table.add_column(f"{model}\ntokens", justify="right", footer=_total_tokens(column))
         table.add_column(f"{model}\n$/request", justify="right", footer=_total_cost(column))
     for result in results:
-        cells = [result.prompt.display, f"{result.prompt.chars:,}"]
+        cells = [_shown(result.prompt), f"{result.prompt.chars:,}"]
         for c in result.counts:
             cells += [tokens(c.tokens, c.exact, c.method), money(c.input_cost_per_request)]
         table.add_row(*cells)
     return table
+
+
+def _shown(prompt) -> str:
+    """The row's name; a code call whose prompt is built at run time says so (it counts 0 tokens)."""
+    return f"{prompt.display} ({prompt.unresolved})" if prompt.unresolved else prompt.display
 
 
 def _long_table(results: list[PromptCount], models: list[str], prices: PriceSource) -> Table:
@@ -131,7 +136,7 @@ def _long_table(results: list[PromptCount], models: list[str], prices: PriceSour
         column = [r.counts[i] for r in results]
         for result, count in zip(results, column):
             table.add_row(
-                result.prompt.display,
+                _shown(result.prompt),
                 model,
                 tokens(count.tokens, count.exact, count.method),
                 money(count.input_cost_per_request),

@@ -72,9 +72,16 @@ def test_folders_skip_py_files_unless_configured(cli, project, isolated_env):
 
 
 def test_python_config_section_renames_prompt_constants(cli, project, isolated_env):
-    (project / "prompts.py").write_text('SUMMARY_TEXT = "You summarise support tickets for the report."\n')
-    assert json.loads(cli("count", "app/prompts.py", "-f", "json").stdout)["files"] == []
+    (project / "texts.py").write_text('import openai\nSUMMARY_TEXT = "You summarise support tickets for the report."\n')
+    assert json.loads(cli("count", "app/texts.py", "-f", "json").stdout)["files"] == []
     (isolated_env / ".promptaudit.yaml").write_text("python: {prompt_names: [_TEXT]}\n")
+    assert [f["path"] for f in json.loads(cli("count", "app/texts.py", "-f", "json").stdout)["files"]] == [
+        "app/texts.py#SUMMARY_TEXT"
+    ]
+
+
+def test_every_string_constant_of_a_prompt_module_is_a_prompt(cli, project):
+    (project / "prompts.py").write_text('SUMMARY_TEXT = "You summarise support tickets for the report."\n')
     assert [f["path"] for f in json.loads(cli("count", "app/prompts.py", "-f", "json").stdout)["files"]] == [
         "app/prompts.py#SUMMARY_TEXT"
     ]
@@ -96,7 +103,7 @@ def test_check_fails_on_a_call_over_budget_and_names_the_call(cli, project):
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        (b"import openai\ndef broken(:\n", "not valid Python (line 2"),
+        (b"import openai\ndef broken(:\n    client.chat.completions.create(model='x')\n", "not valid Python (line 2"),
         (b"import openai\nPROMPT = '\xff\xfe'\n", "not valid UTF-8 (byte 0xff on line 2)"),
     ],
 )

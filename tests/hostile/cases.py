@@ -99,6 +99,12 @@ def build(case: dict, folder: Path) -> list:
             shutil.copyfile(FILES / step["from"], target)
         elif kind == "repeat":
             target.write_text(step["text"] * int(step["times"]), encoding="utf-8")
+        elif kind == "concat":  # pieces each repeated: "x = " + "(" * 150 + "1" + ")" * 150
+            target.write_text("".join(p["text"] * int(p.get("times", 1)) for p in step["parts"]), encoding="utf-8")
+        elif kind == "numbered":  # one line per number: "{n}" replaced (20,000 f-string fields, ...)
+            lines = [step["text"].replace("{n}", str(n)) for n in range(int(step["times"]))]
+            target.write_text(step.get("head", "") + step.get("join", "").join(lines) + step.get("tail", ""),
+                              encoding="utf-8")  # fmt: skip
         elif kind == "digits":
             target.write_text(step["text"].replace("DIGITS", "9" * int(step["digits"])), encoding="utf-8")
         elif kind == "big":
@@ -232,6 +238,9 @@ def problems(case: dict, out: Outcome, folder: Path) -> list[str]:
         found.append(f"stdout lacks /{case['stdout']}/")
     found += [f"stdout holds {c!r}" for c in case.get("stdout_lacks", []) if c in out.stdout]
     found += [f"stderr holds {c!r}" for c in case.get("stderr_lacks", []) if c in out.stderr]
+    most = case.get("stderr_max_lines")
+    if most is not None and len(out.stderr.splitlines()) > int(most):
+        found.append(f"{len(out.stderr.splitlines())} stderr lines, at most {most} expected")
     found += [f"{name} was created" for name in case.get("absent", []) if (folder / name).exists()]
     expected = case.get("file_json")
     if expected:

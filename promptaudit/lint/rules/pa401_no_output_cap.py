@@ -45,7 +45,21 @@ def check(ctx) -> Iterator[Problem]:
     origin = prompt.origin
     if origin is not None and (not isinstance(origin, CallSite) or origin.capped or not origin.generates):
         return  # in code only SDK calls are requests; a LangChain template's cap is on its model object
-    price = ctx.price
+    model, price = _own_price(ctx)
     ratio = price.output_mtok / price.input_mtok if price.input_mtok else 0
-    cost = f"; output costs {ratio:.3g}x input on {ctx.model}" if ratio else ""
+    cost = f"; output costs {ratio:.3g}x input on {model}" if ratio else ""
     yield Problem(*ctx.anchor, f"no max_tokens: the reply is uncapped{cost}", FIX)
+
+
+def _own_price(ctx):
+    """The model the request names (a code call's own ``model=``) and its price, else the run's model."""
+    from promptaudit.errors import UnknownModelError
+    from promptaudit.money import pricing
+
+    own = ctx.prompt.model
+    if own and own != ctx.model:
+        try:
+            return own, pricing.price_for(own)
+        except UnknownModelError:
+            pass
+    return ctx.model, ctx.price

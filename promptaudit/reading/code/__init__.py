@@ -19,7 +19,7 @@ def parse_python(path: str, data: bytes) -> list:
     Raises InputError for a file that is not valid UTF-8 (or its declared encoding) or not valid Python.
     """
     settings = SETTINGS[0]
-    if not may_hold_prompts(data, settings.prompt_names):
+    if not may_hold_prompts(data, settings.prompt_names, path):
         return []
     from promptaudit.reading.code import build, module, scan
 
@@ -50,13 +50,25 @@ def _fail(where: str, reason: str):
 
 
 def settle(prompts: list) -> list:
-    """Drop prompt constants that a call or template read in the same run already sends (counted once)."""
+    """Each text once: drop prompt constants that a call or template read in the same run already sends
+    (counted with it); a constant reached from several modules (``X = prompts.X``) is one row, named where
+    its text is written."""
+    import os
+
     from promptaudit.reading.code.build import key, keys
     from promptaudit.reading.code.found import Constant
 
     sent = {k for prompt in prompts if not isinstance(prompt.origin, Constant)
             for p in prompt.parts if p.source is not None for k in keys(p.source)}  # fmt: skip
-    return [p for p in prompts if not (isinstance(p.origin, Constant) and key(p.parts[0].source) in sent)]
+    chosen: dict[tuple, object] = {}
+    for prompt in prompts:
+        if isinstance(prompt.origin, Constant):
+            where = key(prompt.parts[0].source)
+            home = os.path.abspath(prompt.path) == where[0]
+            if where not in sent and (where not in chosen or home):
+                chosen[where] = prompt
+    kept = set(map(id, chosen.values()))
+    return [p for p in prompts if not isinstance(p.origin, Constant) or id(p) in kept]
 
 
 __all__ = ["configure", "may_hold_prompts", "parse_python", "settle"]

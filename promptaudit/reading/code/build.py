@@ -1,8 +1,10 @@
 """Turn what a module scan found into prompts, the shape every command reads.
 
 One chat prompt per SDK call that bills a generation (``count_tokens`` and batch submissions do not), one
-per LangChain template, and one text prompt per prompt constant that no call or template of the run sends
-(a constant a call sends is counted with the call, never twice).
+per LangChain template, few-shot list or framework object, and one text prompt per prompt constant that no
+call or template of the run sends (a constant a call sends is counted with the call, never twice). A call
+or template whose texts are all unknown (only variables: ``messages=history``, ``create(**kwargs)``) is still a
+row, marked :data:`UNRESOLVED`, with no parts: nothing is invented for it, so it counts 0 tokens.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from promptaudit.reading.prompts import Part, Prompt
 from promptaudit.reading.templates import NONE
 
 ORDER = {"tool": 0, "system": 1, "message": 2}
+UNRESOLVED = "prompt not resolved: built at run time"
 
 
 def prompts(scan: Scan) -> list[Prompt]:
     """The prompts of one scanned module, in source order."""
-    built = [_call_prompt(site) for site in scan.calls if site.generates and site.messages]
+    built = [_call_prompt(site) for site in scan.calls if site.generates]
     built += [_template_prompt(template) for template in scan.templates if template.messages]
     sent = {k for prompt in built for part in prompt.parts if part.source is not None for k in keys(part.source)}
     built += [_constant_prompt(c) for c in scan.constants if key(c.text) not in sent]
@@ -49,9 +52,14 @@ def _part(message: Message, label: str) -> Part:
 
 def _lines_match(text: Text) -> bool:
     """True when every variable is on the file line its newlines say (reports then place it exactly)."""
-    first = text.pieces[0].line if text.pieces else text.line
-    whole = text.text
-    return all(text.locate(start)[1] == first + whole.count("\n", 0, start) for start, _, _ in text.spans())
+    line = text.pieces[0].line if text.pieces else text.line
+    whole, counted = text.text, 0
+    for start, _, _ in text.spans():  # in order: the newlines are counted once, not once per variable
+        line += whole.count("\n", counted, start)
+        counted = start
+        if text.locate(start)[1] != line:
+            return False
+    return True
 
 
 def _parts(messages: list[Message]) -> list[Part]:
@@ -67,19 +75,30 @@ def _label(message: Message, position: int) -> str:
     return f"messages[{message.index}]"
 
 
+def _resolved(messages: list[Message]) -> bool:
+    """True when some text of the request is known (not only variables standing for run-time values)."""
+    return any(m.text.has_static for m in messages)
+
+
 def _call_prompt(site: CallSite) -> Prompt:
     fmt = _format(site)
-    return Prompt(site.path, _parts(site.messages), name=site.short_name, kind="chat", model=normal_model(site.model),
-                  max_tokens=site.cap, provider_format=fmt, origin=site)  # fmt: skip
+    known = _resolved(site.messages)
+    return Prompt(site.path, _parts(site.messages) if known else [], name=site.short_name, kind="chat",
+                  model=normal_model(site.model), max_tokens=site.cap, provider_format=fmt, origin=site,
+                  unresolved=None if known else UNRESOLVED)  # fmt: skip
 
 
 def _template_prompt(template: Template) -> Prompt:
-    parts = _parts(template.messages)
-    name = f"{template.api.split('.', 1)[1]}@{template.line}"
-    if template.api.endswith("ChatPromptTemplate") and len(parts) > 1:
-        return Prompt(template.path, parts, name=name, kind="chat", provider_format="openai", origin=template)
+    known = _resolved(template.messages)
+    parts = _parts(template.messages) if known else []
+    name = template.name or f"{template.api.split('.', 1)[1]}@{template.line}"
+    model, unresolved = normal_model(template.model), None if known else UNRESOLVED
+    if template.api.endswith(("ChatPromptTemplate", "python.messages")) and len(parts) > 1:
+        return Prompt(template.path, parts, name=name, kind="chat", provider_format="openai", origin=template,
+                      model=model, max_tokens=template.cap, unresolved=unresolved)  # fmt: skip
     kind = "text" if all(part.static for part in parts) else "template"
-    return Prompt(template.path, parts, name=name, kind=kind, origin=template)
+    return Prompt(template.path, parts, name=name, kind=kind, origin=template, model=model, max_tokens=template.cap,
+                  unresolved=unresolved)  # fmt: skip
 
 
 def _constant_prompt(constant: Constant) -> Prompt:

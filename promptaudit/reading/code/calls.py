@@ -1,8 +1,10 @@
 """Read one SDK call: its messages in the order the provider receives them, its model and its output cap.
 
 Order: tools, then the system text (Anthropic ``system``, OpenAI Responses ``instructions``, Gemini
-``system_instruction``), then the messages. A ``messages=`` name is followed to the list assigned earlier in
-the same function, plus what ``.append``/``.extend`` add to it before the call.
+``system_instruction``, Bedrock ``system`` blocks, an Assistants run's ``instructions``), then the messages.
+The keywords are the call's own plus those of a params dict it spreads (:mod:`.params`); a client built with
+``model=`` / ``max_tokens=`` (``instructor.from_cohere(..., model=...)``, ``ChatOpenAI(model=...)``) lends
+them to its calls. A call whose texts cannot be read is still a call: its prompt is "built at run time".
 """
 
 from __future__ import annotations
@@ -10,31 +12,64 @@ from __future__ import annotations
 import ast
 import json
 
+from promptaudit.reading.code import params
 from promptaudit.reading.code.apis import Api
+from promptaudit.reading.code.contents import ContentReader
 from promptaudit.reading.code.found import CallSite, Message
 from promptaudit.reading.code.module import Module
-from promptaudit.reading.code.values import Resolver, _own_nodes, enclosing
+from promptaudit.reading.code.recognition import WRAPS
 
-FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-TEXT_BLOCKS = ("text", "input_text", "output_text")
+SETTINGS = {"config": ("max_output_tokens", "system_instruction"), "generation_config": ("max_output_tokens",),
+            "inferenceConfig": ("maxTokens",), "options": ("num_predict",)}  # fmt: skip
+"""Keywords that hold a settings object, and the cap (and system text) inside it."""
+MODEL_KEYWORDS = ("model", "modelId", "model_id", "model_name")
+CLIENT_CAPS = ("max_tokens", "max_output_tokens", "max_completion_tokens")
 
 
-class CallReader:
+class CallReader(ContentReader):
     """Reads the calls of one module."""
-
-    def __init__(self, module: Module, resolver: Resolver):
-        self.module, self.resolver = module, resolver
 
     def read(self, call: ast.Call, api: Api) -> CallSite:
         """The :class:`CallSite` for ``call``."""
-        keywords = {k.arg: k.value for k in call.keywords if k.arg is not None}
+        keywords = params.keywords(self.module, self.resolver, call)
         line, column = self.module.start(call)
         site = CallSite(api.name, api.provider, api.generates, self.module.path, line, column)
-        site.model = self.model(keywords.get("model"), call)
-        site.cap, site.capped = self._cap(api, call, keywords)
-        if api.shape != "batch":
-            site.messages = self._tools(keywords.get("tools"), call) + self._messages(api, keywords, call)
+        client = self.client_keywords(call)
+        model = next((keywords.get(k) for k in MODEL_KEYWORDS if k in keywords), None)
+        model = model if model is not None or keywords.open else next(
+            (client[k] for k in MODEL_KEYWORDS if k in client), None)  # fmt: skip
+        site.model = self.model(model, call)
+        site.cap, site.capped = self._cap(api, keywords)
+        if not site.capped and any(k in client for k in CLIENT_CAPS):
+            site.cap, site.capped = self.integer(next(client[k] for k in CLIENT_CAPS if k in client), call), True
+        elif not site.capped and api.shape == "langchain" and not client:
+            site.capped = True  # a model object built elsewhere: its cap is set where it is built
+        if api.shape not in ("batch", "opaque"):
+            site.messages = self._tools(keywords, call) + self._messages(api, keywords, call)
         return site
+
+    def client_keywords(self, call: ast.Call) -> dict[str, ast.expr]:
+        """The keywords the receiver was built with (``client = from_cohere(co, model=..., max_tokens=...)``,
+        ``ChatOpenAI(model=...)`` behind ``.with_structured_output(X)`` or in a ``prompt | llm`` chain)."""
+        return self._built(call.func.value if isinstance(call.func, ast.Attribute) else None, call, 0)
+
+    def _built(self, node: ast.expr | None, at: ast.AST, depth: int) -> dict[str, ast.expr]:
+        if node is None or depth > 6:
+            return {}
+        if isinstance(node, ast.Attribute):
+            return self._built(node.value, at, depth + 1)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            return self._built(node.right, at, depth + 1) or self._built(node.left, at, depth + 1)
+        if isinstance(node, ast.Name):
+            binding = self.resolver.bound(self.module, node, at)
+            if binding is None or binding.module is not self.module:
+                return {}
+            return self._built(binding.node, binding.node, depth + 1)
+        if not isinstance(node, ast.Call):
+            return {}
+        if isinstance(node.func, ast.Attribute) and node.func.attr in WRAPS:
+            return self._built(node.func.value, at, depth + 1)  # llm.with_structured_output(X)
+        return {k.arg: k.value for k in node.keywords if k.arg}
 
     def model(self, node: ast.expr | None, at: ast.AST) -> str | None:
         """A model name: a literal, a constant, or the default of ``os.getenv`` / ``os.environ.get``."""
@@ -58,25 +93,20 @@ class CallReader:
             return None
         return CallReader(binding.module, self.resolver).integer(binding.node, binding.node)
 
-    def _cap(self, api: Api, call: ast.Call, keywords: dict) -> tuple[int | None, bool]:
-        if any(k.arg is None for k in call.keywords):
-            return None, True  # **kwargs may carry the cap
+    def _cap(self, api: Api, keywords: params.Keywords) -> tuple[int | None, bool]:
         for name in api.caps:
             if name in keywords:
-                value = keywords[name]
+                value = keywords.get(name)
                 none = isinstance(value, ast.Constant) and value.value is None
-                return (None, False) if none else (self.integer(value, call), True)
-        if api.shape == "gemini" and "config" in keywords:
-            return self._gemini_cap(keywords["config"], call)
-        return None, False
-
-    def _gemini_cap(self, config: ast.expr, call: ast.Call) -> tuple[int | None, bool]:
-        settings = self._settings(config, call)
-        if settings is None:
-            return None, True  # a config built elsewhere: it may set the cap
-        if "max_output_tokens" not in settings:
-            return None, False
-        return self.integer(settings["max_output_tokens"], call), True
+                return (None, False) if none else (self.integer(value, keywords.at[name]), True)
+        for holder, inside in SETTINGS.items():
+            if holder in keywords:
+                settings = self._settings(keywords.get(holder), keywords.at[holder])
+                if settings is None:
+                    return None, True  # a settings object built elsewhere: it may set the cap
+                if inside[0] in settings:
+                    return self.integer(settings[inside[0]], keywords.at[holder]), True
+        return None, keywords.open  # unread keywords may carry the cap
 
     def _settings(self, node: ast.expr, at: ast.AST) -> dict | None:
         """Keyword -> value of a ``GenerateContentConfig(...)`` call or a dict literal."""
@@ -84,15 +114,16 @@ class CallReader:
             binding = self.resolver.bound(self.module, node, at)
             node = binding.node if binding is not None and binding.module is self.module else node
         if isinstance(node, ast.Call):
-            if any(k.arg is None for k in node.keywords):
-                return None
+            if not node.keywords or node.args or any(k.arg is None for k in node.keywords):
+                return None  # built by a helper (self._build_config()), not a config constructor: unknown
             return {k.arg: k.value for k in node.keywords}
         if isinstance(node, ast.Dict) and all(isinstance(k, ast.Constant) for k in node.keys):
             return {k.value: v for k, v in zip(node.keys, node.values)}
         return None
 
-    def _tools(self, node: ast.expr | None, at: ast.AST) -> list[Message]:
-        items = self.resolver.elements(self.module, node, at) if node is not None else None
+    def _tools(self, keywords: params.Keywords, call: ast.Call) -> list[Message]:
+        node = keywords.get("tools")
+        items = self.resolver.elements(self.module, node, keywords.at["tools"]) if node is not None else None
         tools = []
         for owner, item in items or []:
             try:
@@ -105,162 +136,36 @@ class CallReader:
                 tools.append(Message("tool", _located(owner, item, text), kind="tool", templated=False))
         return tools
 
-    def _messages(self, api: Api, keywords: dict, call: ast.Call) -> list[Message]:
+    def _messages(self, api: Api, keywords: params.Keywords, call: ast.Call) -> list[Message]:
         out: list[Message] = []
-        if api.shape == "anthropic" and "system" in keywords:
-            out += self._system(keywords["system"], call)
-        if api.shape == "responses" and "instructions" in keywords:
-            out += self._system(keywords["instructions"], call)
+        for name in SYSTEM_KEYWORDS.get(api.shape, ()):
+            if name in keywords:
+                out += self._system(keywords.get(name), keywords.at[name])
         if api.shape == "gemini":
-            settings = self._settings(keywords["config"], call) if "config" in keywords else None
+            return out + self._gemini(keywords, call)
+        if api.shape == "langchain":
+            return out + self._message_list(call.args[0] if call.args else keywords.get("input"), call, "*")
+        main, role = MAIN_TEXT.get(api.shape, ("messages", "*"))
+        node = keywords.get(main)
+        if node is None and api.shape == "chat" and len(call.args) >= 2 and api.provider == "litellm":
+            node = call.args[1]  # completion(model, messages)
+        return out + self._message_list(node, keywords.at.get(main, call), role)
+
+    def _gemini(self, keywords: params.Keywords, call: ast.Call) -> list[Message]:
+        out = []
+        for holder in ("config", "generation_config"):
+            settings = self._settings(keywords.get(holder), keywords.at[holder]) if holder in keywords else None
             if settings and "system_instruction" in settings:
-                out += self._system(settings["system_instruction"], call)
-            return out + self._contents(keywords.get("contents"), call)
-        if api.shape == "responses":
-            return out + self._message_list(keywords.get("input"), call, "user")
-        return out + self._message_list(keywords.get("messages"), call, "*")
-
-    def _system(self, node: ast.expr, at: ast.AST) -> list[Message]:
-        blocks = self.resolver.elements(self.module, node, at)
-        if blocks is None:
-            return [Message("system", self.resolver.content(self.module, node), kind="system")]
-        found = []
-        for owner, block in blocks:
-            found += [Message("system", m.text, "system", None, m.cache_breakpoint) for m in
-                      CallReader(owner, self.resolver)._block(block, "system", None)]  # fmt: skip
-        return found
-
-    def _message_list(self, node: ast.expr | None, call: ast.Call, unknown_role: str) -> list[Message]:
-        if node is None:
-            return []
-        items = self.listed(node, call)
-        if items is None:
-            text = self.resolver.content(self.module, node)
-            return [Message("user" if self._is_text(node) else unknown_role, text, index=0)]
-        found = []
-        for index, (owner, item) in enumerate(items):
-            found += CallReader(owner, self.resolver)._message(item, index)
-        return found
-
-    def _is_text(self, node: ast.expr) -> bool:
-        return isinstance(node, (ast.Constant, ast.JoinedStr)) or self.resolver.text(self.module, node) is not None
-
-    def listed(self, node: ast.expr, call: ast.Call) -> list | None:
-        """Elements of a message list: a literal, a local list plus what is appended to it before ``call``,
-        or the list a helper function of the module returns (``messages=build_messages(...)``)."""
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            returned = _returned_list(self.module, node.func.id)
-            return self.resolver.elements(self.module, returned, returned) if returned is not None else None
-        if isinstance(node, ast.Name):
-            binding = self.resolver.bound(self.module, node, call)
-            if binding is not None and binding.module is self.module and isinstance(binding.node, ast.List):
-                base = self.resolver.elements(self.module, binding.node, call) or []
-                return base + self._appended(node.id, binding.node, call)
-        return self.resolver.elements(self.module, node, call)
-
-    def _appended(self, name: str, start: ast.AST, call: ast.Call) -> list:
-        scope = enclosing(self.module, call, FUNCTIONS) or self.module.tree
-        added = []
-        for node in _own_nodes(scope):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args):
-                continue
-            target = node.func.value
-            if not (isinstance(target, ast.Name) and target.id == name and _between(start, node, call)):
-                continue
-            if node.func.attr == "append":
-                added.append((node, (self.module, node.args[0])))
-            elif node.func.attr == "extend":
-                more = self.resolver.elements(self.module, node.args[0], call)
-                added += [(node, item) for item in more or [(self.module, node.args[0])]]
-        return [item for _, item in sorted(added, key=lambda pair: (pair[0].lineno, pair[0].col_offset))]
-
-    def _message(self, item: ast.expr, index: int) -> list[Message]:
-        if isinstance(item, ast.Starred):  # *history: messages only known at run time
-            item = item.value
-        if not isinstance(item, ast.Dict) or not all(isinstance(k, ast.Constant) for k in item.keys if k):
-            return [Message("*", self.resolver.content(self.module, item), index=index)]
-        fields = {k.value: v for k, v in zip(item.keys, item.values) if k is not None}
-        role = fields.get("role")
-        role = role.value if isinstance(role, ast.Constant) and isinstance(role.value, str) else "*"
-        content = fields.get("content", fields.get("parts"))
-        if content is None:
-            return []
-        kind = "system" if role == "system" else "message"
-        return [Message(m.role, m.text, kind, index, m.cache_breakpoint) for m in self._blocks(content, role, index)]
-
-    def _blocks(self, content: ast.expr, role: str, index: int | None) -> list[Message]:
-        """A message's content: a string, or a list of content blocks (text, tool_result, ...)."""
-        blocks = self.resolver.elements(self.module, content, content)
-        if blocks is None or isinstance(content, (ast.Constant, ast.JoinedStr)):
-            return [Message(role, self.resolver.content(self.module, content), index=index)]
-        found = []
-        for owner, block in blocks:
-            found += CallReader(owner, self.resolver)._block(block, role, index)
-        return found
-
-    def _block(self, block: ast.expr, role: str, index: int | None) -> list[Message]:
-        if not isinstance(block, ast.Dict):
-            return [Message(role, self.resolver.content(self.module, block), index=index)]
-        fields = {k.value: v for k, v in zip(block.keys, block.values) if isinstance(k, ast.Constant)}
-        kind = fields.get("type")
-        kind = kind.value if isinstance(kind, ast.Constant) else "text"
-        breakpoint = "5m" if "cache_control" in fields else None
-        text = fields.get("text", fields.get("content") if kind == "tool_result" else None)
-        if text is None:
-            return []
-        return [Message(role, self.resolver.content(self.module, text), index=index, cache_breakpoint=breakpoint)]
-
-    def _contents(self, node: ast.expr | None, call: ast.Call) -> list[Message]:
-        """Gemini ``contents``: a string, a list of strings, or Content objects / dicts with ``parts``."""
-        if node is None:
-            return []
-        items = self.resolver.elements(self.module, node, call)
-        if items is None:
-            return [Message("user", self.resolver.content(self.module, node), index=0)]
-        found = []
-        for index, (owner, item) in enumerate(items):
-            reader = CallReader(owner, self.resolver)
-            if isinstance(item, ast.Call) and chain_name(item.func) == "Content":
-                found += reader._content_call(item, index)
-            elif isinstance(item, ast.Dict):
-                found += reader._message(item, index)
-            else:
-                found.append(Message("user", reader.resolver.content(owner, item), index=index))
-        return found
-
-    def _content_call(self, item: ast.Call, index: int) -> list[Message]:
-        fields = {k.arg: k.value for k in item.keywords if k.arg}
-        role = fields.get("role")
-        role = role.value if isinstance(role, ast.Constant) and isinstance(role.value, str) else "user"
-        parts = self.resolver.elements(self.module, fields["parts"], item) if "parts" in fields else None
-        found = []
-        for owner, part in parts or []:
-            text = _part_text(part)
-            if text is not None:
-                found.append(Message(role, self.resolver.content(owner, text), index=index))
-        return found
+                out += self._system(settings["system_instruction"], keywords.at[holder])
+        contents = keywords.get("contents")
+        return out + self._contents(contents if contents is not None else (call.args[0] if call.args else None), call)
 
 
-def _returned_list(module: Module, name: str) -> ast.List | None:
-    """The list literal a module-level function returns as its last statement, if it does."""
-    function = module.functions.get(name)
-    last = function.body[-1] if function is not None and function.body else None
-    return last.value if isinstance(last, ast.Return) and isinstance(last.value, ast.List) else None
-
-
-def chain_name(func: ast.expr) -> str:
-    """The last name of a call's function (``types.Content`` -> ``Content``)."""
-    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-
-
-def _part_text(part: ast.expr) -> ast.expr | None:
-    if isinstance(part, ast.Call):
-        fields = {k.arg: k.value for k in part.keywords if k.arg}
-        return fields.get("text", part.args[0] if part.args else None)
-    if isinstance(part, ast.Dict):
-        return next((v for k, v in zip(part.keys, part.values) if isinstance(k, ast.Constant) and k.value == "text"),
-                    None)  # fmt: skip
-    return part
+SYSTEM_KEYWORDS = {"anthropic": ("system",), "responses": ("instructions",), "converse": ("system",),
+                   "assistants": ("instructions", "additional_instructions")}  # fmt: skip
+MAIN_TEXT = {"responses": ("input", "user"), "completion": ("prompt", "user"),
+             "assistants": ("additional_messages", "*")}  # fmt: skip
+"""The keyword that holds each request shape's main text, and the role of a bare string there."""
 
 
 def _is_getenv(node: ast.Call) -> bool:
@@ -271,10 +176,6 @@ def _is_getenv(node: ast.Call) -> bool:
         and isinstance(func.value, ast.Attribute)
         and func.value.attr == "environ"
     )
-
-
-def _between(start: ast.AST, node: ast.AST, end: ast.AST) -> bool:
-    return (start.lineno, start.col_offset) < (node.lineno, node.col_offset) < (end.lineno, end.col_offset)
 
 
 def _located(module: Module, node: ast.expr, text: str):

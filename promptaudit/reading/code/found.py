@@ -32,7 +32,10 @@ class Message:
 
 @dataclass
 class CallSite:
-    """An SDK call: what it sends, to which model, with which output cap, and in what context."""
+    """An SDK call: what it sends, to which model, with which output cap, and in what context.
+
+    A call whose texts the scan cannot read (``create(**kwargs)`` built elsewhere, ``messages=history``) keeps
+    no messages: it is still reported, its prompt "built at run time"."""
 
     api: str
     provider: str
@@ -61,7 +64,8 @@ class CallSite:
 
 @dataclass
 class Template:
-    """A LangChain ``PromptTemplate`` / ``ChatPromptTemplate``."""
+    """A LangChain ``PromptTemplate`` / ``ChatPromptTemplate``, a few-shot message list kept in a prompt class or
+    module (``python.messages``), or a framework object holding a system prompt (``framework.Agent``)."""
 
     api: str
     path: str
@@ -69,6 +73,10 @@ class Template:
     column: int
     messages: list[Message] = field(default_factory=list)
     name: str | None = None
+    """How reports name it when ``api`` does not say (``EditBlockPrompts.example_messages``)."""
+    model: str | None = None
+    """The model a framework object names (``Agent(model="gpt-4o-mini", instructions=...)``), else None."""
+    cap: int | None = None
 
 
 @dataclass

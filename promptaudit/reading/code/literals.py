@@ -32,8 +32,9 @@ def literal_text(module, node: ast.expr, field: Field) -> Text | None:
             included.update(found.includes | {found.key})
         return found
 
-    for source, at_line, at_column in _literals(module.segment(node), line, column):
-        parsed = _parse(source)
+    literals = list(_literals(module.segment(node), line, column))
+    for source, at_line, at_column in literals:
+        parsed = node if len(literals) == 1 else _parse(source)  # one literal: the module's own node, not parsed again
         if parsed is None:
             return None
         pieces += _pieces(module.path, parsed, source, at_line, at_column, noting)

@@ -33,6 +33,8 @@ class Module:
     source: str
     tree: ast.Module
     lines: list[str] = field(default_factory=list)
+    texts: dict = field(default_factory=dict, repr=False, compare=False)
+    """The text of each string literal already read (by node id): a huge f-string is parsed once per run."""
 
     def __post_init__(self):
         self.lines = self.source.splitlines(keepends=True) or [""]
@@ -57,13 +59,41 @@ class Module:
         return head + "".join(self.lines[first + 1 : last]) + tail
 
     @cached_property
+    def _index(self) -> tuple[dict[ast.AST, ast.AST], list[ast.Call], list[ast.stmt]]:
+        """One walk of the tree: each node's parent, every call, every import (``ast.walk`` three times was
+        most of a scan's time)."""
+        parents: dict[ast.AST, ast.AST] = {}
+        calls: list[ast.Call] = []
+        imports: list[ast.stmt] = []
+        stack: list[ast.AST] = [self.tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Call):
+                calls.append(node)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                imports.append(node)
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, ast.AST) and not isinstance(item, ast.expr_context):
+                            parents[item] = node
+                            stack.append(item)
+                elif isinstance(value, ast.AST) and not isinstance(value, ast.expr_context):
+                    parents[value] = node
+                    stack.append(value)
+        calls.sort(key=lambda n: (n.lineno, n.col_offset))
+        return parents, calls, imports
+
+    @property
     def parents(self) -> dict[ast.AST, ast.AST]:
         """Each node's parent (for loops, enclosing functions and classes)."""
-        found = {}
-        for parent in ast.walk(self.tree):
-            for child in ast.iter_child_nodes(parent):
-                found[child] = parent
-        return found
+        return self._index[0]
+
+    @property
+    def calls(self) -> list[ast.Call]:
+        """Every call of the module, in source order."""
+        return self._index[1]
 
     @cached_property
     def constants(self) -> dict[str, ast.expr]:
@@ -85,7 +115,7 @@ class Module:
     def imports(self) -> dict[str, Imported]:
         """Names bound by import statements anywhere in the module (functions import lazily too)."""
         found: dict[str, Imported] = {}
-        for node in ast.walk(self.tree):
+        for node in self._index[2]:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     bound = alias.asname or alias.name.split(".", 1)[0]
@@ -94,6 +124,11 @@ class Module:
                 for alias in node.names:
                     found[alias.asname or alias.name] = Imported(node.module or "", node.level, alias.name)
         return found
+
+    @cached_property
+    def uses_langchain(self) -> bool:
+        """True when the module imports a ``langchain*`` package."""
+        return any(p.startswith("langchain") for p in self.imported_packages)
 
     @cached_property
     def imported_packages(self) -> set[str]:
@@ -157,11 +192,12 @@ def remember(module: Module) -> None:
 
 
 def _read(path: str) -> Module | None:
+    """A module reached by an import, read like an input: a regular file under the same size cap."""
     from promptaudit.reading.code.decoding import decode_source
+    from promptaudit.reading.sources import read_regular
 
     try:
-        with open(path, "rb") as handle:
-            return parse(path, decode_source(path, handle.read()))
+        return parse(path, decode_source(path, read_regular(path)))
     except (OSError, InputError):
         return None
 

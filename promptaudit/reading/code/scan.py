@@ -1,26 +1,21 @@
-"""Scan one module: its SDK calls, its LangChain templates and its prompt-named constants.
+"""Scan one module: its model calls, its LangChain templates, and the prompts it holds.
 
-A constant is a prompt when its name ends in one of the configured suffixes (``PROMPT``, ``_SYSTEM``,
-``INSTRUCTIONS`` by default, any case), its text is known statically and has at least ``min_words`` words, and
-its module is one where prompts live: it imports an LLM SDK or LangChain, or its file or folder name says
-``prompt``. (``PASSWORD_PROMPT = "Password: "`` in a CLI helper is not an LLM prompt.)
+Calls are recognised by :mod:`.recognition` (SDK methods however they are reached, LangChain chat models);
+prompts held outside a call (constants, few-shot lists, prompt functions, framework objects) by
+:mod:`.holders`. A constant is a prompt when its name, module or class says so (``PASSWORD_PROMPT =
+"Password: "`` in a CLI helper is not an LLM prompt).
 """
 
 from __future__ import annotations
 
 import ast
-import os
-import re
 
-from promptaudit.reading.code import apis, context, templating
+from promptaudit.reading.code import context, holders, templating, wrappers
 from promptaudit.reading.code.calls import CallReader
-from promptaudit.reading.code.found import CallSite, Constant, Scan, ScanSettings
+from promptaudit.reading.code.found import CallSite, Scan, ScanSettings
 from promptaudit.reading.code.module import Module
+from promptaudit.reading.code.recognition import Recogniser
 from promptaudit.reading.code.values import Resolver
-
-FIELD = re.compile(r"(?<!\{)\{[A-Za-z_][A-Za-z0-9_.]*\}(?!\})")
-LLM_PACKAGES = frozenset({"openai", "anthropic", "litellm", "google", "vertexai", "mistralai", "cohere", "groq"})
-
 
 DEFAULT_SETTINGS = ScanSettings()
 
@@ -30,19 +25,29 @@ def scan(module: Module, settings: ScanSettings = DEFAULT_SETTINGS) -> Scan:
     resolver = Resolver()
     found = Scan(module.path)
     reader = CallReader(module, resolver)
+    recognise = Recogniser(module)
     nodes: list[tuple[CallSite, ast.Call]] = []
-    for node in ast.walk(module.tree):
-        if not isinstance(node, ast.Call):
-            continue
-        api = apis.recognise(node, module)
+    others: list[ast.Call] = []
+    for node in module.calls:
+        api = recognise(node)
         if api is not None:
             nodes.append((_site(module, reader, node, api), node))
             continue
         kind = templating.recognise(node, module)
         if kind is not None:
             found.templates.append(templating.read(node, kind, module, resolver))
-    if _holds_prompts(module):
-        found.constants = _constants(module, resolver, settings)
+            continue
+        held = holders.framework(module, resolver, node, settings)
+        if held is not None:
+            found.templates.append(held)
+        elif isinstance(node.func, ast.Name):
+            others.append(node)
+    wrapped = wrappers.wrappers(module, nodes)
+    for node in others if wrapped else ():
+        handed = wrappers.handed(module, resolver, node, wrapped, settings)
+        found.templates += [handed] if handed is not None else []
+    found.constants = holders.constants(module, resolver, settings)
+    found.templates += holders.few_shot(module, resolver)
     _settle_context(module, nodes)
     found.calls = [site for site, _ in nodes]
     found.calls.sort(key=lambda s: (s.line, s.column))
@@ -71,35 +76,9 @@ def _helper_loop(module: Module, call: ast.Call) -> int | None:
     function = context.enclosing_function(module, call)
     if function is None:
         return None
-    for node in ast.walk(module.tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == function.name:
+    for node in module.calls:
+        if isinstance(node.func, ast.Name) and node.func.id == function.name:
             loop = context.data_loop(module, node)
             if loop is not None and not context.latency_bound(module, node):
                 return loop.lineno
     return None
-
-
-def _is_template(text) -> bool:
-    """A constant written as a ``str.format`` template: it has a ``{name}`` field (``{{ x }}`` is Jinja)."""
-    return not text.variables and bool(FIELD.search(text.text))
-
-
-def _holds_prompts(module: Module) -> bool:
-    if module.imported_packages & LLM_PACKAGES or any(p.startswith("langchain") for p in module.imported_packages):
-        return True
-    folder, name = os.path.split(module.path.lower())
-    return "prompt" in name or "prompt" in os.path.basename(folder)
-
-
-def _constants(module: Module, resolver: Resolver, settings: ScanSettings) -> list[Constant]:
-    suffixes = tuple(s.upper() for s in settings.prompt_names)
-    scopes = [module.constants, *module.classes.values()]
-    found = []
-    for scope in scopes:
-        for name, node in scope.items():
-            if not name.upper().endswith(suffixes):
-                continue
-            text = resolver.text(module, node)
-            if text is not None and len(text.static_text.split()) >= settings.min_words:
-                found.append(Constant(name, resolver.formatted(module, text, None) if _is_template(text) else text))
-    return sorted(found, key=lambda c: (c.text.line, c.text.column))

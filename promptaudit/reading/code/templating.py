@@ -22,7 +22,7 @@ CLASS_ROLES = {"System": "system", "Human": "user", "AI": "assistant", "Chat": "
 
 def recognise(call: ast.Call, module: Module) -> str | None:
     """``langchain.PromptTemplate`` / ``langchain.ChatPromptTemplate`` when ``call`` builds one, else None."""
-    if not any(p.startswith("langchain") for p in module.imported_packages):
+    if not module.uses_langchain:
         return None
     names = chain(call.func)
     if not names:

@@ -9,6 +9,7 @@ so a finding inside a prompt points at the line of the ``.py`` file that holds t
 from __future__ import annotations
 
 import bisect
+import functools
 import textwrap
 from dataclasses import dataclass, replace
 
@@ -89,9 +90,14 @@ class Text:
             offset += len(piece.text)
         return found
 
+    @functools.cached_property
+    def starts(self) -> list[int]:
+        """Offset in :attr:`text` where each piece starts (computed once: a text may have 20,000 fields)."""
+        return list(_starts(self.pieces))
+
     def locate(self, offset: int) -> tuple[str, int, int]:
         """File, line and column of character ``offset`` of :attr:`text`."""
-        starts = list(_starts(self.pieces))
+        starts = self.starts
         index = max(bisect.bisect_right(starts, offset) - 1, 0)
         if not self.pieces:
             return self.path, self.line, self.column
@@ -115,6 +121,26 @@ def joined(texts: list[Text], path: str, line: int, column: int) -> Text:
     """Concatenate texts (``a + b``, ``"".join``) into one located at the whole expression."""
     includes = frozenset(k for t in texts for k in (t.includes | {t.key}))
     return Text(tuple(p for t in texts for p in t.pieces if p.text), path, line, column, includes)
+
+
+def replaced(text: Text, old: str, new: Text, path: str, line: int, column: int) -> Text:
+    """``text.replace(old, new)`` on the static pieces: the static text is kept, each occurrence becomes ``new``
+    (its text, or the variable standing for it)."""
+    pieces: list[Piece] = []
+    for piece in text.pieces:
+        if piece.variable is not None or not old or old not in piece.text:
+            pieces.append(piece)
+            continue
+        offset = 0
+        for index, chunk in enumerate(piece.text.split(old)):
+            if index:
+                pieces += new.pieces
+                offset += len(old)
+            if chunk:
+                pieces.append(replace(piece.advance(offset), text=chunk))
+            offset += len(chunk)
+    includes = text.includes | {text.key} | new.includes
+    return Text(tuple(p for p in pieces if p.text), path, line, column, includes)
 
 
 def strip(text: Text, chars: str | None = None, left: bool = True, right: bool = True) -> Text:

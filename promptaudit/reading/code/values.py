@@ -14,7 +14,7 @@ import string
 from promptaudit.reading.code import module as modules
 from promptaudit.reading.code.literals import literal_text
 from promptaudit.reading.code.module import Module
-from promptaudit.reading.code.text import Text, dedent, joined, strip, variable
+from promptaudit.reading.code.text import Text, dedent, joined, replaced, strip, variable
 
 MAX_DEPTH = 8
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -138,7 +138,11 @@ class Resolver:
         if isinstance(node, (ast.Constant, ast.JoinedStr)):
             if isinstance(node, ast.Constant) and not isinstance(node.value, str):
                 return None
-            return literal_text(module, node, lambda e, src, line, col: self._field(module, e, depth))
+            if id(node) not in module.texts:
+                module.texts[id(node)] = literal_text(
+                    module, node, lambda e, s, line, col: self._field(module, e, depth)
+                )
+            return module.texts[id(node)]
         if isinstance(node, (ast.Name, ast.Attribute)):
             binding = self.bound(module, node, node)
             return self.text(binding.module, binding.node, depth + 1) if binding else None
@@ -183,10 +187,21 @@ class Resolver:
                 return self.formatted(module, base, node, depth) if base is not None else None
             if method == "join" and len(node.args) == 1:
                 return self._join(module, node, depth)
+            if method == "replace" and len(node.args) >= 2:
+                return self._replaced(module, node, depth)
         if self._is_dedent(module, func) and len(node.args) == 1:
             inner = self.text(module, node.args[0], depth + 1)
             return dedent(inner).at(module.path, *module.start(node)) if inner is not None else None
         return None
+
+    def _replaced(self, module: Module, node: ast.Call, depth: int) -> Text | None:
+        """``PROMPT.replace("{{x}}", value)``: the static text kept, the value a variable unless it is known."""
+        base = self.text(module, node.func.value, depth + 1)
+        old = node.args[0]
+        if base is None or not (isinstance(old, ast.Constant) and isinstance(old.value, str)):
+            return None
+        new = self.content(module, node.args[1], depth + 1)
+        return replaced(base, old.value, new, module.path, *module.start(node))
 
     def _stripped(self, module: Module, node: ast.Call, method: str, depth: int) -> Text | None:
         base = self.text(module, node.func.value, depth + 1)

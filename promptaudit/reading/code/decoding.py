@@ -46,9 +46,15 @@ def may_hold_prompts(data: bytes, names: tuple[str, ...] = (), path: str = "") -
     """
     if "prompt" in path.lower():
         return True
+    return mentions_keywords(data, names) and _shapes(names).search(data) is not None
+
+
+def mentions_keywords(data: bytes, names: tuple[str, ...] = ()) -> bool:
+    """True when ``data`` names an LLM SDK, a prompt keyword or a request keyword, or one of ``names``: the
+    language-neutral part of the pre-filter (the JS/TS scan uses it alone; Python adds :func:`_shapes`)."""
     lowered = data.lower()
     wanted = KEYWORDS + tuple(n.lower().encode("utf-8") for n in names)
-    return any(keyword in lowered for keyword in wanted) and _shapes(names).search(data) is not None
+    return any(keyword in lowered for keyword in wanted)
 
 
 @functools.lru_cache(maxsize=8)

@@ -22,9 +22,9 @@ from promptaudit.reading.code.apis import LLM_PACKAGES, imports_any
 from promptaudit.reading.code.contents import ContentReader
 from promptaudit.reading.code.found import Constant, Message, ScanSettings, Template
 from promptaudit.reading.code.module import Module
+from promptaudit.reading.code.text import is_format_template
 from promptaudit.reading.code.values import Resolver, _own_nodes
 
-FIELD = re.compile(r"(?<!\{)\{[A-Za-z_][A-Za-z0-9_.]*\}(?!\})")
 FRAMEWORK_KEYWORDS = ("instructions", "system_prompt", "system", "system_message", "additional_instructions")
 PROMPT_FUNCTION = re.compile(r"prompt|instruction", re.IGNORECASE)
 
@@ -54,7 +54,9 @@ def constants(module: Module, resolver: Resolver, settings: ScanSettings) -> lis
             text = resolver.text(module, node)
             if text is not None and len(text.static_text.split()) >= settings.min_words:
                 shown = f"{owner}.{name}" if owner and any_name else name
-                found.append(Constant(shown, resolver.formatted(module, text, None) if _is_template(text) else text))
+                found.append(
+                    Constant(shown, resolver.formatted(module, text, None) if is_format_template(text) else text)
+                )
     found += _returned(module, resolver, settings)
     return sorted(found, key=lambda c: (c.text.line, c.text.column))
 
@@ -115,8 +117,3 @@ def _callable_text(module: Module, resolver: Resolver, node: ast.expr):
         return None
     returns = [n.value for n in _own_nodes(function) if isinstance(n, ast.Return) and n.value is not None]
     return resolver.text(module, returns[-1]) if returns else None
-
-
-def _is_template(text) -> bool:
-    """A constant written as a ``str.format`` template: it has a ``{name}`` field (``{{ x }}`` is Jinja)."""
-    return not text.variables and bool(FIELD.search(text.text))

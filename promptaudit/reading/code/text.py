@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 import textwrap
 from dataclasses import dataclass, replace
 
@@ -200,3 +201,13 @@ def _cut(line: str, margin: int) -> str:
     if not line.strip():
         return ""  # dedent normalises whitespace-only lines to empty
     return line[margin:] if line[:margin].isspace() else line.lstrip(" \t")
+
+
+FORMAT_FIELD = re.compile(r"(?<!\{)\{[A-Za-z_][A-Za-z0-9_.]*\}(?!\})")
+"""A ``str.format`` field (``{name}``, ``{a.b}``); ``{{ x }}`` is Jinja or an escaped brace, not a field."""
+
+
+def is_format_template(text: Text) -> bool:
+    """A constant written as a ``str.format`` template (in any language's source): fixed text with a ``{name}``
+    field and no variables of the language's own (f-string or template-literal fields)."""
+    return not text.variables and bool(FORMAT_FIELD.search(text.text))

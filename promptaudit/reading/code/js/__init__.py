@@ -47,14 +47,14 @@ def parse_js(path: str, data: bytes) -> list:
     are not UTF-8. A file with syntax errors is scanned where it parses, and says so in one note.
     """
     from promptaudit.reading.code import SETTINGS
-    from promptaudit.reading.code.decoding import may_hold_prompts
+    from promptaudit.reading.code.decoding import mentions_keywords
 
     if not available():
         raise JsUnavailable(path, f"{NEEDS_EXTRA}; skipped")
     settings = SETTINGS[0]
     if path.lower().endswith(DECLARATIONS):
         return []  # type declarations hold no values
-    if not may_hold_prompts(data, settings.prompt_names + JS_KEYWORDS):
+    if not mentions_keywords(data, settings.prompt_names + JS_KEYWORDS):
         return []
     from promptaudit.reading.code import build
     from promptaudit.reading.code.js import parsing, resolve, scan

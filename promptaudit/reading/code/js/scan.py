@@ -18,7 +18,7 @@ from promptaudit.reading.code.js import apis, context, templating
 from promptaudit.reading.code.js.calls import MESSAGE_CLASSES, CallReader
 from promptaudit.reading.code.js.module import FUNCTION_TYPES, JsModule, declared, unwrap
 from promptaudit.reading.code.js.values import Resolver, last_return
-from promptaudit.reading.code.scan import FIELD
+from promptaudit.reading.code.text import is_format_template
 
 TEMPLATE_METHODS = ("fromTemplate", "fromMessages")
 LLM_PACKAGES = ("openai", "@anthropic-ai/", "ai", "@ai-sdk/", "@google/genai", "@google/generative-ai", "langchain",
@@ -211,7 +211,7 @@ def constants(module: JsModule, resolver: Resolver, settings: ScanSettings) -> l
                 continue
             text = _constant_text(module, resolver, value)
             if text is not None and len(text.static_text.split()) >= settings.min_words:
-                templated = not text.variables and FIELD.search(text.text)
+                templated = is_format_template(text)
                 found.append(Constant(name, templating.formatted(text) if templated else text))
     return found
 

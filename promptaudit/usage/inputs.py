@@ -28,7 +28,14 @@ TABLE_EXTENSIONS = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
 def read_input(log: LogFile, counter, progress: Callable[[], None]) -> None:
     """Read one input into the counter with the engine and reader its kind needs."""
     from promptaudit.usage import engine
+    from promptaudit.usage.ch_source import is_source, redacted
 
+    if is_source(log.path):
+        from promptaudit.usage import ch_read
+
+        log.path = redacted(log.path)  # from here on no message or output can hold a password
+        ch_read.read(log, counter)
+        return
     kind = input_kind(log.path)
     chosen = engine.choose(kind, log.path, counter.options.engine)
     if chosen == "duckdb" and not engine.read(log, kind, counter):

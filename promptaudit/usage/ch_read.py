@@ -125,9 +125,16 @@ class _Session:
             pass
 
 
+CLIENT_GRACE = 30  # seconds the client waits beyond the server's own timeout before it gives up
+
+
 def _connect(source):
     """A clickhouse-connect client (HTTP) or its chdb backend (in-process); InputError when it cannot connect."""
+    import logging
+
     import clickhouse_connect
+
+    logging.getLogger("clickhouse_connect").setLevel(logging.CRITICAL)  # its errors become our one line
 
     settings = {"max_execution_time": source.timeout}
     try:
@@ -136,7 +143,7 @@ def _connect(source):
         return clickhouse_connect.get_client(
             host=source.host, port=source.port, username=source.user, password=ch_source.password(source),
             database=source.database, secure=source.secure, connect_timeout=10,
-            send_receive_timeout=source.timeout + 30, settings=settings, autogenerate_session_id=False,
+            send_receive_timeout=source.timeout + CLIENT_GRACE, settings=settings, autogenerate_session_id=False,
         )  # fmt: skip
     except InputError:
         raise

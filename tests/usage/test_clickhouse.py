@@ -4,6 +4,7 @@ DuckDB, where it reads the same rows), on tables made from each schema's documen
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import chdb_tables
@@ -234,3 +235,99 @@ def test_a_time_filter_is_pushed_down_so_rows_outside_it_are_not_read(cli, store
     table = report(cli, f"chdb://{path}?table=window.otel_traces", "--since", "2026-11-02T10:30")
     assert "refused" in stream["said"] and "refused" not in table["said"]
     assert stream["exit"] == table["exit"] == 2
+
+
+# --- The network client path (clickhouse://), against a loopback stand-in for a server's HTTP interface ---
+# What runs for real: clickhouse-connect's HTTP client (connection, auth headers, bound parameters, the Native
+# result format, its errors), promptaudit's URL, credential and error handling, and the same SQL text, run by
+# ClickHouse's own engine (chdb) behind the stand-in. What does not: a real server's planner on distributed or
+# replicated tables, TLS (secure=1), compression on the wire, quotas and a real query timeout (the stand-in
+# answers with the server's timeout error instead). See tests/ch_standin.py.
+
+_REAL = {"connect": socket.socket.connect, "getaddrinfo": socket.getaddrinfo}
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@pytest.fixture
+def loopback(monkeypatch):
+    """Sockets to 127.0.0.1 only (the conftest forbids every socket: this opens loopback, nothing else)."""
+
+    def connect(sock, address):
+        if address[0] not in LOOPBACK:
+            raise AssertionError(f"a non-loopback socket was opened: {address!r}")
+        return _REAL["connect"](sock, address)
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host not in LOOPBACK:
+            raise AssertionError(f"a non-loopback name was looked up: {host!r}")
+        return _REAL["getaddrinfo"](host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.fixture
+def server(store, loopback, monkeypatch):
+    """A stand-in server over the module's chdb data (user ``reader``, password from the environment)."""
+    import ch_standin
+    import chdb
+
+    path, client = _fresh(store, "net")
+    chdb_tables.fill_otel(client, "net", FORMATS / "otlp_traces.jsonl")
+    standin = ch_standin.StandIn(chdb.connect(str(path)), {"reader": "s3cret-pw"}).start()
+    monkeypatch.setenv("CLICKHOUSE_PASSWORD", "s3cret-pw")
+    yield standin, path
+    standin.shutdown()
+
+
+def test_the_network_path_gives_what_chdb_gives(cli, server):
+    standin, path = server
+    over_http = report(cli, f"clickhouse://reader@127.0.0.1:{standin.port}/net?table=otel_traces", "--by", "day")
+    in_process = report(cli, f"chdb://{path}?table=net.otel_traces", "--by", "day")
+    assert over_http == in_process and requests(over_http) == 3
+    assert any("GROUP BY klass" in sql for sql in standin.queries)
+
+
+def test_the_password_can_come_from_a_file(cli, server, tmp_path, monkeypatch):
+    standin, _ = server
+    secret = tmp_path / "pw"
+    secret.write_text("s3cret-pw\n")
+    monkeypatch.delenv("CLICKHOUSE_PASSWORD")
+    monkeypatch.setenv("CLICKHOUSE_PASSWORD_FILE", str(secret))
+    result = cli("usage", f"clickhouse://reader@127.0.0.1:{standin.port}/net?table=otel_traces", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "change, said",
+    [
+        ({"password": "wrong"}, "cannot log in as reader (wrong user or password)"),
+        ({"table": "missing"}, "no table net.missing"),
+        ({"port": 1}, "cannot connect to 127.0.0.1:1"),
+        ({"fail": {"GROUP BY klass": (159, "Timeout exceeded: elapsed 1.5 seconds, maximum: 1. (TIMEOUT_EXCEEDED)")}},
+         "the query ran past its timeout of 300 s"),
+        ({"fail": {"GROUP BY klass": (241, "Memory limit (total) exceeded (MEMORY_LIMIT_EXCEEDED)")}},
+         "the server ran out of memory"),
+    ],
+)  # fmt: skip
+def test_server_failures_are_one_line_naming_the_source_and_never_the_password(cli, server, monkeypatch, change, said):
+    standin, _ = server
+    monkeypatch.setenv("CLICKHOUSE_PASSWORD", change.get("password", "s3cret-pw"))
+    standin.fail = change.get("fail", {})
+    port, table = change.get("port", standin.port), change.get("table", "otel_traces")
+    result = cli("usage", f"clickhouse://reader@127.0.0.1:{port}/net?table={table}", "--format", "json")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and said in result.stderr
+    assert f"clickhouse://reader@127.0.0.1:{port}/net?table={table}" in result.stderr
+    assert "s3cret-pw" not in result.stderr and "wrong" not in result.stderr.replace("wrong user", "")
+
+
+def test_a_server_that_does_not_answer_in_time_is_one_line(cli, server, monkeypatch):
+    from promptaudit.usage import ch_read
+
+    standin, _ = server
+    monkeypatch.setattr(ch_read, "CLIENT_GRACE", 0)
+    standin.delay = 3
+    result = cli("usage", f"clickhouse://reader@127.0.0.1:{standin.port}/net?table=otel_traces&timeout=1")
+    assert result.exit_code == 2 and "no answer within the timeout of 1 s" in result.stderr
+    assert result.stderr.count("\n") == 1

@@ -190,7 +190,7 @@ class _Counter:
                     self.scan.skip(item.reason)
             elif isinstance(item, Noted):
                 self.scan.notice(item.reason, where)
-                self.count(item.record)
+                self.take([item.record], where)
             else:
                 self.count(item)
 

@@ -31,7 +31,7 @@ CASES = [
     ("helicone_export.jsonl", [], 4, "0.0226326", 1, {}, 0, 1, {"helicone": 4}),
     ("helicone_export.csv", [], 4, "0.0226326", 1, {}, 0, 0, {"helicone": 4}),
     ("openai_usage_completions.json", [], 2400, "8.2276", 0, {}, 0, 0, {"openai-usage-api": 2400}),
-    ("anthropic_usage_report.json", [], 0, "15.525", 0, {}, 0, 0, {"anthropic-usage-api": 0}),
+    ("anthropic_usage_report.json", [], 0, "15.525", 0, {}, 0, 0, {"anthropic-usage-api (legacy)": 0}),
     ("warehouse.csv", ["--columns", WAREHOUSE_COLUMNS], 3, "0.0087576", 2, {}, 0, 0, {"table": 3}),
 ]
 

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -72,23 +72,26 @@ FROM numbers({rows})"""
         "SpanAttributes['gen_ai.request.model'] AS model, toUInt64(SpanAttributes['gen_ai.usage.input_tokens']) "
         "AS input_tokens, toUInt64(SpanAttributes['gen_ai.usage.cache_read.input_tokens']) AS cached_tokens, "
         "toUInt64(SpanAttributes['gen_ai.usage.output_tokens']) AS output_tokens, "
-        f"JSONExtractString(SpanAttributes['gen_ai.response.finish_reasons'], 1) AS finish_reason FROM {DB}.otel_traces"
+        f"JSONExtractString(SpanAttributes['gen_ai.response.finish_reasons'], 1) AS finish_reason FROM {DB}.otel_traces "
+        "SETTINGS output_format_parquet_string_as_string = 1"
     )
     client.close()
     (directory / "rows").write_text(str(rows))
 
 
 def _child(args: list[str]) -> tuple[float, float, int, str]:
-    """Wall, CPU and peak RSS (bytes) of one promptaudit run in a child process, and its stdout."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Wall, CPU and peak RSS (bytes) of one promptaudit run in a child process (its own rusage), and its stdout."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "promptaudit", *args], capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise SystemExit(f"promptaudit {' '.join(args)} failed: {done.stderr.strip()[-800:]}")
-    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    return wall, cpu, after.ru_maxrss * 1024, done.stdout
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([sys.executable, "-m", "promptaudit", *args], stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode != 0:
+            raise SystemExit(f"promptaudit {' '.join(args)} failed: {err.read().decode()[-800:]}")
+        return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, out.read().decode()
 
 
 def _server(directory: Path) -> tuple[subprocess.Popen, int]:

@@ -35,13 +35,28 @@ BASE_KEYS = (*otlp.INPUT, *otlp.CACHE_READ, *otlp.CACHE_WRITE, *otlp.OUTPUT, *ot
              *otlp.MODALITY_KEYS, *otlp.MODEL, *otlp.TIER, otlp.FINISH)  # fmt: skip
 
 
+MAPS = ("SpanAttributes", "ResourceAttributes")
+
+
+def keys_read(paths: tuple[tuple[str, ...], ...]) -> list[str]:
+    """Every attribute key the SQL reads: the usage, model, tier and finish keys, and the tag and route keys."""
+    wanted = [".".join(p) for p in paths if p] + [p[0] for p in paths if len(p) > 1]
+    return list(dict.fromkeys((*BASE_KEYS, *wanted)))
+
+
+def probe(paths: tuple[tuple[str, ...], ...]) -> str:
+    """The SELECT list finding which of those keys each map holds anywhere (one cheap pass over the keys only)."""
+    wanted = "[" + ", ".join(literal(k) for k in keys_read(paths)) + "]"
+    return ", ".join(f"groupUniqArrayArray(arrayFilter(k -> has({wanted}, k), mapKeys({m})))" for m in MAPS)
+
+
 class _Lookups:
     """One map lookup per attribute the SQL reads: ``h_N`` (the span or its resource has it) and ``a_N`` (its
     text, the span's over the resource's, '' when neither has it)."""
 
-    def __init__(self, paths: tuple[tuple[str, ...], ...]) -> None:
-        wanted = [".".join(p) for p in paths if p] + [p[0] for p in paths if len(p) > 1]
-        self.keys = list(dict.fromkeys((*BASE_KEYS, *wanted)))
+    def __init__(self, paths: tuple[tuple[str, ...], ...], present: dict[str, set] | None = None) -> None:
+        self.keys = keys_read(paths)
+        self.present = present  # the keys each map holds somewhere in the table (None: look every key up)
 
     def has(self, key: str) -> str:
         return f"h_{self.keys.index(key)}"
@@ -87,9 +102,9 @@ def moment() -> str:
     return "if(toUnixTimestamp64Nano(Timestamp) > 0, toUnixTimestamp64Nano(Timestamp) / 1e9, NULL)"
 
 
-def inner(tag_path: tuple[str, ...], route_path: tuple[str, ...]) -> list[str]:
+def inner(tag_path: tuple[str, ...], route_path: tuple[str, ...], present: dict[str, set] | None = None) -> list[str]:
     """The intermediate values of one span (aliases ``t_*`` for texts, ``x_*`` for what they mean)."""
-    look = _Lookups((tag_path, route_path))
+    look = _Lookups((tag_path, route_path), present)
     parts = {"input": otlp.INPUT, "read": otlp.CACHE_READ, "write": otlp.CACHE_WRITE, "output": otlp.OUTPUT,
              "reasoning": otlp.REASONING}  # fmt: skip
     texts = [f"{look.first(keys)} AS t_{name}" for name, keys in parts.items()]

@@ -22,11 +22,10 @@ def _number(value: float | None) -> str:
     return "NULL" if value is None else repr(float(value))
 
 
-def prune(plan, options) -> str:
+def prune(column: str | None, options) -> str:
     """A condition on the table's time column that lets ClickHouse skip whole parts outside the window."""
-    if plan.time_column is None or (options.since is None and options.until is None):
+    if column is None or (options.since is None and options.until is None):
         return "true"
-    column = plan.time_column
     checks = []
     if options.since is not None:
         checks.append(f"{column} >= toDateTime64({options.since - 1:.6f}, 6, 'UTC')")
@@ -46,7 +45,7 @@ FROM (
   SELECT
     {inner}{extra}
   FROM {plan.table}
-  WHERE ({plan.where}) AND {prune(plan, options)}
+  WHERE ({plan.where}) AND {prune(plan.time_column, options)}
 )"""
 
 

@@ -56,7 +56,21 @@ def _plan(session, source, counter):
     if not found:
         raise InputError(source.display, f"no table {source.database}.{source.table}")
     columns = dict((name, kind) for name, kind, *_ in session.query(f"DESCRIBE TABLE {source.qualified}"))
-    return ch_schemas.plan(source, columns, found[0][0], counter.options, *counter.paths)
+    present = None
+    if ch_schemas.schema_of(source, columns) == "otel-traces" and not counter.options.columns:
+        ch_schemas.check_otel(source, columns)
+        present = _present(session, source, counter)
+    return ch_schemas.plan(source, columns, found[0][0], counter.options, *counter.paths, present)
+
+
+def _present(session, source, counter) -> dict[str, set]:
+    """Which of the attribute keys the SQL reads each map of the table holds (in the time window)."""
+    from promptaudit.usage import ch_otel
+
+    window = ch_query.prune(ch_otel.TIME_COLUMN, counter.options)
+    sql = f"SELECT {ch_otel.probe(counter.paths)} FROM {source.qualified} WHERE ({ch_otel.where()}) AND {window}"
+    span, resource = session.query(sql)[0]
+    return {"SpanAttributes": set(span), "ResourceAttributes": set(resource)}
 
 
 def _grouped(session, plan, counter) -> list:

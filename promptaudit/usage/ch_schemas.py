@@ -41,8 +41,17 @@ class Plan:
     record: Callable[[dict], list]
 
 
-def plan(source: Source, columns: dict[str, str], engine: str, options, tag_path: tuple, route_path: tuple) -> Plan:
-    """The plan for ``source``'s table, whose columns (name -> type) and engine were read from the server."""
+def plan(
+    source: Source,
+    columns: dict[str, str],
+    engine: str,
+    options,
+    tag_path: tuple,
+    route_path: tuple,
+    present: dict[str, set] | None = None,
+) -> Plan:
+    """The plan for ``source``'s table, whose columns (name -> type) and engine were read from the server;
+    ``present``: for the OTel table, the attribute keys its maps hold (ch_otel.probe), so no lookup is wasted."""
     schema = source.schema
     if schema == "auto":
         schema = (
@@ -50,8 +59,17 @@ def plan(source: Source, columns: dict[str, str], engine: str, options, tag_path
         )
     if options.columns and schema != "columns":
         raise InputError(source.display, f"--columns maps a generic table, but this is a {schema} table; drop it")
-    make = {"otel-traces": _otel, "langfuse": _langfuse, "columns": _columns}[schema]
+    if schema == "otel-traces":
+        return _otel(source, columns, tag_path, route_path, present)
+    make = {"langfuse": _langfuse, "columns": _columns}[schema]
     return make(source, columns, engine, options, tag_path, route_path)
+
+
+def schema_of(source: Source, columns: dict[str, str]) -> str:
+    """The schema the URL names, else the one the columns show."""
+    if source.schema != "auto":
+        return source.schema
+    return "otel-traces" if "SpanAttributes" in columns else "langfuse" if "usage_details" in columns else "columns"
 
 
 def _expect(source: Source, columns: dict[str, str], wanted: dict[str, tuple[str, ...]], schema: str) -> None:
@@ -67,12 +85,17 @@ def _names(columns: dict[str, str]) -> str:
     return ", ".join(list(columns)[:20])
 
 
-def _otel(source, columns, engine, options, tag_path, route_path) -> Plan:
+def check_otel(source: Source, columns: dict[str, str]) -> None:
+    """The exporter's columns, with the exporter's types."""
     _expect(source, columns, {"Timestamp": ("DateTime64",), "SpanAttributes": TEXT_MAPS,
                               "ResourceAttributes": TEXT_MAPS}, ch_otel.NAME)  # fmt: skip
+
+
+def _otel(source, columns, tag_path, route_path, present) -> Plan:
+    check_otel(source, columns)
     record = partial(ch_otel.record, tag_path=tag_path, route_path=route_path)
     return Plan(ch_otel.NAME, source.qualified, ch_otel.where(), ch_otel.TIME_COLUMN,
-                ch_otel.inner(tag_path, route_path), ch_otel.rows(), ch_otel.RAW, ch_otel.NOTES, record)  # fmt: skip
+                ch_otel.inner(tag_path, route_path, present), ch_otel.rows(), ch_otel.RAW, ch_otel.NOTES, record)  # fmt: skip
 
 
 def _langfuse(source, columns, engine, options, tag_path, route_path) -> Plan:

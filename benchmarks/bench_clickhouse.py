@@ -8,7 +8,9 @@ and the same rows flattened to Parquet. Then, alternately, ``--runs`` times each
   engine's too);
 - ``http``: ``promptaudit usage clickhouse://...`` against tests/ch_standin.py serving the directory from another
   process (the network client path: promptaudit's own memory, and the bytes the server sent back);
-- ``duckdb``: ``promptaudit usage FILE.parquet --columns ...`` (the DuckDB engine, for comparison).
+- ``chdb, flat table``: the same rows as typed columns in a ClickHouse table, read through ``--columns``;
+- ``duckdb, Parquet``: those typed columns as Parquet, ``promptaudit usage FILE.parquet --columns ...`` (the DuckDB
+  engine, for comparison: like for like with the flat table, not with the spans' text attribute maps).
 
 Each is a child process: wall time, user+sys CPU and peak RSS (ru_maxrss of the child). The load average is
 printed: on a shared machine wall time moves with other jobs. Unset PYTHONDONTWRITEBYTECODE when timing.
@@ -65,33 +67,36 @@ def generate(directory: Path, rows: int) -> None:
 FROM numbers({rows})"""
     client.command(f"INSERT INTO {DB}.otel_traces (Timestamp, TraceId, SpanId, SpanName, ServiceName, "
                    f"ResourceAttributes, SpanAttributes, Duration) {span}")  # fmt: skip
+    flat = (
+        "SELECT toDateTime64(Timestamp, 6, 'UTC') AS event_time, SpanAttributes['gen_ai.request.model'] AS model, "
+        "toUInt64(SpanAttributes['gen_ai.usage.input_tokens']) AS input_tokens, "
+        "toUInt64(SpanAttributes['gen_ai.usage.cache_read.input_tokens']) AS cached_tokens, "
+        "toUInt64(SpanAttributes['gen_ai.usage.output_tokens']) AS output_tokens, "
+        f"JSONExtractString(SpanAttributes['gen_ai.response.finish_reasons'], 1) AS finish_reason FROM {DB}.otel_traces"
+    )
     parquet = directory / "spans.parquet"
     parquet.unlink(missing_ok=True)
     client.command(
-        f"INSERT INTO FUNCTION file('{parquet}', Parquet) SELECT Timestamp AS event_time, "
-        "SpanAttributes['gen_ai.request.model'] AS model, toUInt64(SpanAttributes['gen_ai.usage.input_tokens']) "
-        "AS input_tokens, toUInt64(SpanAttributes['gen_ai.usage.cache_read.input_tokens']) AS cached_tokens, "
-        "toUInt64(SpanAttributes['gen_ai.usage.output_tokens']) AS output_tokens, "
-        f"JSONExtractString(SpanAttributes['gen_ai.response.finish_reasons'], 1) AS finish_reason FROM {DB}.otel_traces "
-        "SETTINGS output_format_parquet_string_as_string = 1"
+        f"INSERT INTO FUNCTION file('{parquet}', Parquet) {flat} SETTINGS output_format_parquet_string_as_string = 1"
     )
+    client.command(f"DROP TABLE IF EXISTS {DB}.flat")
+    client.command(f"CREATE TABLE {DB}.flat ENGINE = MergeTree ORDER BY event_time AS {flat}")
     client.close()
     (directory / "rows").write_text(str(rows))
 
 
 def _child(args: list[str]) -> tuple[float, float, int, str]:
-    """Wall, CPU and peak RSS (bytes) of one promptaudit run in a child process (its own rusage), and its stdout."""
-    start = time.perf_counter()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([sys.executable, "-m", "promptaudit", *args], stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if proc.returncode != 0:
+    """Wall, CPU and peak RSS (bytes) of one promptaudit run, measured by GNU time around it (a child of this
+    process inherits this process's RSS high-water mark, which holds chdb after generating), and its stdout."""
+    with tempfile.NamedTemporaryFile("r") as stats, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        command = ["/usr/bin/time", "-o", stats.name, "-f", "%e %U %S %M", sys.executable, "-m", "promptaudit", *args]
+        code = subprocess.run(command, stdout=out, stderr=err, check=False).returncode
+        if code != 0:
+            err.seek(0)
             raise SystemExit(f"promptaudit {' '.join(args)} failed: {err.read().decode()[-800:]}")
-        return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, out.read().decode()
+        wall, user, system, peak_kb = stats.read().split()[-4:]
+        out.seek(0)
+        return float(wall), float(user) + float(system), int(peak_kb) * 1024, out.read().decode()
 
 
 def _server(directory: Path) -> tuple[subprocess.Popen, int]:
@@ -120,7 +125,22 @@ def measure(directory: Path, runs: int) -> dict[str, list]:
             "--format",
             "json",
         ],  # fmt: skip
-        "duckdb": lambda port: ["usage", str(directory / "spans.parquet"), "--columns", COLUMNS, "--format", "json"],
+        "chdb, flat table": lambda port: [
+            "usage",
+            f"chdb://{data}?table={DB}.flat",
+            "--columns",
+            COLUMNS,
+            "--format",
+            "json",
+        ],  # fmt: skip
+        "duckdb, Parquet": lambda port: [
+            "usage",
+            str(directory / "spans.parquet"),
+            "--columns",
+            COLUMNS,
+            "--format",
+            "json",
+        ],  # fmt: skip
     }
     found: dict[str, list] = {name: [] for name in engines}
     for _ in range(runs):

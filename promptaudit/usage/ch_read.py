@@ -123,7 +123,8 @@ class _Session:
 
     def query(self, sql: str, parameters: dict | None = None, named: bool = False) -> list:
         if self.show is not None:
-            self.show(f"-- {self.source.display}\n{sql};")
+            bound = "".join(f"\n-- {{{name}}} = {value!r}" for name, value in (parameters or {}).items())
+            self.show(f"-- {self.source.display}{bound}\n{sql};")
         try:
             result = self.client.query(sql, parameters=parameters)
         except Exception as exc:  # noqa: BLE001 - every driver error becomes one line naming the source

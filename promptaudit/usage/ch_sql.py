@@ -16,7 +16,6 @@ from promptaudit.usage.values import MAX_MODEL_CHARS, MAX_REQUEST_TOKENS
 
 ROW_COLUMNS = ("fmt", "model", "service_tier", "n_searches", "n_input", "n_read", "n_write_5m", "n_write_1h",
                "n_output", "capped", "batch", "moment", "tag", "route", "clean", "no_usage", "note")  # fmt: skip
-DIGITS = "'^[0-9]{1,16}$'"
 
 
 def literal(text: str) -> str:
@@ -34,11 +33,12 @@ TRUE = literals(TRUE_WORDS)
 
 
 def text_tokens(expr: str, limit: int = MAX_REQUEST_TOKENS) -> str:
-    """A count from text (values.tokens): NULL or absent is 0, digits within the bound are the count, anything
-    else is NULL (not clean: the row is a leftover)."""
+    """A count from text (values.tokens): NULL or absent is 0, canonical digits within the bound are the count
+    (the text is the number's own decimal form: no sign, space or leading zero), anything else is NULL (not
+    clean: the row is a leftover, judged by Python)."""
+    number = f"toUInt64OrZero({expr})"
     return (
-        f"multiIf(({expr}) IS NULL, toUInt64(0), match({expr}, {DIGITS}) AND toUInt64OrZero({expr}) <= {limit}, "
-        f"toUInt64OrZero({expr}), NULL)"
+        f"multiIf(({expr}) IS NULL, toUInt64(0), toString({number}) = {expr} AND {number} <= {limit}, {number}, NULL)"
     )
 
 
@@ -52,23 +52,24 @@ def text_tag_clean(expr: str) -> str:
     return f"(({expr}) IS NULL OR NOT startsWith({expr}, '['))"
 
 
+SIMPLE_ARRAY = r"'^\\[(\"[A-Za-z0-9_.-]*\"(,\"[A-Za-z0-9_.-]*\")*)?\\]$'"  # ["stop"], as exporters write it
+
+
 def finish_capped(text: str) -> str:
     """Whether finish-reason text (one reason, or a JSON array of them) says the reply hit its cap
-    (normal.capped_from over normal.decoded); NULL when it says nothing."""
-    array = f"JSONExtract(ifNull({text}, ''), 'Array(String)')"
+    (normal.capped_from over normal.decoded); NULL when it says nothing. An array is read here only in its
+    simple form (plain reasons, no spaces or escapes: ``finish_clean``), where a quoted reason appears in the
+    text exactly when it is an element."""
+    quoted = "[" + ", ".join(literal(f'"{r}"') for r in sorted(CAP_REASONS)) + "]"
     return (
         f"multiIf(({text}) IS NULL OR {text} = '', NULL, startsWith({text}, '['), "
-        f"if(empty({array}), NULL, hasAny({array}, [{CAPS[1:-1]}])), {text} IN {CAPS})"
+        f"if({text} = '[]', NULL, multiSearchAny({text}, {quoted})), {text} IN {CAPS})"
     )
 
 
 def finish_clean(text: str) -> str:
-    """Finish-reason text SQL reads as Python does: one reason, or a JSON array of strings."""
-    return (
-        f"(({text}) IS NULL OR NOT (startsWith({text}, '[') OR startsWith({text}, '{{')) OR "
-        f"(isValidJSON(ifNull({text}, '')) AND JSONType(ifNull({text}, '')) = 'Array' "
-        f"AND arrayAll(x -> JSONType(x) = 'String', JSONExtractArrayRaw(ifNull({text}, '')))))"
-    )
+    """Finish-reason text SQL reads as Python does: one reason, or a simple JSON array of them."""
+    return f"(({text}) IS NULL OR NOT (startsWith({text}, '[') OR startsWith({text}, '{{')) OR match({text}, {SIMPLE_ARRAY}))"
 
 
 def row_select(values: dict[str, str]) -> str:

@@ -331,3 +331,19 @@ def test_a_server_that_does_not_answer_in_time_is_one_line(cli, server, monkeypa
     result = cli("usage", f"clickhouse://reader@127.0.0.1:{standin.port}/net?table=otel_traces&timeout=1")
     assert result.exit_code == 2 and "no answer within the timeout of 1 s" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_the_installed_script_refuses_a_password_in_the_url_in_one_line(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    script = shutil.which("promptaudit", path=str(Path(sys.executable).parent))
+    assert script is not None
+    done = subprocess.run(
+        [script, "usage", "clickhouse://reader:hunter2@127.0.0.1/otel?table=otel_traces"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "hunter2" not in done.stderr
+    assert "clickhouse://reader:***@127.0.0.1/otel?table=otel_traces: a password in the URL is refused" in done.stderr

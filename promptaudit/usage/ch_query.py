@@ -11,7 +11,7 @@ on the table's own time column (one second wider than asked), then the exact tes
 
 from __future__ import annotations
 
-from promptaudit.usage.duck_group import _cells_sql
+from promptaudit.usage.duck_group import cells_sql
 
 KEYS = ("fmt", "model", "service_tier", "batch", "capped", "tag", "route_role", "side", "day", "n_output",
         "cell_tier", "cell_period")  # fmt: skip
@@ -66,7 +66,7 @@ def grouped_sql(plan, counter, cells: dict, limit: int) -> str:
     )
     side = f"multiIf({split} IS NULL, 'all', moment < {split}, 'before', 'after')"
     day = "toInt64(floor(moment / 86400))" if counter.by_day else "CAST(NULL AS Nullable(Int64))"
-    tier, period = _cells_sql(cells, opts.default_model)
+    tier, period = cells_sql(cells, opts.default_model)
     route = "multiIf(route IS NULL, NULL, position(lower(route), 'fallback') > 0, 'fallback', 'first')"
     keys = ", ".join(f"if(klass = 'in', {key}, NULL) AS g_{key}" for key in KEYS)
     notes = "".join(f"countIf(klass = 'in' AND note = {i}), " for i in range(1, len(plan.notes) + 1))

@@ -13,7 +13,7 @@ import importlib.util
 
 from promptaudit.errors import InputError
 from promptaudit.usage import ch_query, ch_schemas, ch_source
-from promptaudit.usage.duck_group import _classifiers, count_grouped
+from promptaudit.usage.duck_group import classifiers, count_grouped
 
 MAX_GROUPS = 1_000_000  # grouped rows a source may send back (each is a few hundred bytes)
 MAX_LEFTOVERS = 100_000  # rows SQL could not vouch for, read one by one in Python
@@ -76,14 +76,14 @@ def _present(session, source, counter) -> dict[str, set]:
 def _grouped(session, plan, counter) -> list:
     """The grouped rows, each model whose prices vary split by price cell (duck_group.grouped_rows' loop)."""
     seen = session.query(ch_query.sample_sql(plan, counter.options, SAMPLE_ROWS))
-    cells = _classifiers(seen, counter, {})
+    cells = classifiers(seen, counter, {})
     notes = len(plan.notes)
     while True:
         rows = session.query(ch_query.grouped_sql(plan, counter, cells, MAX_GROUPS + 1))
         if len(rows) > MAX_GROUPS:
             raise InputError(session.source.display, f"more than {MAX_GROUPS:,} groups came back; group by fewer "
                              "values (--by model) or narrow the time (--since/--until): nothing was counted")  # fmt: skip
-        wanted = _classifiers([row[notes:] for row in rows], counter, cells)
+        wanted = classifiers([row[notes:] for row in rows], counter, cells)
         if wanted.keys() <= cells.keys():
             return rows
         cells.update(wanted)

@@ -116,8 +116,8 @@ def _langfuse(source, columns, engine, options, tag_path, route_path) -> Plan:
 def _columns(source, columns, engine, options, tag_path, route_path) -> Plan:
     mapping = ch_table.plan(columns, options.columns, source.display)
     time_column = mapping.get("time")
-    prunable = time_column if time_column and ch_table._family(columns[time_column]) == "time" else None
+    prunable = time_column if time_column and ch_table.family(columns[time_column]) == "time" else None
     record = partial(ch_table.record, mapping=mapping, tag_path=tag_path, route_path=route_path)
-    return Plan(ch_table.NAME, source.qualified, "true", prunable and ch_table._quoted(prunable),
+    return Plan(ch_table.NAME, source.qualified, "true", prunable and ch_table.quoted(prunable),
                 ch_table.inner(columns, mapping, tag_path, route_path), ch_table.rows(mapping),
                 ch_table.raw(mapping, columns, tag_path, route_path), ch_table.NOTES, record)  # fmt: skip

@@ -32,7 +32,8 @@ def base_type(kind: str) -> str:
     return kind
 
 
-def _family(kind: str) -> str:
+def family(kind: str) -> str:
+    """What a column's type can hold for the mapping: integer, bool, number, time, text or other."""
     kind = base_type(kind)
     if kind.startswith(INTEGERS) or kind == "Bool":
         return "bool" if kind == "Bool" else "integer"
@@ -58,7 +59,7 @@ def plan(columns: dict[str, str], mapping: dict[str, str], shown: str) -> dict[s
         if column not in columns:
             raise InputError(shown, f"no column {column!r} (columns: {', '.join(list(columns)[:20])})")
         role = "count" if key in COUNT_KEYS or key == "requests" else key if key in ALLOWED else "tag"
-        if _family(columns[column]) not in ALLOWED[role]:
+        if family(columns[column]) not in ALLOWED[role]:
             raise InputError(shown, f"column {column} is {columns[column]}, which cannot hold {_what(role)}")
     return mapping
 
@@ -70,16 +71,17 @@ def _what(role: str) -> str:
 
 def _count(column: str, kind: str, limit: int) -> str:
     """A clean count of one column (tabular._cell_tokens), NULL when SQL cannot vouch for it."""
-    col, family = _quoted(column), _family(kind)
-    if family == "integer":
+    col, kind_of = quoted(column), family(kind)
+    if kind_of == "integer":
         return f"multiIf({col} IS NULL, toUInt64(0), {col} >= 0 AND {col} <= {limit}, toUInt64({col}), NULL)"
-    if family == "number":
+    if kind_of == "number":
         good = f"isFinite(toFloat64({col})) AND {col} = floor({col}) AND {col} >= 0 AND {col} <= {limit}"
         return f"multiIf({col} IS NULL, toUInt64(0), {good}, toUInt64({col}), NULL)"
     return text_tokens(f"nullIf(toString({col}), '')", limit)
 
 
-def _quoted(column: str) -> str:
+def quoted(column: str) -> str:
+    """A column name quoted for SQL."""
     from promptaudit.usage.ch_source import quote_name
 
     return quote_name(column)
@@ -89,12 +91,12 @@ def _time(column: str | None, kind: str) -> str:
     """Seconds since the epoch (records.to_epoch over duck_group.plain); -1e30 for text SQL does not read."""
     if column is None:
         return "CAST(NULL AS Nullable(Float64))"
-    col, family = _quoted(column), _family(kind)
-    if family == "time":
+    col, kind_of = quoted(column), family(kind)
+    if kind_of == "time":
         return f"toUnixTimestamp64Micro(toDateTime64({col}, 6, 'UTC')) / 1e6"
-    number = f"toFloat64({col})" if family != "text" else f"toFloat64OrNull(toString({col}))"
+    number = f"toFloat64({col})" if kind_of != "text" else f"toFloat64OrNull(toString({col}))"
     numeric = f"multiIf({number} >= 0 AND {number} < 1e15, if({number} > 1e11, {number} / 1000, {number}), NULL)"
-    if family != "text":
+    if kind_of != "text":
         return numeric
     text = f"nullIf(toString({col}), '')"
     iso = f"toUnixTimestamp64Micro(parseDateTime64BestEffort(replaceOne({text}, 'Z', '+00:00'), 6, 'UTC')) / 1e6"
@@ -105,11 +107,11 @@ def inner(columns: dict[str, str], mapping: dict[str, str], tag_path: tuple, rou
     """The intermediate values of one table row (aliases ``x_*``)."""
     limit = MAX_BUCKET_TOKENS if "requests" in mapping else MAX_REQUEST_TOKENS
     counts = [f"{_count(mapping[k], columns[mapping[k]], limit)} AS x_{k}" for k in COUNT_KEYS if k in mapping]
-    text = {key: f"nullIf(toString({_quoted(mapping[key])}), '')" if key in mapping else "NULL" for key in
+    text = {key: f"nullIf(toString({quoted(mapping[key])}), '')" if key in mapping else "NULL" for key in
             ("model", "stop", "batch")}  # fmt: skip
     time_column = mapping.get("time")
     if "input" in mapping:  # an empty input cell is refused, not read as 0 (tabular.mapped_record)
-        col = _quoted(mapping["input"])
+        col = quoted(mapping["input"])
         counts.append(f"({col} IS NOT NULL AND toString({col}) != '') AS x_input_given")
     return [*counts, f"{text['model']} AS x_model", f"{text['stop']} AS x_stop",
             f"coalesce(lower({text['batch']}) IN {TRUE}, false) AS x_batch",
@@ -122,7 +124,7 @@ def _tag(path: tuple, columns: dict[str, str]) -> str:
         return "CAST(NULL AS Nullable(String))"
     if len(path) > 1:
         return "'[deeper path]'"  # normal.pick follows a path into JSON text: a leftover for Python
-    return f"toString({_quoted(path[0])})"
+    return f"toString({quoted(path[0])})"
 
 
 def rows(mapping: dict[str, str]) -> str:
@@ -163,7 +165,7 @@ def rows(mapping: dict[str, str]) -> str:
 def raw(mapping: dict[str, str], columns: dict[str, str], tag_path: tuple, route_path: tuple) -> tuple[str, ...]:
     """What a leftover row is read from: the mapped columns and the tag columns, by name."""
     names = dict.fromkeys([*mapping.values(), *(p[0] for p in (tag_path, route_path) if p and p[0] in columns)])
-    return tuple(f"{_quoted(name)} AS {_quoted('raw.' + name)}" for name in names)
+    return tuple(f"{quoted(name)} AS {quoted('raw.' + name)}" for name in names)
 
 
 def record(raw_row: dict, mapping: dict[str, str], tag_path: tuple, route_path: tuple) -> list:

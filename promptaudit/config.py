@@ -39,7 +39,8 @@ def _is_volume(value: Any) -> bool:
     return _is_mapping(value) and all(_is_number(v) for v in value.values())
 
 
-USAGE_KEYS = ("tag_field", "route_field", "model")
+USAGE_KEYS = ("tag_field", "route_field", "model", "columns", "sources")
+SOURCE_KEYS = ("url", "password_file")
 ROUTING_KEYS = ("share", "fallback_rate")
 
 
@@ -48,8 +49,23 @@ def _is_routing(value: Any) -> bool:
     return _is_mapping(value) and all(k in ROUTING_KEYS and _is_number(v) and 0 <= v <= 1 for k, v in value.items())
 
 
+def _is_source(value: Any) -> bool:
+    """One ``usage: sources:`` entry: ``{url: clickhouse://..., password_file: PATH}`` (never a password)."""
+    return (
+        _is_mapping(value) and "url" in value and all(k in SOURCE_KEYS and isinstance(v, str) for k, v in value.items())
+    )
+
+
+def _is_usage_value(key: str, value: Any) -> bool:
+    if key == "columns":  # the CSV/Parquet/ClickHouse column mapping: {input: tokens_in, ...}
+        return _is_mapping(value) and all(isinstance(v, str) for v in value.values())
+    if key == "sources":
+        return _is_mapping(value) and all(_is_source(v) for v in value.values())
+    return isinstance(value, str)
+
+
 def _is_usage(value: Any) -> bool:
-    return _is_mapping(value) and all(k in USAGE_KEYS and isinstance(v, str) for k, v in value.items())
+    return _is_mapping(value) and all(k in USAGE_KEYS and _is_usage_value(k, v) for k, v in value.items())
 
 
 def _syntax_names(value: Any) -> list | None:
@@ -81,7 +97,11 @@ SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "prices": (_is_mapping, "a mapping of model -> prices per million tokens"),
     "vars": (_is_mapping, "a mapping of template variable -> value"),
     "python": (_is_mapping, "a mapping with prompt_names (name suffixes) and min_words (an integer)"),
-    "usage": (_is_usage, "a mapping with tag_field, route_field and model (strings)"),
+    "usage": (
+        _is_usage,
+        "a mapping with tag_field, route_field and model (strings), columns (a mapping) and sources"
+        " (name -> {url, password_file})",
+    ),
     "baseline": (lambda v: isinstance(v, str), "a file path"),
     "placeholders": (_is_placeholders, PLACEHOLDERS_EXPECTED),
     "routing": (_is_routing, "a mapping with share and fallback_rate (numbers from 0 to 1)"),

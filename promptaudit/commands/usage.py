@@ -28,7 +28,10 @@ class UsageFormat(str, Enum):
 def usage_command(
     logs: Annotated[
         list[str] | None,
-        typer.Argument(help="Usage logs: JSON Lines, JSON, CSV or Parquet (plain or gzip), or - for stdin."),
+        typer.Argument(
+            help="Usage logs: JSON Lines, JSON, CSV or Parquet (plain or gzip), - for stdin, or a table: "
+            "clickhouse://[user@]host[:port]/db?table=T or chdb://PATH?table=T."
+        ),
     ] = None,
     by: Annotated[
         str, typer.Option("--by", help="Group by model, tag, day (UTC), or any field, e.g. --by metadata.prompt.")
@@ -60,16 +63,34 @@ def usage_command(
     engine: Annotated[
         str, typer.Option("--engine", help="auto (DuckDB for Parquet and large logs when installed), duckdb or stream.")
     ] = "auto",
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", help="A table named in the config (usage: sources: NAME: {url: ...}); repeatable."),
+    ] = None,
+    show_sql: Annotated[
+        bool, typer.Option("--show-sql", help="Print every query sent to a ClickHouse source on stderr.")
+    ] = False,
     config_file: ConfigOption = None,
 ) -> None:
     """Read API usage logs (OpenAI, Anthropic, Gemini) and show actual cost, caching and output lengths."""
+    from promptaudit.usage.ch_source import from_config
     from promptaudit.usage.options import build_options, check_inputs
 
     settings = load_settings(config_file).get("usage") or {}  # also installs config prices: negotiated rates
-    paths = check_inputs(logs, compare, split_at)
+    named = [from_config(name, settings) for name in source or []]
+    paths = check_inputs([*(logs or []), *named] or None, compare, split_at)
     options = build_options(by, since, until, split_at, settings, tag_field, route_field, model, columns, engine)
+    options.sources = settings.get("sources") or {}
+    options.show_sql = _print_sql if show_sql else None
     code = _run(paths, compare, options, output_format.value)
     raise typer.Exit(code)
+
+
+def _print_sql(text: str) -> None:
+    """--show-sql: each query, as sent, on stderr (stdout stays the report)."""
+    import sys
+
+    sys.stderr.write(text + "\n")
 
 
 def _run(paths: list[str], compare: tuple[str, str] | None, options, fmt: str) -> int:
@@ -104,7 +125,8 @@ def _sides(scans, options, book):
 
 def _nothing_found(scans) -> int:
     _diagnose(scans, None)
-    warn("error: no usage records found in the input")
+    if not any(scan.errors for scan in scans):  # an unreadable input already said why in its own line
+        warn("error: no usage records found in the input")
     return exitcodes.USAGE
 
 

@@ -136,3 +136,8 @@ def plain(value: object) -> object:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+# Shared with the ClickHouse source (ch_query, ch_read): the same price cells and classifier learning, one place.
+cells_sql = _cells_sql
+classifiers = _classifiers

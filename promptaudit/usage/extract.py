@@ -1,12 +1,14 @@
 """Every record in one decoded JSON value, whatever format wrote it (detected per value, no flag needed).
 
 The provider responses of ``records`` are tried first (the common case, kept fast by the scan); then, in
-order: OTLP/JSON exports (many spans per line), organisation usage reports (buckets), gateway and tracing
-exports (LiteLLM, Helicone, Langfuse), and a page of any of these (``{"data": [...]}``).
+order: OTLP/JSON exports (many spans per line), Amazon Bedrock invocation logs (also inside CloudWatch events),
+organisation usage reports (buckets), gateway and tracing exports (LiteLLM, Helicone, Langfuse), and a page of
+any of these (``{"data": [...]}``).
 """
 
 from __future__ import annotations
 
+from promptaudit.usage.bedrock import bedrock_records, is_bedrock, unwrap
 from promptaudit.usage.buckets import is_report, report_records
 from promptaudit.usage.gateways import gateway_kind, gateway_record
 from promptaudit.usage.normal import IGNORED
@@ -24,6 +26,11 @@ def other_records(obj: object, tag_path: tuple[str, ...], route_path: tuple[str,
         return None
     if is_otlp(obj):
         return otlp_records(obj, tag_path, route_path)
+    if is_bedrock(obj):
+        return bedrock_records(obj, tag_path, route_path)
+    wrapped = unwrap(obj) if "message" in obj or "events" in obj else None
+    if wrapped is not None:  # CloudWatch Logs events holding Bedrock records as text
+        return [found for inner in wrapped for found in bedrock_records(inner, tag_path, route_path)]
     if is_report(obj):
         return report_records(obj)
     kind = gateway_kind(obj)

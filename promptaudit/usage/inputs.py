@@ -1,6 +1,7 @@
 """What kind of input a log is, sniffed from its first bytes (no flag needed), and which reader reads it.
 
-Kinds: ``jsonl`` (one JSON value per line: provider responses, OTLP exports, gateway rows), ``json`` (one
+Kinds: ``jsonl`` (one JSON value per line: provider responses, OTLP exports, gateway rows), ``sse`` (raw
+server-sent-event stream logs: ``data:``/``event:`` lines, see sse.py), ``json`` (one
 document: a JSON array or a pretty-printed page, as export tools and usage APIs write them), ``csv`` (a header
 row; by extension ``.csv``/``.tsv`` or by content) and ``parquet`` (by its ``PAR1`` magic). Any of the text
 kinds may be gzip-compressed (sniffed by magic bytes). Non-regular files (FIFOs, devices) are refused before
@@ -19,6 +20,7 @@ from collections.abc import Callable
 
 from promptaudit.errors import InputError
 from promptaudit.usage.readers import GZIP_MAGIC, SNIFF_BYTES, LogFile
+from promptaudit.usage.sse import is_sse
 
 PARQUET_MAGIC = b"PAR1"
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024  # a whole-file JSON document is decoded at once; bigger: use JSON Lines
@@ -28,7 +30,14 @@ TABLE_EXTENSIONS = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
 def read_input(log: LogFile, counter, progress: Callable[[], None]) -> None:
     """Read one input into the counter with the engine and reader its kind needs."""
     from promptaudit.usage import engine
+    from promptaudit.usage.ch_source import is_source, redacted
 
+    if is_source(log.path):
+        from promptaudit.usage import ch_read
+
+        log.path = redacted(log.path)  # from here on no message or output can hold a password
+        ch_read.read(log, counter)
+        return
     kind = input_kind(log.path)
     chosen = engine.choose(kind, log.path, counter.options.engine)
     if chosen == "duckdb" and not engine.read(log, kind, counter):
@@ -42,6 +51,10 @@ def read_input(log: LogFile, counter, progress: Callable[[], None]) -> None:
         scan_csv(log, counter)
     elif kind == "json":
         scan_document(log, counter)
+    elif kind == "sse":
+        from promptaudit.usage.sse import scan_sse
+
+        scan_sse(log, counter)
     else:
         from promptaudit.usage.lines import scan_lines
 
@@ -59,6 +72,8 @@ def input_kind(path: str) -> str:
         return "json"
     if text.startswith(b"{"):
         return "jsonl" if _first_line_is_json(text) else "json"
+    if is_sse(text.split(b"\n", 1)[0]):
+        return "sse"  # a stream log's data: lines hold commas: checked before the CSV sniff
     if path.lower().endswith(TABLE_EXTENSIONS) or b"," in text.split(b"\n", 1)[0]:
         return "csv"
     return "jsonl"

@@ -33,6 +33,13 @@ class Skipped(NamedTuple):
     reason: str
 
 
+class Noted(NamedTuple):
+    """A record counted as read, with something the user should hear about it (said once, with a count)."""
+
+    record: tuple
+    reason: str
+
+
 IGNORED = Skipped("not a model call")  # a span or observation that is no request: set aside without a word
 
 

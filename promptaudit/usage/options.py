@@ -138,6 +138,8 @@ def _set_aside(scan: Scan) -> list[str]:
             f"warning: {scan.refused:,} records refused for values no provider writes; first at "
             f"{'; '.join(scan.first_refused)}"
         )
+    for reason, (count, where) in sorted(scan.notices.items()):
+        lines.append(f"warning: {count:,} records {reason}; first at {where}")
     for reason, count in sorted(scan.skipped.items()):
         lines.append(f"note: {count:,} records skipped: {reason}")
     if scan.bucket_rows:

@@ -7,10 +7,22 @@ are ignored. Attribute names follow the GenAI semantic conventions, current and 
 - model: ``gen_ai.response.model``, else ``gen_ai.request.model``;
 - provider: ``gen_ai.provider.name`` (current), else ``gen_ai.system`` (v1.36.0 and before);
 - ``gen_ai.usage.input_tokens`` (legacy ``gen_ai.usage.prompt_tokens``) includes cached tokens, as the
-  convention says it SHOULD; ``gen_ai.usage.cache_read.input_tokens`` and
-  ``gen_ai.usage.cache_creation.input_tokens`` (legacy ``..._input_tokens`` spellings) are parts of it;
-  the convention has no cache TTL, so writes count as 5-minute writes;
-- ``gen_ai.usage.output_tokens`` (legacy ``completion_tokens``) includes reasoning tokens;
+  convention says it SHOULD; cache reads (``gen_ai.usage.cache_read.input_tokens``) and writes
+  (``gen_ai.usage.cache_write.input_tokens``, the 2026 name, or ``gen_ai.usage.cache_creation.input_tokens``)
+  are parts of it; the convention has no cache TTL, so writes count as 5-minute writes. An input smaller than
+  its cache reads and writes comes from an emitter that leaves cached input out (the Vercel AI SDK with
+  Anthropic did): such a record counts input + reads + writes, with a warning;
+- ``gen_ai.usage.output_tokens`` (legacy ``completion_tokens``) includes reasoning tokens
+  (``gen_ai.usage.reasoning.output_tokens``); an output smaller than its reasoning tokens left them out and
+  counts output + reasoning, with a warning;
+- per-modality counts (``gen_ai.usage.{text,image,audio,video}.{input,output}_tokens`` and
+  ``...{modality}.cache_read.input_tokens``) are parts of those totals: checked, priced at the totals' rates;
+- older SDKs' underscore spellings (``gen_ai.usage.cache_read_input_tokens``, ``..._creation_input_tokens``,
+  ``gen_ai.usage.reasoning_tokens``), and the Vercel AI SDK's call spans (``ai.*.doGenerate``/``doStream``,
+  which carry ``gen_ai.usage.*`` beside ``ai.usage.*``): ``gen_ai.usage.input_tokens.cached``,
+  ``ai.usage.cachedInputTokens``, ``ai.usage.inputTokenDetails.cacheReadTokens``/``cacheWriteTokens``,
+  ``ai.usage.reasoningTokens``. The SDK's root spans (``ai.generateText``) repeat their calls' usage under
+  ``ai.usage.*`` only: they carry no ``gen_ai.usage.*`` and are not counted twice;
 - ``gen_ai.response.finish_reasons`` says whether the reply hit its cap.
 
 Tags are attributes of the span or of its resource, named by their full key (``--tag-field app.prompt``).
@@ -18,15 +30,45 @@ Tags are attributes of the span or of its resource, named by their full key (``-
 
 from __future__ import annotations
 
-from promptaudit.usage.normal import capped_from, pick, record, tier_of
+from promptaudit.usage.normal import Noted, capped_from, pick, record, tier_of
 from promptaudit.usage.values import BadValue, checked, model_name, tokens
 
 USAGE_PREFIX = "gen_ai.usage."
 NANOS = 1_000_000_000
 INPUT = ("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens")
 OUTPUT = ("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens")
-CACHE_READ = ("gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens")
-CACHE_WRITE = ("gen_ai.usage.cache_creation.input_tokens", "gen_ai.usage.cache_creation_input_tokens")
+CACHE_READ = (
+    "gen_ai.usage.cache_read.input_tokens",
+    "gen_ai.usage.cache_read_input_tokens",
+    "gen_ai.usage.input_tokens.cached",
+    "ai.usage.inputTokenDetails.cacheReadTokens",
+    "ai.usage.cachedInputTokens",
+)
+CACHE_WRITE = (
+    "gen_ai.usage.cache_write.input_tokens",
+    "gen_ai.usage.cache_creation.input_tokens",
+    "gen_ai.usage.cache_write_input_tokens",
+    "gen_ai.usage.cache_creation_input_tokens",
+    "ai.usage.inputTokenDetails.cacheWriteTokens",
+)
+REASONING = (
+    "gen_ai.usage.reasoning.output_tokens",
+    "gen_ai.usage.output_tokens.reasoning",
+    "gen_ai.usage.reasoning_tokens",
+    "ai.usage.outputTokenDetails.reasoningTokens",
+    "ai.usage.reasoningTokens",
+)
+MODALITIES = ("text", "image", "audio", "video")
+MODALITY_KEYS = tuple(
+    f"gen_ai.usage.{modality}.{part}"
+    for modality in MODALITIES
+    for part in ("input_tokens", "output_tokens", "cache_read.input_tokens")
+)
+MODEL = ("gen_ai.response.model", "gen_ai.request.model")
+TIER = ("openai.response.service_tier", "gen_ai.openai.response.service_tier")
+FINISH = "gen_ai.response.finish_reasons"
+EXCLUDED_CACHE = "report input smaller than their cache reads and writes (the emitter leaves cached input out): counted as input + cached"
+EXCLUDED_REASONING = "report output smaller than their reasoning tokens (the emitter leaves reasoning out): counted as output + reasoning"
 
 
 def is_otlp(obj: dict) -> bool:
@@ -67,27 +109,37 @@ def _list(value: object) -> list:
 
 
 def _guarded(item: dict, attrs: dict, kind: str, tag_path: tuple[str, ...], route_path: tuple[str, ...]):
+    """``_record``, or the BadValue that refuses it."""
     try:
         return _record(item, attrs, kind, tag_path, route_path)
     except BadValue as exc:
         return exc
 
 
-def _record(item: dict, attrs: dict, kind: str, tag_path: tuple[str, ...], route_path: tuple[str, ...]) -> tuple:
-    model = model_name(attrs.get("gen_ai.response.model") or attrs.get("gen_ai.request.model"))
-    counts = checked(
-        (
-            tokens(_first(attrs, INPUT), INPUT[0]),
-            tokens(_first(attrs, CACHE_READ), CACHE_READ[0]),
-            tokens(_first(attrs, CACHE_WRITE), CACHE_WRITE[0]),
-            0,
-            tokens(_first(attrs, OUTPUT), OUTPUT[0]),
-        )
-    )
+def _record(item: dict, attrs: dict, kind: str, tag_path: tuple[str, ...], route_path: tuple[str, ...]):
+    """The record of one GenAI span or log record (a normal.Noted when its counts needed reading apart)."""
+    model = model_name(attrs.get(MODEL[0]) or attrs.get(MODEL[1]))
+    counts, notes = span_counts(attrs)
     stamp = _nanos(item.get("startTimeUnixNano") or item.get("timeUnixNano") or item.get("observedTimeUnixNano"))
-    capped = capped_from(attrs.get("gen_ai.response.finish_reasons"))
-    tier = tier_of(attrs.get("openai.response.service_tier") or attrs.get("gen_ai.openai.response.service_tier"))
-    return record(kind, model, counts, capped, False, stamp, _tag(attrs, tag_path), _tag(attrs, route_path), tier)
+    capped = capped_from(attrs.get(FINISH))
+    tier = tier_of(attrs.get(TIER[0]) or attrs.get(TIER[1]))
+    found = record(kind, model, counts, capped, False, stamp, _tag(attrs, tag_path), _tag(attrs, route_path), tier)
+    return Noted(found, notes[0]) if notes else found
+
+
+def span_counts(attrs: dict) -> tuple[tuple[int, int, int, int, int], list[str]]:
+    """The five normalised counts of a span's ``gen_ai.usage.*`` attributes, and the warnings they need."""
+    given, read, written, output, reasoning = (
+        tokens(_first(attrs, keys), keys[0]) for keys in (INPUT, CACHE_READ, CACHE_WRITE, OUTPUT, REASONING)
+    )
+    for key in MODALITY_KEYS:
+        tokens(attrs.get(key), key)
+    notes = []
+    if given < read + written:
+        given, notes = given + read + written, [EXCLUDED_CACHE]
+    if output < reasoning:
+        output, notes = output + reasoning, [*notes, EXCLUDED_REASONING]
+    return checked((given, read, written, 0, output)), notes
 
 
 def _first(attrs: dict, keys: tuple[str, ...]) -> object:

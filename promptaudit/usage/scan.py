@@ -22,7 +22,7 @@ from promptaudit.usage.aggregate import (
     price_mode,
 )
 from promptaudit.usage.inputs import read_input
-from promptaudit.usage.normal import IGNORED, Bucket, Skipped
+from promptaudit.usage.normal import IGNORED, Bucket, Noted, Skipped
 from promptaudit.usage.readers import LogFile
 from promptaudit.usage.values import BadValue
 
@@ -49,6 +49,8 @@ class ScanOptions:
     # Pricing: (model, mode) -> a Classifier placing records by prompt size and time (money.schedule), or None
     # when that model's prices do not vary. Given, every record's timestamp is read (prices change with time).
     classify: Callable[[str, str], object | None] | None = None
+    sources: dict = field(default_factory=dict)  # the config's usage: sources: entries (ClickHouse URLs, secrets files)
+    show_sql: Callable[[str], None] | None = None  # told every query sent to a ClickHouse source (--show-sql)
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Scan:
     refused: int = 0  # records holding a value no provider writes (values.BadValue)
     first_refused: list[str] = field(default_factory=list)  # "where: why" for the first few
     skipped: dict[str, int] = field(default_factory=dict)  # set aside on purpose: failed requests, cost rows
+    notices: dict[str, list] = field(default_factory=dict)  # counted, with a warning: reason -> [count, first place]
     bucket_rows: int = 0  # pre-aggregated rows (usage reports)
     unknown_request_rows: int = 0  # ... of which do not say how many requests they hold
     per_request_records: int = 0
@@ -99,6 +102,11 @@ class Scan:
         self.refused += count
         if len(self.first_refused) < FIRST_BAD_LINES:
             self.first_refused.append(f"{where}: {exc.reason}")
+
+    def notice(self, reason: str, where: str, count: int = 1) -> None:
+        """Count a record read with a warning (normal.Noted), remembering where the first one was."""
+        seen = self.notices.setdefault(reason, [0, where])
+        seen[0] += count
 
     def skip(self, reason: str, count: int = 1) -> None:
         """Count a record set aside on purpose (failed request, cost-only row)."""
@@ -180,6 +188,9 @@ class _Counter:
             elif isinstance(item, Skipped):
                 if item is not IGNORED:
                     self.scan.skip(item.reason)
+            elif isinstance(item, Noted):
+                self.scan.notice(item.reason, where)
+                self.take([item.record], where)
             else:
                 self.count(item)
 

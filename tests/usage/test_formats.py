@@ -24,14 +24,14 @@ WAREHOUSE_COLUMNS = (
 # file, extra args, requests, total cost, refused, skipped, not JSON, without usage, formats seen
 CASES = [
     ("otlp_traces.jsonl", ["--model", "gpt-4o-2024-08-06"], 3, "0.01867", 1, {}, 1, 0, {"otlp-trace": 3}),
-    ("otlp_logs.jsonl", [], 2, "0.0040376", 1, {}, 0, 0, {"otlp-log": 2}),
+    ("otlp_logs.jsonl", [], 3, "0.0057376", 0, {}, 0, 0, {"otlp-log": 3}),
     ("litellm_spend_logs.json", [], 4, "0.0237576", 1, {"failed request": 1}, 0, 0, {"litellm": 4}),
     ("litellm_spend_logs.csv", [], 4, "0.0237576", 1, {"failed request": 1}, 1, 0, {"litellm": 4}),
     ("langfuse_observations.json", [], 4, "0.0237576", 2, {}, 0, 0, {"langfuse": 4}),
     ("helicone_export.jsonl", [], 4, "0.0226326", 1, {}, 0, 1, {"helicone": 4}),
     ("helicone_export.csv", [], 4, "0.0226326", 1, {}, 0, 0, {"helicone": 4}),
     ("openai_usage_completions.json", [], 2400, "8.2276", 0, {}, 0, 0, {"openai-usage-api": 2400}),
-    ("anthropic_usage_report.json", [], 0, "15.525", 0, {}, 0, 0, {"anthropic-usage-api": 0}),
+    ("anthropic_usage_report.json", [], 0, "15.525", 0, {}, 0, 0, {"anthropic-usage-api (legacy)": 0}),
     ("warehouse.csv", ["--columns", WAREHOUSE_COLUMNS], 3, "0.0087576", 2, {}, 0, 0, {"table": 3}),
 ]
 
@@ -193,7 +193,7 @@ def test_split_at_works_on_a_gateway_export(cli):
 @pytest.mark.parametrize(
     "name, columns, requests, p95",
     [
-        ("otlp_logs.jsonl", None, 2, 4096),
+        ("otlp_logs.jsonl", None, 3, 4096),
         ("litellm_spend_logs.json", None, 4, 4096),
         ("helicone_export.csv", None, 4, 4096),
         ("langfuse_observations.json", None, 4, 4096),

@@ -19,19 +19,13 @@ from promptaudit.commands._common import (
     user_errors,
     warn,
 )
+from promptaudit.commands._options import ModelsOption
 
 
 @user_errors
 def count_command(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (searched recursively) or - for stdin.")],
-    model: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--model",
-            "-m",
-            help="Model to count for, instead of the model each file names; repeat for side-by-side columns.",
-        ),
-    ] = None,
+    model: ModelsOption = None,
     output_format: Annotated[
         TableFormat, typer.Option("--format", "-f", help="table, json or csv.")
     ] = TableFormat.table,

@@ -194,7 +194,10 @@ def _total_figures(done, days: Decimal) -> list[Decimal]:
 
 def _cells(r: ModelProjection) -> list[str]:
     """The model and its token columns; each count marked when it is not exact."""
-    prompt = tokens(r.mean_tokens("prompt_tokens"), not r.approximations and r.method != "reconstructed", r.method)
+    from promptaudit.tokens.tokenizers import tokenizer_for
+
+    method = "estimate" if r.approximations else tokenizer_for(r.model).method  # the Prompt column's own
+    prompt = tokens(r.mean_tokens("prompt_tokens"), method == "exact", method)
     variable = f"{'~' if r.variables_estimated else ''}{r.mean_tokens('user_tokens'):,}"
     return [r.label or r.model, f"{r.requests_per_day:,.0f}", prompt, variable, f"{r.mean_tokens('output_tokens'):,}"]
 

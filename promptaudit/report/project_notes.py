@@ -16,6 +16,7 @@ from promptaudit.money.prompt_models import FROM_FILE_MARK
 from promptaudit.reading.formats.variables import DEFAULT_VARIABLE_TOKENS
 from promptaudit.report.common import RECONSTRUCTED_NOTE
 from promptaudit.tokens import approximations
+from promptaudit.tokens.tokenizers import tokenizer_for
 
 MAX_SHARES_LISTED = 6
 
@@ -38,7 +39,7 @@ def caption(done, prices: PriceSource) -> str:
         note = note[:-1] + " (the Variable column)."
     if note:
         lines.append(note)
-    if any(r.method == "reconstructed" for r in results):
+    if any(tokenizer_for(r.model).method == "reconstructed" and not r.approximations for r in results):
         lines.append(RECONSTRUCTED_NOTE)
     if any(r.model_from in ("file", "mixed") for r in results):
         lines.append(f"{FROM_FILE_MARK}: the model the prompts' own files or SDK calls name (--model overrides it).")

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from promptaudit.money import pricing
 from promptaudit.tokens import claude, countcache, vocab
 from promptaudit.tokens import tokenizers as tokens
 
 TEXT_DIR = Path(__file__).parents[1] / "data" / "text"
-GPT_4O_INPUT_PER_MTOK = Decimal("2.5")
 
 
 def fixture_text(name: str) -> str:
@@ -29,7 +29,8 @@ def write(path: Path, data: bytes | str) -> Path:
 
 
 def gpt_4o_cost(tokens_: int) -> str:
-    return str(Decimal(tokens_) * GPT_4O_INPUT_PER_MTOK / Decimal(1_000_000))
+    gpt_4o = pricing.price_for("gpt-4o").input_mtok  # the installed snapshot's (hand-checked: $2.50 in 0.2.5)
+    return str(Decimal(tokens_) * gpt_4o / Decimal(1_000_000))
 
 
 def as_json(result) -> dict:

@@ -68,7 +68,7 @@ def volume_sentence(done, days: Decimal) -> str:
     month = f"{days.normalize():f} days a month"
     if done.basis == traffic.TOTAL:
         origin = volumes[0].origin.split(" × ", 1)[0]
-        return f"Volume: {_count(total)} requests/day in all ({origin}), split among {len(volumes)} prompt(s): {_shares(volumes)}; {month}."
+        return f"Volume: {_count(total)} requests/day in all ({origin}), {_shares(volumes)}; {month}."
     origins = "; ".join(sorted({v.origin for v in volumes}))
     rates = {v.requests_per_day for v in volumes}
     if len(volumes) == 1:
@@ -78,14 +78,18 @@ def volume_sentence(done, days: Decimal) -> str:
 
 
 def _shares(volumes) -> str:
-    """How the total was split: each distinct share once, with how many prompts it went to."""
+    """How the total was split: equally, or each distinct share once with how many prompts it went to."""
     counted: dict[str, int] = {}
     for volume in volumes:
         part = volume.origin.split(" × ", 1)[-1]
         counted[part] = counted.get(part, 0) + 1
+    if len(counted) == 1 and "(equal share)" in next(iter(counted)):
+        each = next(iter(counted)).split(" (", 1)[0].removeprefix("share ")
+        return f"split equally among the {len(volumes)} prompts (no --share given: a share of {each} each)"
     parts = [f"{part} for {n} prompts" if n > 1 else part for part, n in counted.items()]
     shown = "; ".join(parts[:MAX_SHARES_LISTED])
-    return shown + (f"; and {len(parts) - MAX_SHARES_LISTED} more" if len(parts) > MAX_SHARES_LISTED else "")
+    more = f"; and {len(parts) - MAX_SHARES_LISTED} more" if len(parts) > MAX_SHARES_LISTED else ""
+    return f"split among the {len(volumes)} prompts by share: {shown}{more}"
 
 
 def _output(done, sources: dict) -> str:

@@ -87,15 +87,14 @@ def test_a_request_file_is_priced_and_counted_at_the_model_it_names(run, chat_re
     assert f"Total on {MINI} (from file)" in report
 
 
-def test_model_overrides_the_file_and_every_command_follows_the_file_otherwise(run, chat_request):
+def test_model_overrides_the_file_and_audit_and_check_follow_the_file_otherwise(run, chat_request):
     overridden = _json(run("project", chat_request, "--per-day", "10", "-m", "gpt-4o", "--format", "json"))
     assert [(m["model"], m["model_from"]) for m in overridden["models"]] == [("gpt-4o", "--model")]
     audit = _json(run("audit", chat_request, "--format", "json"))
     assert [(f["model"], f["model_from"]) for f in audit["files"]] == [(MINI, "file")]
     check = _json(run("check", chat_request, "--format", "json"))
     assert [p["model"] for p in check["prompts"]] == [MINI]
-    diff = _json(run("diff", CHAT, chat_request, "--format", "json", "--per-day", "1000"))
-    assert diff["files"][0]["models"] == ["gpt-4o", MINI]  # each version at the model it names
+    # diff prices each version at its own model on main (gate/costdiff.py, issue 24), tested there
 
 
 def test_per_day_is_said_to_be_per_prompt_and_a_total_can_be_split(run):
@@ -224,3 +223,15 @@ def test_models_shows_a_gemini_context_window_the_source_has(run):
         pytest.skip("the installed snapshot has no context window for gemini-2.5-pro")
     rows = _json(run("models", "--provider", "google", "--format", "json"))["models"]
     assert next(r for r in rows if r["model"] == "gemini-2.5-pro")["context_window"] == expected
+
+
+def test_a_file_naming_an_unknown_model_is_one_clear_error_never_zero_dollars(run, chat_request):
+    data = json.loads(chat_request.read_text(encoding="utf-8"))
+    data["model"] = "acme-finetune-7"
+    chat_request.write_text(json.dumps(data), encoding="utf-8")
+    for command in (("count",), ("project", "--per-day", "10"), ("audit",)):
+        done = run(*command, chat_request)
+        assert done.returncode == 2 and "$0" not in done.stdout
+        assert done.stderr.count("unknown model 'acme-finetune-7', named in the file") == 1
+    assert run("count", chat_request, "-m", "gpt-4o").returncode == 0  # --model counts it at a known model
+    assert run("check", chat_request).returncode == 0  # the gate counts it at the default; policies decide

@@ -145,7 +145,7 @@ def check_command(
     config_file: ConfigOption = None,
 ) -> None:
     """Fail (exit 1) on a prompt over its token budget or with findings; print nothing when all pass."""
-    from promptaudit.commands._common import model_choice, read_prompts, report_sizes, usable_prompts
+    from promptaudit.commands._common import model_choice, read_prompts, report_sizes
     from promptaudit.money import volume
     from promptaudit.money.limits import size_problems
 
@@ -154,9 +154,8 @@ def check_command(
     chosen = choice.models[0]
     _check_model(chosen)
     # a passing gate is silent, even about files read as plain text
+    # a prompt naming a model no price source knows is counted at the default (the policies decide on it)
     prompts, input_failures = read_prompts(paths, config, None, None, announce=False, warn_unparsed=False)
-    prompts, choice, model_failures = usable_prompts(prompts, choice)
-    input_failures += model_failures
     recorded = open_baseline(baseline_file, config, chosen, write_baseline_flag)
     if write_baseline_flag and input_failures:
         raise typer.Exit(exitcodes.USAGE)  # never record a partial baseline

@@ -64,7 +64,7 @@ def count_command(
     too_big = report_sizes(
         size_problems((r.prompt.display, c.model, c.tokens, c.exact) for r in results for c in r.counts)
     )
-    nothing_read = input_failures and not results
+    nothing_read = (input_failures or model_failures) and not results
     if models and not (nothing_read and output_format is TableFormat.table):  # JSON/CSV stay parseable
         report.render(results, pricing.price_source(), output_format.value, detail)
     if model_failures or input_failures or not models or too_big:

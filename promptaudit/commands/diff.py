@@ -16,8 +16,7 @@ from typing import Annotated
 import typer
 
 from promptaudit import exitcodes
-from promptaudit.commands._common import ConfigOption, load_settings, user_errors, warn
-from promptaudit.commands._options import ModelOption, PerDayOption
+from promptaudit.commands._common import ConfigOption, choose_models, load_settings, user_errors, warn
 
 
 class DiffFormat(str, Enum):
@@ -42,8 +41,6 @@ class FileDelta:
     monthly_cost_change: Decimal | None = None
     method: str = "exact"
     """How the counts were made: ``exact``, ``reconstructed`` (Claude via ctok) or ``estimate``."""
-    models: tuple[str, ...] = ()
-    """The models the versions were counted at (a file's own, unless ``--model``)."""
 
     @property
     def change(self) -> int:
@@ -63,7 +60,6 @@ class FileDelta:
             "tokens_change": self.change,
             "exact": self.exact,
             "method": self.method,
-            "models": list(self.models),
             "requests_per_day": decimal_text(per_day),
             "monthly_cost_change": decimal_text(cost),
         }
@@ -90,65 +86,36 @@ class DiffReport:
         return sum(known, Decimal(0)) if known else None
 
 
-@dataclass(frozen=True)
-class Version:
-    """One version of a file, counted: its tokens, how they were counted, the input cost of sending each of
-    its prompts once (at each prompt's model), and the models used."""
-
-    tokens: int = 0
-    method: str = "exact"
-    input_cost: Decimal = Decimal(0)
-    models: tuple[str, ...] = ()
-
-
-def file_tokens(name: str, data: bytes | None, ctx) -> Version:
-    """One version of a file parsed as ``count`` parses it, each prompt at its own model unless ``--model``
-    (``ctx.own_models``); no content: nothing."""
+def file_tokens(name: str, data: bytes | None, model: str) -> tuple[int, str]:
+    """Tokens in one version of a file and how they were counted, parsed as ``count`` parses it (no content: 0)."""
     import tempfile
 
-    from promptaudit.lint.linter import LintSettings, totals_at_own_models
     from promptaudit.reading.loading import load_prompts
     from promptaudit.reading.sources import Source
+    from promptaudit.tokens.counting import prompt_tokens
     from promptaudit.tokens.tokenizers import combine_methods
 
     if data is None or not data.strip():
-        return Version()
+        return 0, "exact"
     with tempfile.TemporaryDirectory(prefix="promptaudit-diff-") as folder:
         copy = Path(folder) / Path(name).name  # same name, so the same parser is chosen
         copy.write_bytes(data)
-        prompts = load_prompts(Source(str(copy)))
-    counts = totals_at_own_models(prompts, LintSettings(model=ctx.model, own_models=ctx.own_models))
-    cost = sum((_price(c.model, name).input_cost(c.tokens) for c in counts), Decimal(0))
-    models = tuple(dict.fromkeys(c.model for c in counts))
-    return Version(sum(c.tokens for c in counts), combine_methods(c.method for c in counts), cost, models)
-
-
-def _price(model: str, path: str):
-    """The model's price; a model the file names that no price source knows is an input error for that file."""
-    from promptaudit.errors import InputError, UnknownModelError
-    from promptaudit.money import pricing
-
-    try:
-        return pricing.price_for(model)
-    except UnknownModelError as exc:
-        raise InputError(path, f"{exc}, named in the file (give --model to count it at a known model)") from None
+        counts = prompt_tokens(load_prompts(Source(str(copy))), model)
+    return sum(c.tokens for c in counts), combine_methods(c.method for c in counts)
 
 
 def delta(path: str, status: str, old_path: str | None, before: bytes | None, after: bytes | None, ctx) -> FileDelta:
-    """Count both versions of a file and price the change at the file's configured volume (per prompt).
-
-    Each version is priced at its own prompts' models, so a file that switches model changes cost even when
-    its tokens do not."""
-    from promptaudit.money import volume
+    """Count both versions of a file and price the change at the file's configured volume."""
+    from promptaudit.money import economics, volume
     from promptaudit.tokens.tokenizers import combine_methods
 
-    old, new = file_tokens(old_path or path, before, ctx), file_tokens(path, after, ctx)
-    method = combine_methods([old.method, new.method])
+    old_tokens, old_method = file_tokens(old_path or path, before, ctx.model)
+    new_tokens, new_method = file_tokens(path, after, ctx.model)
+    method = combine_methods([old_method, new_method])
     traffic = ctx.volume or volume.from_config(str(ctx.root / path), ctx.config)
-    cost = (new.input_cost - old.input_cost) * traffic.requests_per_month if traffic else None
+    cost = economics.monthly_cost_of_tokens(new_tokens - old_tokens, ctx.price, traffic) if traffic else None
     per_day = traffic.requests_per_day if traffic else None
-    models = tuple(dict.fromkeys(old.models + new.models))
-    return FileDelta(path, status, old_path, old.tokens, new.tokens, method == "exact", per_day, cost, method, models)
+    return FileDelta(path, status, old_path, old_tokens, new_tokens, method == "exact", per_day, cost, method)
 
 
 @dataclass
@@ -160,8 +127,6 @@ class Context:
     config: object
     volume: object
     root: Path
-    own_models: bool = True
-    """Each prompt at the model its file names (no ``--model`` given); :attr:`model` for the others."""
 
 
 def wanted(change, extensions: tuple[str, ...], explicit: set[str]) -> bool:
@@ -236,21 +201,11 @@ def build_report(paths: list[str], base: str | None, ctx, extensions: tuple[str,
         old, new = (read_bytes(Source(p)) for p in paths)
         ctx.root = Path.cwd()
         item = delta(paths[1], gitutil.MODIFIED, paths[0], old, new, ctx)
-        return DiffReport(_models_label([item], ctx), None, None, [item], [])
+        return DiffReport(ctx.model, None, None, [item], [])
     ctx.root = gitutil.toplevel()
     label, commit = resolve_base(base)
     files, skipped = git_deltas(commit, paths, ctx, extensions)
-    return DiffReport(_models_label(files, ctx), label, commit, sorted(files, key=lambda f: f.path), skipped)
-
-
-def _models_label(files: list, ctx) -> str:
-    """The model(s) the report counted at: the chosen one, or each file's own where it names one."""
-    from promptaudit.money.prompt_models import FROM_FILE_MARK
-
-    models = list(dict.fromkeys(m for f in files for m in f.models)) or [ctx.model]
-    if models == [ctx.model]:
-        return ctx.model
-    return ", ".join(models) + f" {FROM_FILE_MARK}"
+    return DiffReport(ctx.model, label, commit, sorted(files, key=lambda f: f.path), skipped)
 
 
 def gate(report: DiffReport, max_tokens: int | None, max_cost: str | None) -> list[str]:
@@ -278,11 +233,11 @@ def diff_command(
     base: Annotated[
         str | None, typer.Option("--base", help="Git ref to compare with (default: merge base with main).")
     ] = None,
-    model: ModelOption = None,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Model to count and price for.")] = None,
     output_format: Annotated[
         DiffFormat, typer.Option("--format", "-f", help="table, markdown or json.")
     ] = DiffFormat.table,
-    per_day: PerDayOption = None,
+    per_day: Annotated[str | None, typer.Option("--per-day", help="Requests per day (overrides config).")] = None,
     fail_above_tokens: Annotated[
         int | None, typer.Option("--fail-above-tokens", help="Exit 1 if prompts grow by more tokens than this.")
     ] = None,
@@ -292,15 +247,12 @@ def diff_command(
     config_file: ConfigOption = None,
 ) -> None:
     """Show tokens and $/month before and after for every changed prompt (git ref vs working tree)."""
-    from promptaudit.commands._common import model_choice
     from promptaudit.money import pricing, volume
     from promptaudit.reading.loading import extensions_from
 
     config = load_settings(config_file)
-    choice = model_choice([model] if model else None, config)
-    chosen = choice.models[0]
-    cli_volume = volume.from_cli({"per_day": per_day})
-    ctx = Context(chosen, pricing.price_for(chosen), config, cli_volume, Path.cwd(), not choice.overrides)
+    chosen = choose_models([model] if model else None, config)[0]
+    ctx = Context(chosen, pricing.price_for(chosen), config, volume.from_cli({"per_day": per_day}), Path.cwd())
     from promptaudit.reading.code import configure
 
     configure(config.get("python"), str(config.path or "config"))

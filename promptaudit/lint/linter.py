@@ -58,8 +58,23 @@ class LintSettings:
         return self.volume_for(prompt.path)
 
     def model_for(self, prompt: Prompt) -> str:
-        """The model a prompt is judged at: its own with :attr:`own_models`, else :attr:`model`."""
-        return prompt.model if self.own_models and prompt.model else self.model
+        """The model a prompt is judged at: its own with :attr:`own_models` (when a price and a tokenizer know
+        it; commands that show money report an unknown one first), else :attr:`model`."""
+        return prompt.model if self.own_models and prompt.model and _known(prompt.model) else self.model
+
+
+def _known(model: str) -> bool:
+    """Whether ``model`` has a price and a tokenizer (an unknown one is counted at the default, as diff does)."""
+    from promptaudit.errors import UnknownModelError
+    from promptaudit.money import pricing
+    from promptaudit.tokens.tokenizers import tokenizer_for
+
+    try:
+        pricing.price_for(model)
+        tokenizer_for(model)
+    except UnknownModelError:
+        return False
+    return True
 
 
 def _registry():

@@ -56,20 +56,11 @@ def _title(report) -> str:
     return f"Prompt token changes ({report.model}, vs {report.base_ref} @ {report.base_commit[:8]})"
 
 
-def _money_cells(report) -> list[str]:
-    """Each file's $/month change and the total's (last), at one precision."""
-    from promptaudit.report.common import money_column
-
-    values = [*(f.monthly_cost_change for f in report.files), report.monthly_cost_change]
-    shown = iter(money_column([v for v in values if v is not None]))
-    return ["—" if v is None else ("+" if v > 0 else "") + next(shown) for v in values]
-
-
 def _rows(report) -> list[list[str]]:
     rows = []
-    for f, cost in zip(report.files, _money_cells(report)):
+    for f in report.files:
         cells = [tokens(f.tokens_before, f.exact, f.method), tokens(f.tokens_after, f.exact, f.method)]
-        rows.append([_name(f), f.status, *cells, signed_tokens(f.change, f.exact), cost])
+        rows.append([_name(f), f.status, *cells, signed_tokens(f.change, f.exact), signed_money(f.monthly_cost_change)])
     return rows
 
 
@@ -78,7 +69,7 @@ def _totals(report) -> list[str]:
     after = sum(f.tokens_after for f in report.files)
     exact = all(f.exact for f in report.files)
     change = signed_tokens(report.tokens_change, exact)
-    return ["Total", "", tokens(before, exact), tokens(after, exact), change, _money_cells(report)[-1]]
+    return ["Total", "", tokens(before, exact), tokens(after, exact), change, signed_money(report.monthly_cost_change)]
 
 
 def _notes(report) -> list[str]:
@@ -87,7 +78,7 @@ def _notes(report) -> list[str]:
     if any(f.monthly_cost_change is None for f in report.files):
         notes.append(f"$/month: {NO_VOLUME} for some prompts (set volume: or traffic: in the config).")
     if any(f.method == "estimate" for f in report.files):
-        notes.append("~ marks an approximate count (see promptaudit count for why: no public tokenizer, tools, ...).")
+        notes.append("~ marks an estimated count (see promptaudit count for why).")
     if any(f.method == "reconstructed" for f in report.files):
         notes.append(RECONSTRUCTED_NOTE)
     notes += [f"Skipped {path}: {reason}." for path, reason in report.skipped]

@@ -46,7 +46,6 @@ def entry(path, status, before, after, cost, old_path=None):
         "tokens_change": after - before,
         "exact": True,
         "method": "exact",
-        "models": ["gpt-4o"],
         "requests_per_day": "10000",
         "monthly_cost_change": cost,
     }

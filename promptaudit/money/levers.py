@@ -196,7 +196,7 @@ def _batch_row(cases: list[Case], plan: Plan, baseline: Decimal) -> Saving:
     scenario = scenario_daily(cases, Levers(batch_share=share), plan)
     if plan.batch_share:
         return _row("batch", baseline, scenario, f"on {share:.0%} of traffic (--batch-share)")
-    note = "what-if: if all traffic could wait 24 h (--batch-share sets the share that can)"
+    note = "what-if: if all traffic could wait 24 h (--batch-share)"
     return _row("batch", baseline, scenario, note, in_all=False)
 
 
@@ -206,7 +206,7 @@ def _routing_row(cases: list[Case], targets: list[Case], plan: Plan, baseline: D
     break_even = econ.break_even_fallback(baseline, scenario_daily(targets, Levers(), plan))
     note = f"{routing.share:.0%} to {routing.target}, {routing.fallback:.0%} fall back; break-even {break_even:.1%}"
     if routing.assumed:
-        note = f"what-if (cheapest fitting model of the provider): {note}"
+        note = f"what-if: {note}"
     extra = {"break_even_fallback": break_even, "assumed": routing.assumed, "route": routing}
     extra["in_all"] = not routing.assumed
     return _row("routing", baseline, scenario, note, **extra)
@@ -254,7 +254,7 @@ def _all_levers(cases: list[Case], plan: Plan, baseline: Decimal, targets: list[
     scenario = scenario_daily(cases, levers, plan, trim=True, targets=targets, cap=True)
     included = tuple(row.lever for row in rows if row.in_all)
     excluded = tuple(row.lever for row in rows if not row.in_all)
-    note = "together: " + ", ".join(LABELS[lever] for lever in included) + " (levers interact; rows do not add up)"
+    note = " + ".join(LABELS[lever] for lever in included) + " together (rows do not add up)"
     if excluded:
         note += "; leaves out the what-ifs: " + ", ".join(LABELS[lever] for lever in excluded)
     return _row("all", baseline, scenario, note, includes=included, excludes=excluded)

@@ -41,7 +41,8 @@ def _monthly(summary: FileSummary) -> str:
 
 
 def _table(report: AuditReport) -> Table:
-    table = Table(title=f"Savings if fixed ({report.model})", show_footer=len(report.files) > 1)
+    model = report.model.replace(" (from file)", ", from file")  # one pair of brackets in the title
+    table = Table(title=f"Savings if fixed ({model})", show_footer=len(report.files) > 1)
     total_tokens = sum(f.tokens for f in report.files)
     exact, method = all(f.exact for f in report.files), report.method
     saving = report.monthly_saving

@@ -115,35 +115,28 @@ def _cache(done, sources: dict) -> str:
     rate = done.plan.hit_rate
     if rate is not None:
         return f"Cache hit rate: {rate:.0%} ({sources.get('hit_rate', '--cache-hit-rate')})."
-    return (
-        "Cache hit rate: modelled per prompt from its volume and the provider's cache TTL "
-        "(Poisson arrivals, docs/prices.md); --cache-hit-rate sets it."
-    )
+    return "Cache hit rate: modelled from each prompt's volume and cache TTL; --cache-hit-rate sets it."
 
 
 def _batch(plan) -> str:
     if plan.batch_share:
         return f"Batch API: {plan.batch_share:.0%} of traffic can wait 24 h (--batch-share)."
-    return "Batch API row: a what-if for all traffic, left out of All levers (--batch-share sets the share)."
+    return "Batch API row: a what-if for all traffic, not in All levers (--batch-share sets the share)."
 
 
 def _routing(done) -> str:
     plan = done.plan
     share = DEFAULT_SHARE if plan.route_share is None else plan.route_share
     fallback = DEFAULT_FALLBACK if plan.route_fallback is None else plan.route_fallback
-    where = (
-        "defaults"
-        if plan.route_share is None and plan.route_fallback is None
-        else "--route-share/--fallback-rate or config routing:"
-    )
+    given = plan.route_share is not None or plan.route_fallback is not None
+    where = "--route-share/--fallback-rate or config routing:" if given else "defaults"
     if plan.routing is not None:
-        lead = f"Routing: {share:.0%} of requests to {plan.routing.target}"
-    else:
-        lead = (
-            f"Routing row: a what-if, left out of All levers, sending {share:.0%} of requests to the provider's "
-            "cheapest model that fits (--route-to to choose one)"
+        return (
+            f"Routing: {share:.0%} of requests to {plan.routing.target}, {fallback:.0%} of those fall back ({where})."
         )
-    return f"{lead}; {fallback:.0%} of those fall back to the original model ({where})."
+    return (
+        f"Routing row: a what-if, not in All levers: {share:.0%} routed, {fallback:.0%} of those fall back ({where})."
+    )
 
 
 def _cap(plan) -> str:

@@ -101,7 +101,7 @@ def test_route_to_and_the_what_if_share_one_default_fallback(cli, prompt_file):
     routing = next(s for s in data["savings"] if s["lever"] == "routing")
     # half routed, 10% of those retried on gpt-4o: 5 - (0.5 x (0.3 + 0.1 x 5) + 0.5 x 5) = 2.1
     assert (routing["share"], routing["fallback_rate"], routing["daily_saving"]) == (0.5, 0.1, "2.1")
-    assert any("10% of those fall back to the original model (defaults)" in a for a in data["assumptions"])
+    assert "Routing: 50% of requests to gpt-4o-mini, 10% of those fall back (defaults)." in data["assumptions"]
 
 
 def test_output_cap_row(cli, prompt_file):

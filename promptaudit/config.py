@@ -21,6 +21,8 @@ from promptaudit.reading.safeyaml import YamlError, load_yaml
 CONFIG_NAMES = (".promptaudit.yaml", "promptaudit.yaml")
 SEVERITIES = ("info", "warning", "error")
 VOLUME_KEYS = ("rps", "rpm", "per_day", "per_month")
+TOTAL_KEYS = tuple(f"total_{unit}" for unit in VOLUME_KEYS)
+"""``volume: {total_per_day: N}``: N requests in all, split among prompts by ``traffic:`` shares (money.traffic)."""
 
 
 def _is_number(value: Any) -> bool:
@@ -88,8 +90,8 @@ PLACEHOLDERS_EXPECTED = (
 SCHEMA: dict[str, tuple[Callable[[Any], bool], str]] = {
     "models": (_is_str_list, "a list of model names"),
     "extensions": (_is_str_list, "a list of file extensions such as '.txt'"),
-    "volume": (_is_volume, "a mapping such as {per_day: 10000}"),
-    "traffic": (_is_mapping, "a mapping of glob -> volume settings"),
+    "volume": (_is_volume, "a mapping such as {per_day: 10000} (per prompt) or {total_per_day: 50000}"),
+    "traffic": (_is_mapping, "a mapping of glob -> volume settings ({per_day: N} or {share: 0.3})"),
     "budgets": (_is_mapping, "a mapping of glob -> token budget"),
     "max_tokens": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v > 0, "a positive integer"),
     "fail_on": (lambda v: v in SEVERITIES, "one of info, warning, error"),
@@ -254,16 +256,23 @@ def _check_policies(policies: dict, path: Path | str) -> None:
 
 
 def _check_volumes(data: dict, path: Path | str) -> None:
-    """``volume:`` and every ``traffic:`` entry name known units only (a typo must not drop the volume)."""
-    entries = [("volume", data["volume"])] if "volume" in data else []
-    entries += [(f"traffic {glob!r}", settings) for glob, settings in (data.get("traffic") or {}).items()]
-    for where, settings in entries:
+    """``volume:`` and every ``traffic:`` entry name known units only (a typo must not drop the volume).
+
+    ``volume:`` is per prompt (``per_day``) or a total (``total_per_day``), not both; a ``traffic:`` entry
+    is a per-prompt volume or a ``share`` of the total (0 to 1), not both.
+    """
+    entries = [("volume", data["volume"], VOLUME_KEYS + TOTAL_KEYS)] if "volume" in data else []
+    traffic = (data.get("traffic") or {}).items()
+    entries += [(f"traffic {glob!r}", settings, (*VOLUME_KEYS, "share")) for glob, settings in traffic]
+    for where, settings, known in entries:
         if not _is_volume(settings):
             raise ConfigError(f"{path}: {where} must be a mapping such as {{per_day: 10000}}, got {settings!r:.60}")
-        unknown = [unit for unit in settings if unit not in VOLUME_KEYS]
+        unknown = [unit for unit in settings if unit not in known]
         if unknown:
-            known = ", ".join(VOLUME_KEYS)
-            raise ConfigError(f"{path}: {where}: unknown unit {unknown[0]!r} (known: {known})")
+            raise ConfigError(f"{path}: {where}: unknown unit {unknown[0]!r} (known: {', '.join(known)})")
+        kinds = {"total" if k.startswith("total_") or k == "share" else "per prompt" for k in settings}
+        if len(kinds) > 1:
+            raise ConfigError(f"{path}: {where}: give a per-prompt volume or a total share, not both")
 
 
 def load_config(explicit: str | os.PathLike | None = None) -> Config:

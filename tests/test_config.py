@@ -236,3 +236,21 @@ def test_placeholders_for_a_path_is_the_first_matching_glob(tmp_path):
     assert placeholders_for(str(tmp_path / "lc" / "a.txt"), config) == declared(["python-format"])
     assert placeholders_for(str(tmp_path / "lc" / "a.md"), config) == NONE
     assert placeholders_for(str(tmp_path / "other.txt"), config) is None
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"volume": {"per_day": 10, "total_per_day": 100}}, "not both"),
+        ({"traffic": {"a.txt": {"share": 0.3, "per_day": 10}}}, "not both"),
+        ({"traffic": {"a.txt": {"total_per_day": 10}}}, "unknown unit 'total_per_day'"),
+    ],
+)
+def test_volume_is_per_prompt_or_a_total_never_both(data, message):
+    with pytest.raises(ConfigError, match=message):
+        validate(data, "c.yaml")
+
+
+def test_a_total_volume_and_traffic_shares_are_valid():
+    data = {"volume": {"total_per_day": 50000}, "traffic": {"a.txt": {"share": 0.3}, "b/*.txt": {"rps": 1}}}
+    assert validate(data, "c.yaml") == data

@@ -41,6 +41,9 @@ def run(isolated_env, shared_cache):
 
 
 def test_count_json_on_the_classifier_sample(run, reference_encoding):
+    from promptaudit.money import pricing
+
+    gpt_4o = pricing.price_for("gpt-4o").input_mtok  # the installed snapshot's price (hand-checked: $2.50 in 0.2.5)
     text = CLASSIFIER.read_bytes().decode("utf-8")
     expected = len(reference_encoding("o200k_base").encode_ordinary(text))
 
@@ -54,13 +57,16 @@ def test_count_json_on_the_classifier_sample(run, reference_encoding):
     assert file["counts"] == [
         {
             "model": "gpt-4o",
+            "model_from": "default",
             "encoding": "o200k_base",
             "tokens": expected,
             "exact": True,
             "method": "exact",
             "rendered_tokens": expected,
             "rendered_exact": True,
-            "input_cost_per_request": str(Decimal(expected) * Decimal("2.5") / Decimal(1_000_000)),
+            "approximations": [],
+            "rendered_approximations": [],
+            "input_cost_per_request": str(Decimal(expected) * gpt_4o / Decimal(1_000_000)),
         }
     ]
     assert payload["prices"]["source"].startswith("genai-prices")

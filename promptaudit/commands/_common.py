@@ -22,7 +22,7 @@ VarOption = Annotated[
     list[str] | None, typer.Option("--var", help="Template variable value as name=value; repeatable.")
 ]
 """``--var name=value``, shared by every command that counts templates."""
-DEFAULT_MODEL = "gpt-4o"
+from promptaudit.money.prompt_models import DEFAULT_MODEL  # noqa: E402,F401 - the one default, re-exported
 
 
 def warn(message: str) -> None:
@@ -83,8 +83,65 @@ def load_settings(config_file: str | None):
 
 def choose_models(cli_models: list[str] | None, config) -> list[str]:
     """Models from ``--model``, else the config's ``models``, else the default (gpt-4o)."""
-    models = cli_models or config.get("models") or [DEFAULT_MODEL]
-    return list(dict.fromkeys(models))
+    from promptaudit.money.prompt_models import choose
+
+    return list(choose(cli_models, config).models)
+
+
+def model_choice(cli_models: list[str] | None, config):
+    """The command's :class:`~promptaudit.money.prompt_models.ModelChoice` (``--model`` overrides files)."""
+    from promptaudit.money.prompt_models import choose
+
+    return choose(cli_models, config)
+
+
+def usable_prompts(prompts: list, choice) -> tuple[list, object, int]:
+    """Keep the chosen models that have a tokenizer and a price, and the prompts whose own model has both.
+
+    A prompt whose file names an unknown model is left out with one error line naming it (never counted at
+    $0 or quietly at another model); returns ``(prompts, choice, failures)``.
+    """
+    from dataclasses import replace
+
+    models, failures = usable_models(list(choice.models))
+    choice = replace(choice, models=tuple(models))
+    known = {model: _known(model) for model in {p.model for p in prompts if p.model and not choice.overrides}}
+    kept = []
+    for prompt in prompts:
+        if prompt.model and not choice.overrides and known[prompt.model] is not None:
+            warn(f"error: {prompt.display}: {known[prompt.model]}, named in the file; give --model to count it "
+                 "at a known model, or price it under prices: in the config")  # fmt: skip
+            failures += 1
+            continue
+        kept.append(prompt)
+    return kept, choice, failures
+
+
+def lint_settings(config, choice, prompts: list, volumes: list | None = None, **options):
+    """Lint settings that judge each prompt at its own model (unless ``--model``) and at its resolved volume."""
+    from dataclasses import replace
+
+    from promptaudit.lint import linter
+
+    settings = linter.settings_from(config, model=choice.models[0], own_models=not choice.overrides, **options)
+    settings = replace(settings, model_source=choice.source)
+    if volumes is None:
+        return settings
+    return replace(settings, volumes={p.display: v for p, v in zip(prompts, volumes) if v is not None})
+
+
+def _known(model: str) -> str | None:
+    """None when ``model`` has a price and a tokenizer, else why not."""
+    from promptaudit.errors import UnknownModelError
+    from promptaudit.money import pricing
+    from promptaudit.tokens import tokenizers as tokens
+
+    try:
+        pricing.price_for(model)
+        tokens.tokenizer_for(model)
+    except UnknownModelError as exc:
+        return str(exc)
+    return None
 
 
 def read_prompts(

@@ -11,17 +11,21 @@ from typing import Annotated
 import typer
 
 from promptaudit.commands._common import warn
+from promptaudit.commands._options import (  # noqa: F401 - re-exported: project and report declare them once
+    ExtOption,
+    ModelsOption,
+    PerDayOption,
+    PerMonthOption,
+    RpmOption,
+    RpsOption,
+    ShareOption,
+    TotalPerDayOption,
+)
 
 Opt = typer.Option
-RpsOption = Annotated[str | None, Opt("--rps", help="Requests per second.")]
-RpmOption = Annotated[str | None, Opt("--rpm", help="Requests per minute.")]
-PerDayOption = Annotated[str | None, Opt("--per-day", help="Requests per day.")]
-PerMonthOption = Annotated[str | None, Opt("--per-month", help="Requests per month.")]
-ModelsOption = Annotated[list[str] | None, Opt("--model", "-m", help="Model; repeat for side by side.")]
 UserTokensOption = Annotated[str | None, Opt("--user-tokens", help="Average variable input tokens.")]
 OutputTokensOption = Annotated[str | None, Opt("--output-tokens", help="Average output tokens.")]
 DaysOption = Annotated[str, Opt("--days-per-month", help="Days in a month.")]
-ExtOption = Annotated[list[str] | None, Opt("--ext", help="Extension to pick from directories.")]
 """The options ``project`` and ``report`` share (declared once, so their help and spelling agree)."""
 
 
@@ -33,6 +37,14 @@ class Projected:
     volumes: list
     plan: object
     calibration: object | None
+    basis: str = "per prompt"
+    """The volume basis: ``per prompt`` or ``total`` (money.traffic)."""
+    partition: bool = False
+    """True when each prompt is projected at one model only: the models' bills then add up to one total."""
+    traffic: object | None = None
+    """The per-request token assumptions used (money.projection.Traffic, settled)."""
+    sources: dict | None = None
+    """Where each assumption came from: ``{"output_tokens": "--output-tokens", "hit_rate": "modelled", ...}``."""
 
 
 def calibration_for(logs: list[str] | None, model: str, config=None):
@@ -49,23 +61,25 @@ def calibration_for(logs: list[str] | None, model: str, config=None):
     return calibrate(list(logs), model, columns=usage.get("columns"))
 
 
-def prompt_volumes(prompts: list, cli_volume, config, days, calibration) -> list:
-    """Each prompt's volume: command line, else config (glob, then default), else the calibration logs."""
-    from promptaudit.errors import UsageError
-    from promptaudit.money import volume
+def prompt_volumes(prompts: list, options, config, days, calibration) -> list:
+    """Each prompt's volume (money.traffic: per prompt, or a total split by shares), else the calibration
+    logs' measured requests as a total split the same way."""
+    from dataclasses import replace
 
-    measured = calibration.requests_per_day if calibration else None
-    found = []
-    for prompt in prompts:
-        chosen = cli_volume or volume.from_config(prompt.path, config, days)
-        if chosen is None and measured:
-            chosen = volume.Volume(measured, days, f"calibrated from {calibration.source}")
+    from promptaudit.errors import UsageError
+    from promptaudit.money import traffic
+    from promptaudit.money.volume import Volume
+
+    found = traffic.prompt_volumes(prompts, options, config, days)
+    if any(v is None for v in found) and calibration and calibration.requests_per_day:
+        measured = Volume(calibration.requests_per_day, days, f"calibrated from {calibration.source}")
+        found = traffic.prompt_volumes(prompts, replace(options, total=measured), config, days)
+    for prompt, chosen in zip(prompts, found):
         if chosen is None:
             raise UsageError(
-                f"{prompt.display}: no request volume; give --rps, --rpm, --per-day or --per-month, "
-                "or set volume: in the config"
+                f"{prompt.display}: no request volume; give --total-per-day (all prompts together), or --rps, "
+                "--rpm, --per-day or --per-month (each prompt), or set volume: in the config"
             )
-        found.append(chosen)
     return found
 
 
@@ -75,7 +89,7 @@ def trim_tokens(prompts: list, model: str, config) -> tuple[int, ...] | None:
         from promptaudit.lint import linter
     except ImportError:
         return None
-    findings = linter.lint(prompts, linter.settings_from(config, model=model))
+    findings = linter.lint(prompts, linter.settings_from(config, model=model, own_models=False))
     removable = {}
     for finding in findings:
         if finding.category == "redundancy":
@@ -88,28 +102,28 @@ def build_plan(hit_rate, batch_share, max_tokens, route_to, route_share, fallbac
 
     The output cap is ``--max-tokens``; without it each request file's own ``max_tokens`` (see :func:`run`).
     The config's ``max_tokens`` is not an output cap: it is the prompt's token budget (``check``, PA301).
+    ``--route-to`` and the default routing what-if share one default share and fallback rate
+    (money.default_route; the config's ``routing:`` changes both, see :func:`what_if_settings`).
     """
     from promptaudit.money import volume
-    from promptaudit.money.levers import Plan, Routing
+    from promptaudit.money.levers import Plan
 
     cap = volume.token_count(max_tokens, "--max-tokens", 1) if max_tokens is not None else None
-    routing = None
-    if route_to:
-        share = volume.fraction(route_share if route_share is not None else "0.5", "--route-share")
-        routing = Routing(route_to, share, volume.fraction(fallback_rate or "0", "--fallback-rate"))
     return Plan(
         hit_rate=volume.fraction(hit_rate, "--cache-hit-rate") if hit_rate is not None else None,
         batch_share=volume.fraction(batch_share or "0", "--batch-share"),
         max_output=cap,
-        routing=routing,
+        route_target=route_to or None,
         route_share=volume.fraction(route_share, "--route-share") if route_share is not None else None,
         route_fallback=volume.fraction(fallback_rate, "--fallback-rate") if fallback_rate is not None else None,
     )
 
 
 def what_if_settings(plan, config):
-    """The default routing what-if's share and fallback: flags, else config ``routing:``, else the defaults."""
+    """The routing share and fallback (for ``--route-to`` and the default what-if alike): flags, else config
+    ``routing:``, else the defaults of money.default_route."""
     from promptaudit.money import volume
+    from promptaudit.money.default_route import assumption
 
     settings = config.get("routing") or {}
     share, fallback = plan.route_share, plan.route_fallback
@@ -117,7 +131,10 @@ def what_if_settings(plan, config):
         share = volume.fraction(str(settings["share"]), "config routing.share")
     if fallback is None and "fallback_rate" in settings:
         fallback = volume.fraction(str(settings["fallback_rate"]), "config routing.fallback_rate")
-    return replace(plan, route_share=share, route_fallback=fallback)
+    plan = replace(plan, route_share=share, route_fallback=fallback)
+    if plan.route_target:
+        plan = replace(plan, routing=replace(assumption(share, fallback, plan.route_target), assumed=False))
+    return plan
 
 
 def calibrated(traffic, plan, calibration, prompts, model):
@@ -159,20 +176,34 @@ def settle(traffic):
     return replace(traffic, user_tokens=traffic.user_tokens or 0, output_tokens=traffic.output_tokens or 0)
 
 
-def projections(prompts, models, volumes, traffic, plan, config):
-    """One ModelProjection per model; the routing target is counted with its own tokenizer."""
+def projections(prompts, choice, volumes, traffic, plan, config) -> list:
+    """One ModelProjection per model group (money.prompt_models): each prompt at its own model, else the chosen
+    ones; the routing target is counted with its own tokenizer."""
+    from promptaudit.money import prompt_models
+
+    return [
+        _group_projection(
+            group,
+            [prompts[i] for i in group.indices],
+            [volumes[i] for i in group.indices],
+            traffic,
+            replace(plan, declared_caps=tuple(plan.declared_caps[i] for i in group.indices)),
+            config,
+        )  # fmt: skip
+        for group in prompt_models.groups(prompts, choice)
+    ]
+
+
+def _group_projection(group, prompts, volumes, traffic, plan, config):
     from promptaudit.money.projection import cases_for, project_model
 
     target = plan.routing.target if plan.routing else None
     targets = cases_for(target, prompts, volumes, traffic) if target else None
-    results = []
-    for model in models:
-        trims = trim_tokens(prompts, model, config)
-        model_plan = replace(plan, trim_tokens=trims)
-        default = False if target else default_route(model, prompts, volumes, traffic, model_plan)
-        cases = cases_for(model, prompts, volumes, traffic)
-        results.append(project_model(model, cases, model_plan, targets, default))
-    return results
+    model_plan = replace(plan, trim_tokens=trim_tokens(prompts, group.model, config))
+    default = False if target else default_route(group.model, prompts, volumes, traffic, model_plan)
+    cases = cases_for(group.model, prompts, volumes, traffic)
+    found = project_model(group.model, cases, model_plan, targets, default)
+    return replace(found, label=group.label, model_from=group.model_from)
 
 
 def default_route(model, prompts, volumes, traffic, plan):
@@ -186,23 +217,60 @@ def default_route(model, prompts, volumes, traffic, plan):
     return routes.assumption(plan.route_share, plan.route_fallback, target), cases
 
 
-def compute(prompts, models, cli_volume, days, config, traffic, plan, logs) -> Projected:
+def compute(prompts, choice, options, days, config, traffic, plan, logs) -> Projected:
     """Measure, count and price (after every option has been validated).
 
-    A request above a model's context window cannot be sent: that is said on stderr and the command exits 2.
+    ``choice`` is the command's :class:`~promptaudit.money.prompt_models.ModelChoice`; ``options`` its
+    :class:`~promptaudit.money.traffic.TrafficOptions`. A request above a model's context window cannot be
+    sent: that is said on stderr and the command exits 2.
     """
     from promptaudit import exitcodes
     from promptaudit.commands._common import report_sizes
-    from promptaudit.money.projection import size_problems
+    from promptaudit.money import prompt_models
+    from promptaudit.money import traffic as traffic_basis
 
-    calibration = calibration_for(logs, models[0], config)
-    traffic, plan = calibrated(traffic, plan, calibration, prompts, models[0])
+    first = prompt_models.groups(prompts, choice)[0].model
+    calibration = calibration_for(logs, first, config)
+    given = {"output_tokens": traffic.output_tokens, "user_tokens": traffic.user_tokens, "hit_rate": plan.hit_rate}
+    traffic, plan = calibrated(traffic, plan, calibration, prompts, first)
+    sources = _sources(given, traffic, plan, calibration)
     plan = replace(
         plan, declared_caps=tuple(p.max_tokens for p in prompts), output_known=traffic.output_tokens is not None
     )
-    volumes = prompt_volumes(prompts, cli_volume, config, days, calibration)
+    volumes = prompt_volumes(prompts, options, config, days, calibration)
     traffic, plan = settle(traffic), what_if_settings(plan, config)
-    target = [plan.routing.target] if plan.routing else []
-    if report_sizes(size_problems(models + target, prompts, traffic.user_tokens)):
+    if report_sizes(_size_problems(prompts, choice, plan, traffic)):
         raise typer.Exit(exitcodes.USAGE)
-    return Projected(projections(prompts, models, volumes, traffic, plan, config), volumes, plan, calibration)
+    basis = traffic_basis.basis(options, config) if not calibration else traffic_basis.TOTAL
+    results = projections(prompts, choice, volumes, traffic, plan, config)
+    partition = prompt_models.partitions(prompts, choice)
+    return Projected(results, volumes, plan, calibration, basis, partition, traffic, sources)
+
+
+FLAGS = {"output_tokens": "--output-tokens", "user_tokens": "--user-tokens", "hit_rate": "--cache-hit-rate"}
+
+
+def _sources(given: dict, traffic, plan, calibration) -> dict:
+    """Where each per-request assumption came from: its flag, the calibration logs, or nowhere (``none``)."""
+    now = {"output_tokens": traffic.output_tokens, "user_tokens": traffic.user_tokens, "hit_rate": plan.hit_rate}
+    found = {}
+    for key, value in now.items():
+        if given[key] is not None:
+            found[key] = FLAGS[key]
+        elif value is not None and calibration is not None:
+            found[key] = f"calibrated from {calibration.source}"
+        else:
+            found[key] = "none"
+    return found
+
+
+def _size_problems(prompts, choice, plan, traffic) -> list:
+    """Tier warnings and context-window errors for each prompt at its models (and the routing target)."""
+    from promptaudit.money import prompt_models
+    from promptaudit.money.projection import size_problems
+
+    found = []
+    for group in prompt_models.groups(prompts, choice):
+        models = [group.model] + ([plan.routing.target] if plan.routing else [])
+        found += size_problems(models, [prompts[i] for i in group.indices], traffic.user_tokens)
+    return found

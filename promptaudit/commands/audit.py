@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from promptaudit.commands._common import ConfigOption, VarOption, load_settings, user_errors
-from promptaudit.commands._projection import ExtOption
+from promptaudit.commands._options import ExtOption, ModelOption, PerDayOption, ShareOption, TotalPerDayOption
 
 
 class AuditFormat(str, Enum):
@@ -36,9 +36,7 @@ def _ids(values: list[str] | None) -> list[str]:
 @user_errors
 def audit_command(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (searched recursively) or - for stdin.")],
-    model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Target model (default: config, else gpt-4o).")
-    ] = None,
+    model: ModelOption = None,
     output_format: Annotated[
         AuditFormat, typer.Option("--format", "-f", help="text, json, markdown or sarif.")
     ] = AuditFormat.text,
@@ -51,29 +49,34 @@ def audit_command(
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Rule IDs or prefixes to skip.")] = None,
     config_file: ConfigOption = None,
     max_tokens: Annotated[int | None, typer.Option("--max-tokens", help="Token budget per prompt (PA301).")] = None,
-    per_day: Annotated[str | None, typer.Option("--per-day", help="Requests per day, for $/month.")] = None,
+    per_day: PerDayOption = None,
+    total_per_day: TotalPerDayOption = None,
+    share: ShareOption = None,
     var: VarOption = None,
     ext: ExtOption = None,
 ) -> None:
     """Find wasted tokens and broken caching in prompts; say what each fix saves per request and per month."""
     from promptaudit import exitcodes
-    from promptaudit.commands._common import read_prompts
+    from promptaudit.commands._common import lint_settings, model_choice, read_prompts, usable_prompts
     from promptaudit.lint import linter
     from promptaudit.lint.findings import at_or_above
-    from promptaudit.money import pricing, volume
+    from promptaudit.money import pricing, traffic, volume
     from promptaudit.report.audit_common import build, render
     from promptaudit.tokens import tokenizers as tokens
 
     config = load_settings(config_file)
-    cli_volume = volume.from_cli({"per_day": per_day})
-    settings = linter.settings_from(
-        config, model=model, select=_ids(select), ignore=_ids(ignore), max_tokens=max_tokens, volume=cli_volume
-    )
-    pricing.price_for(settings.model), tokens.tokenizer_for(settings.model)
+    options = traffic.from_cli({"per_day": per_day}, total_per_day, share, volume.DEFAULT_DAYS_PER_MONTH)
+    choice = model_choice([model] if model else None, config)
+    pricing.price_for(choice.models[0]), tokens.tokenizer_for(choice.models[0])
     prompts, failures = read_prompts(paths, config, ext, var)
+    prompts, choice, model_failures = usable_prompts(prompts, choice)
+    volumes = traffic.prompt_volumes(prompts, options, config, volume.DEFAULT_DAYS_PER_MONTH)
+    settings = lint_settings(
+        config, choice, prompts, volumes, select=_ids(select), ignore=_ids(ignore), max_tokens=max_tokens
+    )
     findings = linter.lint(prompts, settings)
     render(build(prompts, findings, settings), output_format.value)
     level = fail_on.value if fail_on else config.get("fail_on", "warning")
-    if failures:
+    if failures or model_failures:
         raise typer.Exit(exitcodes.USAGE)
     raise typer.Exit(exitcodes.FINDINGS if at_or_above(findings, level) else exitcodes.OK)

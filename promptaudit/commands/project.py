@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from promptaudit.commands._common import ConfigOption, VarOption, choose_models, load_settings, user_errors
+from promptaudit.commands._common import ConfigOption, VarOption, load_settings, model_choice, user_errors
 from promptaudit.commands._projection import (
     DaysOption,
     ExtOption,
@@ -17,11 +17,14 @@ from promptaudit.commands._projection import (
     PerMonthOption,
     RpmOption,
     RpsOption,
+    ShareOption,
+    TotalPerDayOption,
     UserTokensOption,
     build_plan,
     compute,
     traffic_from,
 )
+from promptaudit.money.default_route import DEFAULT_FALLBACK, DEFAULT_SHARE
 
 
 class ProjectFormat(str, Enum):
@@ -33,6 +36,7 @@ class ProjectFormat(str, Enum):
 
 
 Opt = typer.Option
+SHARE, FALLBACK = (f"{value.normalize():f}" for value in (DEFAULT_SHARE, DEFAULT_FALLBACK))
 
 
 @user_errors
@@ -42,15 +46,19 @@ def project_command(
     rpm: RpmOption = None,
     per_day: PerDayOption = None,
     per_month: PerMonthOption = None,
+    total_per_day: TotalPerDayOption = None,
+    share: ShareOption = None,
     model: ModelsOption = None,
     user_tokens: UserTokensOption = None,
     output_tokens: OutputTokensOption = None,
     max_tokens: Annotated[str | None, Opt("--max-tokens", help="Output cap to evaluate.")] = None,
     cache_hit_rate: Annotated[str | None, Opt("--cache-hit-rate", help="0-1; overrides the model.")] = None,
     batch_share: Annotated[str | None, Opt("--batch-share", help="0-1 share that can wait 24 h.")] = None,
-    route_to: Annotated[str | None, Opt("--route-to", help="Cheaper model for the routing what-if.")] = None,
-    route_share: Annotated[str | None, Opt("--route-share", help="0-1 share routed (default 0.5).")] = None,
-    fallback_rate: Annotated[str | None, Opt("--fallback-rate", help="0-1 routed share retried.")] = None,
+    route_to: Annotated[str | None, Opt("--route-to", help="Cheaper model to route to (in All levers).")] = None,
+    route_share: Annotated[str | None, Opt("--route-share", help=f"0-1 share routed (default {SHARE}).")] = None,
+    fallback_rate: Annotated[
+        str | None, Opt("--fallback-rate", help=f"0-1 of routed requests retried on the model (default {FALLBACK}).")
+    ] = None,
     days_per_month: DaysOption = "30",
     calibrate: Annotated[list[str] | None, Opt("--calibrate", help="Usage log to measure; repeatable.")] = None,
     output_format: Annotated[ProjectFormat, Opt("--format", "-f", help="table, json or markdown.")] = (
@@ -62,29 +70,33 @@ def project_command(
 ) -> None:
     """Project cost per request, day and month per model, and what each cost lever saves.
 
-    The output-cap lever evaluates ``--max-tokens``, else the ``max_tokens`` each request file declares.
+    Each prompt is priced at the model its file or SDK call names ("(from file)"), unless --model. The
+    volume is per prompt (--per-day: a folder of 4 prompts sends 4x), or --total-per-day split by --share.
+    The output-cap lever evaluates --max-tokens, else the max_tokens each request file declares.
     """
     from promptaudit import exitcodes
-    from promptaudit.commands._common import read_prompts, usable_models
+    from promptaudit.commands._common import read_prompts, usable_models, usable_prompts
+    from promptaudit.money import traffic as traffic_basis
     from promptaudit.money import volume
 
     config = load_settings(config_file)
     days = volume.days_per_month(days_per_month)
-    cli_volume = volume.from_cli({"rps": rps, "rpm": rpm, "per_day": per_day, "per_month": per_month}, days)
+    flags = {"rps": rps, "rpm": rpm, "per_day": per_day, "per_month": per_month}
+    options = traffic_basis.from_cli(flags, total_per_day, share, days)
     plan = build_plan(cache_hit_rate, batch_share, max_tokens, route_to, route_share, fallback_rate)
     traffic = traffic_from(user_tokens, output_tokens)
     prompts, failures = read_prompts(paths, config, ext, var)
-    models, model_failures = usable_models(choose_models(model, config) + ([route_to] if route_to else []))
-    if failures or model_failures or not prompts:
+    prompts, choice, model_failures = usable_prompts(prompts, model_choice(model, config))
+    route_failures = usable_models([route_to])[1] if route_to else 0
+    if failures or model_failures or route_failures or not prompts or not choice.models:
         raise typer.Exit(exitcodes.USAGE)
-    models = [m for m in models if m != route_to] or models
-    run(prompts, models, cli_volume, days, config, traffic, plan, calibrate, output_format.value)
+    run(prompts, choice, options, days, config, traffic, plan, calibrate, output_format.value)
 
 
-def run(prompts, models, cli_volume, days, config, traffic, plan, logs, fmt) -> None:
+def run(prompts, choice, options, days, config, traffic, plan, logs, fmt) -> None:
     """Measure, count, price and render (after every option has been validated)."""
     from promptaudit.money import pricing
     from promptaudit.report import project as report
 
-    done = compute(prompts, models, cli_volume, days, config, traffic, plan, logs)
-    report.render(done.results, done.volumes, done.plan, days, done.calibration, pricing.price_source(), fmt)
+    done = compute(prompts, choice, options, days, config, traffic, plan, logs)
+    report.render(done, days, pricing.price_source(), fmt)

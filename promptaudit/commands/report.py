@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from promptaudit.commands._common import ConfigOption, VarOption, choose_models, load_settings, user_errors, warn
+from promptaudit.commands._common import ConfigOption, VarOption, load_settings, model_choice, user_errors, warn
 from promptaudit.commands._projection import (
     DaysOption,
     ExtOption,
@@ -26,6 +26,8 @@ from promptaudit.commands._projection import (
     PerMonthOption,
     RpmOption,
     RpsOption,
+    ShareOption,
+    TotalPerDayOption,
     UserTokensOption,
     build_plan,
     compute,
@@ -49,14 +51,24 @@ class _Tee(io.TextIOBase):
         self.stream.flush()
 
 
-def _audit(prompts, model: str, config, cli_volume) -> dict:
-    """``audit --format json``'s document for the prompts, at the report's volume."""
+def _audit(prompts, choice, config, volumes) -> dict:
+    """``audit --format json``'s document for the prompts, each at its model and at the report's volume."""
+    from promptaudit.commands._common import lint_settings
     from promptaudit.lint import linter
     from promptaudit.report import audit_json
     from promptaudit.report.audit_common import build
 
-    settings = linter.settings_from(config, model=model, volume=cli_volume)
+    settings = lint_settings(config, choice, prompts, volumes)
     return audit_json.payload(build(prompts, linter.lint(prompts, settings), settings))
+
+
+def _cache_rules(prompts, done) -> list:
+    """Each prompt's cache rules at the first model it is projected at (for the waste section's prefix marks)."""
+    rules: dict[str, object] = {}
+    for result in done.results:
+        for case in result.cases:
+            rules.setdefault(case.name, case.priced.cache)
+    return [rules.get(prompt.display) for prompt in prompts]
 
 
 def _measured(logs: list[str], split_at: str | None, config, prices) -> tuple[str, bool]:
@@ -154,6 +166,8 @@ def report_command(
     rpm: RpmOption = None,
     per_day: PerDayOption = None,
     per_month: PerMonthOption = None,
+    total_per_day: TotalPerDayOption = None,
+    share: ShareOption = None,
     model: ModelsOption = None,
     usage: Annotated[list[str] | None, Opt("--usage", help="Usage log for measured spend; repeatable.")] = None,
     split_at: Annotated[str | None, Opt("--split-at", help="Compare usage before and after this time.")] = None,
@@ -167,25 +181,26 @@ def report_command(
 ) -> None:
     """Write one self-contained HTML page: cost by prompt, savings by lever, waste in the text, measured spend."""
     from promptaudit import exitcodes
-    from promptaudit.commands._common import read_prompts, usable_models
+    from promptaudit.commands._common import read_prompts, usable_prompts
+    from promptaudit.money import traffic as traffic_basis
     from promptaudit.money import volume
 
     check_output(output, split_at, usage)
     config = load_settings(config_file)
     days = volume.days_per_month(days_per_month)
-    cli_volume = volume.from_cli({"rps": rps, "rpm": rpm, "per_day": per_day, "per_month": per_month}, days)
+    per_prompt = {"rps": rps, "rpm": rpm, "per_day": per_day, "per_month": per_month}
+    options = traffic_basis.from_cli(per_prompt, total_per_day, share, days)
     traffic = traffic_from(user_tokens, output_tokens)
     with contextlib.redirect_stderr(_Tee(sys.stderr)) as said:
         prompts, failures = read_prompts(paths, config, ext, var)
-        models, model_failures = usable_models(choose_models(model, config))
-        if failures or model_failures or not prompts:
+        prompts, choice, model_failures = usable_prompts(prompts, model_choice(model, config))
+        if failures or model_failures or not prompts or not choice.models:
             raise typer.Exit(exitcodes.USAGE)
         flags = {"--rps": rps, "--rpm": rpm, "--per-day": per_day, "--per-month": per_month, "--model": model}
+        flags |= {"--total-per-day": total_per_day, "--share": share}
         flags |= {"--usage": usage, "--split-at": split_at, "-o": None if output == "report.html" else output}
         command = _command_line(paths, flags)
-        page, damaged = build_page(
-            command, prompts, models, (cli_volume, days), config, traffic, (usage, split_at), said
-        )
+        page, damaged = build_page(command, prompts, choice, (options, days), config, traffic, (usage, split_at), said)
     write_page(page, output)
     if output != "-":
         warn(f"wrote {output}")
@@ -193,7 +208,7 @@ def report_command(
         raise typer.Exit(exitcodes.USAGE)
 
 
-def build_page(command: str, prompts, models, volumes, config, traffic, logs, said) -> tuple[str, bool]:
+def build_page(command: str, prompts, choice, volumes, config, traffic, logs, said) -> tuple[str, bool]:
     """Compute everything the page shows and render it (``said`` collects the terminal's notes)."""
     from datetime import datetime, timezone
 
@@ -201,13 +216,14 @@ def build_page(command: str, prompts, models, volumes, config, traffic, logs, sa
     from promptaudit.report import html, html_waste
     from promptaudit.report import project as project_report
 
-    cli_volume, days = volumes
-    done = compute(prompts, models, cli_volume, days, config, traffic, build_plan(*[None] * 6), None)
+    options, days = volumes
+    done = compute(prompts, choice, options, days, config, traffic, build_plan(*[None] * 6), None)
     prices = pricing.price_source()
-    project = project_report.payload(done.results, done.volumes, done.plan, days, done.calibration, prices)
-    audit = _audit(prompts, models[0], config, cli_volume)
-    rules = [case.priced.cache for case in done.results[0].cases]
-    waste = html_waste.render(prompts, audit, project, rules, models[0])
+    project = project_report.payload(done, days, prices)
+    audit = _audit(prompts, choice, config, done.volumes)
+    first = done.results[0].model
+    rules = _cache_rules(prompts, done)
+    waste = html_waste.render(prompts, audit, project, rules, first)
     usage_html, damaged = _measured(logs[0], logs[1], config, prices) if logs[0] else ("", False)
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     notes = tuple(dict.fromkeys(said.lines))

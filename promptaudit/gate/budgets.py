@@ -58,6 +58,8 @@ class BudgetResult:
     excess_monthly_cost: Decimal | None = None
     method: str = "exact"
     """How ``tokens`` was counted: ``exact``, ``reconstructed`` (Claude via ctok) or ``estimate``."""
+    model: str = ""
+    """The model ``tokens`` was counted at (the prompt's own when its file names one, unless ``--model``)."""
 
     @property
     def allowed(self) -> int | None:
@@ -83,6 +85,7 @@ class BudgetResult:
             "tokens": self.tokens,
             "exact": self.exact,
             "method": self.method,
+            "model": self.model,
             "budget": self.budget.tokens if self.budget else None,
             "budget_source": self.budget.origin if self.budget else None,
             "baseline": self.baseline,

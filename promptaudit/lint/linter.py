@@ -39,10 +39,42 @@ class LintSettings:
     max_tokens: int | None = None
     volume: volumes.Volume | None = None
     config: Config = field(default_factory=Config)
+    own_models: bool = True
+    """True when each prompt is judged at the model its file or SDK call names (no ``--model`` given);
+    :attr:`model` is then the model of prompts that name none (money.prompt_models). False: all at :attr:`model`."""
+    volumes: dict[str, volumes.Volume] | None = None
+    """Each prompt's volume by its display name, when the command resolved them (money.traffic)."""
+    model_source: str = "default"
+    """Where :attr:`model` came from (``--model``, ``config`` or ``default``; money.prompt_models)."""
 
     def volume_for(self, path: str) -> volumes.Volume | None:
         """Requests per day for a prompt: the command line, else the config (per glob, then default)."""
         return self.volume or volumes.from_config(path, self.config)
+
+    def volume_of(self, prompt: Prompt) -> volumes.Volume | None:
+        """A prompt's volume: the one the command resolved for it, else :meth:`volume_for` its path."""
+        if self.volumes is not None and prompt.display in self.volumes:
+            return self.volumes[prompt.display]
+        return self.volume_for(prompt.path)
+
+    def model_for(self, prompt: Prompt) -> str:
+        """The model a prompt is judged at: its own with :attr:`own_models` (when a price and a tokenizer know
+        it; commands that show money report an unknown one first), else :attr:`model`."""
+        return prompt.model if self.own_models and prompt.model and _known(prompt.model) else self.model
+
+
+def _known(model: str) -> bool:
+    """Whether ``model`` has a price and a tokenizer (an unknown one is counted at the default, as diff does)."""
+    from promptaudit.errors import UnknownModelError
+    from promptaudit.money import pricing
+    from promptaudit.tokens.tokenizers import tokenizer_for
+
+    try:
+        pricing.price_for(model)
+        tokenizer_for(model)
+    except UnknownModelError:
+        return False
+    return True
 
 
 def _registry():
@@ -131,8 +163,13 @@ def settings_from(
     ignore: list[str] | None = None,
     max_tokens: int | None = None,
     volume: volumes.Volume | None = None,
+    own_models: bool = True,
 ) -> LintSettings:
-    """Combine bundled defaults, the validated config and command-line overrides into LintSettings."""
+    """Combine bundled defaults, the validated config and command-line overrides into LintSettings.
+
+    With ``own_models`` (the default) each prompt is judged at the model its file names (``model`` is for the
+    others); without it (``--model`` given) every prompt is judged at ``model``.
+    """
     rules = _rules_config(config)
     for selector in [*(select or []), *(ignore or [])]:
         resolve_selector(selector, "--select/--ignore")
@@ -145,6 +182,7 @@ def settings_from(
         max_tokens=max_tokens,
         volume=volume,
         config=config,
+        own_models=own_models,
     )
 
 
@@ -161,7 +199,7 @@ class RuleContext:
 
     def __init__(self, prompt: Prompt, settings: LintSettings, total_tokens: int):
         self.prompt = prompt
-        self.model = settings.model
+        self.model = settings.model_for(prompt)
         self.settings = settings
         self.total_tokens = total_tokens
         self.options: dict[str, Any] = {}
@@ -191,7 +229,7 @@ class RuleContext:
 
     @functools.cached_property
     def volume(self) -> volumes.Volume | None:
-        return self.settings.volume_for(self.prompt.path)
+        return self.settings.volume_of(self.prompt)
 
     @functools.cached_property
     def price(self):
@@ -270,10 +308,8 @@ def _finding(module: ModuleType, problem: Problem, path: str, settings: LintSett
 
 def lint(prompts: list[Prompt], settings: LintSettings) -> list[Finding]:
     """Run the active rules over every prompt; findings sorted by path, line, column and rule."""
-    from promptaudit.tokens.counting import prompt_tokens
-
     rules = active_rules(settings)
-    totals = prompt_tokens(prompts, settings.model) if prompts else []
+    totals = totals_at_own_models(prompts, settings)
     findings: list[Finding] = []
     seen: set[tuple] = set()
     for prompt, total in zip(prompts, totals):
@@ -283,6 +319,17 @@ def lint(prompts: list[Prompt], settings: LintSettings) -> list[Finding]:
             found = [_finding(module, p, ctx.path_of(p), settings) for p in _capped(module, list(module.check(ctx)))]
             findings.extend(_once(found, seen) if prompt.origin is not None else found)
     return _without_double_savings(sorted(findings, key=lambda f: f.sort_key))
+
+
+def totals_at_own_models(prompts: list[Prompt], settings: LintSettings) -> list:
+    """Each prompt's token count at :meth:`LintSettings.model_for` (one batch per model)."""
+    from promptaudit.tokens.counting import prompt_tokens
+
+    found: dict[int, object] = {}
+    for model in dict.fromkeys(settings.model_for(p) for p in prompts):
+        members = [i for i, p in enumerate(prompts) if settings.model_for(p) == model]
+        found.update(zip(members, prompt_tokens([prompts[i] for i in members], model)))
+    return [found[i] for i in range(len(prompts))]
 
 
 def _once(findings: list[Finding], seen: set[tuple]) -> list[Finding]:

@@ -37,6 +37,10 @@ class Case:
     exact: bool = True
     name: str = ""
     method: str = "exact"
+    approximations: tuple[str, ...] = ()
+    """Why the Prompt tokens (what every request sends) are not exact (tokens.approximations keys)."""
+    variables_estimated: bool = False
+    """True when a template variable had no value: the Variable tokens include the default estimate."""
 
     def daily(self, levers: Levers = NO_LEVERS) -> Decimal:
         return econ.daily_cost(self.workload, self.priced.rates, self.priced.cache, levers)
@@ -67,6 +71,12 @@ class Saving:
     break_even_fallback: Decimal | None = None
     assumed: bool = False  # a default assumption (the routing what-if), not a lever the user asked for
     route: Routing | None = None  # for routing rows: where, how much, how often it falls back
+    in_all: bool = True
+    """Whether the "all levers" scenario includes this lever (what-ifs the user did not ask for are left out)."""
+    includes: tuple[str, ...] = ()
+    """For the "all levers" row: the levers its one combined scenario pulls."""
+    excludes: tuple[str, ...] = ()
+    """For the "all levers" row: the what-if rows above it that it leaves out."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,8 @@ class Plan:
     max_output: int | None = None
     """``--max-tokens``: one output cap for every prompt."""
     routing: Routing | None = None
+    route_target: str | None = None
+    """``--route-to``: the model :attr:`routing` sends traffic to, once its share and fallback are settled."""
     route_share: Decimal | None = None  # --route-share / config for the default routing what-if
     route_fallback: Decimal | None = None  # --fallback-rate / config for the default routing what-if
     declared_caps: tuple[int | None, ...] | None = None
@@ -182,8 +194,10 @@ def caching_note(cases: list[Case], plan: Plan) -> str:
 def _batch_row(cases: list[Case], plan: Plan, baseline: Decimal) -> Saving:
     share = plan.batch_share or ONE
     scenario = scenario_daily(cases, Levers(batch_share=share), plan)
-    note = f"on {share:.0%} of traffic" if plan.batch_share else "if all traffic could wait 24 h (--batch-share 0)"
-    return _row("batch", baseline, scenario, note)
+    if plan.batch_share:
+        return _row("batch", baseline, scenario, f"on {share:.0%} of traffic (--batch-share)")
+    note = "what-if: if all traffic could wait 24 h (--batch-share)"
+    return _row("batch", baseline, scenario, note, in_all=False)
 
 
 def _routing_row(cases: list[Case], targets: list[Case], plan: Plan, baseline: Decimal) -> Saving:
@@ -192,8 +206,9 @@ def _routing_row(cases: list[Case], targets: list[Case], plan: Plan, baseline: D
     break_even = econ.break_even_fallback(baseline, scenario_daily(targets, Levers(), plan))
     note = f"{routing.share:.0%} to {routing.target}, {routing.fallback:.0%} fall back; break-even {break_even:.1%}"
     if routing.assumed:
-        note = f"what-if at default assumptions: {note}"
+        note = f"what-if: {note}"
     extra = {"break_even_fallback": break_even, "assumed": routing.assumed, "route": routing}
+    extra["in_all"] = not routing.assumed
     return _row("routing", baseline, scenario, note, **extra)
 
 
@@ -201,7 +216,8 @@ def default_routing_row(cases: list[Case], plan: Plan, default: tuple[Routing, l
     """The routing what-if row shown without ``--route-to`` (a default assumption; see money.default_route)."""
     baseline = scenario_daily(cases, Levers(), plan)
     if default is None:
-        return Saving("routing", Decimal(0), Decimal(0), "what-if: no cheaper model of this provider fits", None, True)
+        note = "what-if: no cheaper model of this provider fits"
+        return Saving("routing", Decimal(0), Decimal(0), note, None, True, in_all=False)
     routing, targets = default
     return _routing_row(cases, targets, replace(plan, routing=routing), baseline)
 
@@ -223,10 +239,25 @@ def _output_cap_row(cases: list[Case], plan: Plan, baseline: Decimal) -> Saving:
     return _row("output_cap", baseline, scenario, _output_cap_note(cases, plan))
 
 
-def _all_levers(cases: list[Case], plan: Plan, baseline: Decimal, targets: list[Case] | None) -> Saving:
+LABELS = {
+    "caching": "caching",
+    "trimming": "trimming",
+    "batch": "Batch API",
+    "routing": "routing",
+    "output_cap": "output cap",
+}
+"""Lever names as the "all levers" note lists them."""
+
+
+def _all_levers(cases: list[Case], plan: Plan, baseline: Decimal, targets: list[Case] | None, rows) -> Saving:
     levers = Levers(caching=True, hit_rate=plan.hit_rate, batch_share=plan.batch_share)
     scenario = scenario_daily(cases, levers, plan, trim=True, targets=targets, cap=True)
-    return _row("all", baseline, scenario, "one combined scenario (levers interact; rows do not add up)")
+    included = tuple(row.lever for row in rows if row.in_all)
+    excluded = tuple(row.lever for row in rows if not row.in_all)
+    note = " + ".join(LABELS[lever] for lever in included) + " together (rows do not add up)"
+    if excluded:
+        note += "; leaves out the what-ifs: " + ", ".join(LABELS[lever] for lever in excluded)
+    return _row("all", baseline, scenario, note, includes=included, excludes=excluded)
 
 
 def savings(
@@ -250,4 +281,4 @@ def savings(
         rows.append(default_routing_row(cases, plan, default))  # type: ignore[arg-type]
     if plan.caps:
         rows.append(_output_cap_row(cases, plan, baseline))
-    return rows + [_all_levers(cases, plan, baseline, targets)]
+    return rows + [_all_levers(cases, plan, baseline, targets, rows)]

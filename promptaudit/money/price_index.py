@@ -19,7 +19,7 @@ from promptaudit import cache
 from promptaudit.errors import PromptauditError
 from promptaudit.money import schedule as schedules
 
-INDEX_FILE = "prices-v2.json"
+INDEX_FILE = "prices-v3.json"  # v3: context windows found under other providers' entries (issue 20)
 
 
 @dataclass(frozen=True)
@@ -169,8 +169,11 @@ def find_model(model: str):
 
 def resolve(model: str) -> Entry:
     """The entry for ``model`` from genai-prices itself (raises LookupError for an unknown model)."""
+    from promptaudit.money.context_windows import context_window
+
     provider, info = find_model(model)
-    return Entry(info.id, provider.id, info.context_window, schedules.build(info, provider))
+    window = info.context_window or context_window(snapshot(), info.id)
+    return Entry(info.id, provider.id, window, schedules.build(info, provider))
 
 
 _CHECKED = re.compile(r"\b(?:verified|checked)\b[^.]*?\b(20\d\d-\d\d-\d\d)\b", re.IGNORECASE)

@@ -34,10 +34,26 @@ class ModelProjection:
     savings: list[Saving]
     method: str = "exact"
     """How the prompts' tokens were counted: ``exact``, ``reconstructed`` or ``estimate``."""
+    label: str = ""
+    """The model as tables show it, marked ``(from file)`` when the prompts' files name it."""
+    model_from: str = "default"
+    """``file``, ``mixed`` (some prompts name it), ``--model``, ``config`` or ``default``."""
 
     @property
     def requests_per_day(self) -> Decimal:
         return sum((c.workload.requests_per_day for c in self.cases), Decimal(0))
+
+    @property
+    def approximations(self) -> tuple[str, ...]:
+        """Why the Prompt column is not exact (every case's reasons; variables are the Variable column's)."""
+        from promptaudit.tokens.approximations import combine
+
+        return combine(*(case.approximations for case in self.cases))
+
+    @property
+    def variables_estimated(self) -> bool:
+        """True when a template variable without a value put the default estimate in the Variable column."""
+        return any(case.variables_estimated for case in self.cases)
 
     def mean_tokens(self, attribute: str) -> int:
         """A per-request token figure averaged over prompts, weighted by their traffic."""
@@ -88,6 +104,8 @@ def cases_for(model: str, prompts: list[Prompt], volumes: list[Volume], traffic:
             m.rendered_exact,
             prompt.display,
             m.rendered_method,
+            m.approximations,
+            "variables" in m.rendered_approximations,
         )
         for prompt, m, prefix, volume in zip(prompts, measured, prefixes, volumes)
     ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from promptaudit.money import pricing
+from promptaudit.money.prompt_models import FROM_FILE_MARK, OPTION, ModelChoice
 from promptaudit.reading.loading import default_note
 from promptaudit.reading.prompts import Prompt
 from promptaudit.tokens import tokenizers as tokens
@@ -37,16 +38,29 @@ class ModelCount:
     rendered_exact: bool | None = None
     method: str = "exact"
     """``exact``, ``reconstructed`` (Claude via ctok) or ``estimate``."""
+    approximations: tuple[str, ...] = ()
+    """Why the count as written is not exact (:mod:`promptaudit.tokens.approximations`)."""
+    rendered_approximations: tuple[str, ...] = ()
+    model_from: str = OPTION
+    """Where the model came from: ``file`` (the prompt names it), ``--model``, ``config`` or ``default``."""
+
+    @property
+    def label(self) -> str:
+        """The model as tables show it, marked when the prompt's own file names it."""
+        return f"{self.model} {FROM_FILE_MARK}" if self.model_from == "file" else self.model
 
     def to_json(self, detail: bool = False) -> dict:
         data = {
             "model": self.model,
+            "model_from": self.model_from,
             "encoding": self.encoding,
             "tokens": self.tokens,
             "exact": self.exact,
             "method": self.method,
             "rendered_tokens": self.tokens if self.rendered_tokens is None else self.rendered_tokens,
             "rendered_exact": self.exact if self.rendered_exact is None else self.rendered_exact,
+            "approximations": list(self.approximations),
+            "rendered_approximations": list(self.rendered_approximations),
             "input_cost_per_request": str(self.input_cost_per_request),
         }
         if detail:
@@ -101,7 +115,7 @@ def detail_notes(prompt: Prompt, counts: list[ModelCount], models: list[str]) ->
     if prompt.variables and counts:
         notes.append(variables_note(prompt, counts[0]))
     if prompt.tools:
-        notes.append("tool schemas counted as compact JSON: an approximation of how the provider renders tools")
+        notes.append(tools_note(prompt, counts))
     if prompt.provider_format == "anthropic" and any(tokens.tokenizer_for(c.model).reconstructed for c in counts):
         notes.append(CLAUDE_FRAMING_NOTE)
     if prompt.provider_format == "anthropic":
@@ -114,29 +128,51 @@ def _input_cost(model: str, input_tokens: int) -> Decimal:
     return pricing.price_for(model, input_tokens).input_cost(input_tokens)
 
 
-def count_prompts(prompts: list[Prompt], models: list[str], detail: bool = False) -> list[PromptCount]:
-    """Count every prompt for every model; prices come from :mod:`promptaudit.money.pricing`.
+def tools_note(prompt: Prompt, counts: list[ModelCount]) -> str:
+    """How the prompt's tool definitions were counted, for each kind of model it was counted at."""
+    if prompt.provider_format == "openai" and any(tokens.tokenizer_for(c.model).exact for c in counts):
+        return ("tool definitions counted as OpenAI renders functions (TypeScript-like declarations) plus a measured "
+                "overhead: an approximation (docs/counting-and-templates.md gives its error)")  # fmt: skip
+    return "tool schemas counted as compact JSON: an approximation of how the provider renders tools"
 
-    Each result carries :func:`detail_notes` (parse notes, defaulted variables, breakpoints); ``detail``
-    is kept for callers that ask for it explicitly and no longer changes what is computed.
+
+def _model_counts(model: str, prompts: list[Prompt], model_from: list[str]) -> list[ModelCount]:
+    """Every prompt of one model's group counted in one batch."""
+    label = tokens.tokenizer_for(model).label
+    return [
+        ModelCount(
+            model,
+            label,
+            m.total,
+            m.exact,
+            _input_cost(model, m.total),
+            m.parts,
+            m.priming,
+            m.rendered_total,
+            m.rendered_exact,
+            m.method,
+            m.approximations,
+            m.rendered_approximations,
+            source,
+        )  # fmt: skip
+        for m, source in zip(measure(prompts, model), model_from)
+    ]
+
+
+def count_prompts(prompts: list[Prompt], choice: ModelChoice | list[str], detail: bool = False) -> list[PromptCount]:
+    """Count every prompt at its models (:class:`ModelChoice`: its own, else the chosen; a list: those for all).
+
+    Each model's prompts are counted in one batch. Each result carries :func:`detail_notes` (parse notes,
+    defaulted variables, breakpoints); ``detail`` no longer changes what is computed.
     """
-    per_model = {}
-    for model in models:
-        label = tokens.tokenizer_for(model).label
-        per_model[model] = [
-            ModelCount(
-                model,
-                label,
-                m.total,
-                m.exact,
-                _input_cost(model, m.total),
-                m.parts,
-                m.priming,
-                m.rendered_total,
-                m.rendered_exact,
-                m.method,
-            )  # fmt: skip
-            for m in measure(prompts, model)
-        ]
-    results = [PromptCount(p, [per_model[m][i] for m in models]) for i, p in enumerate(prompts)]
-    return [PromptCount(r.prompt, r.counts, detail_notes(r.prompt, r.counts, models)) for r in results]
+    if not isinstance(choice, ModelChoice):
+        choice = ModelChoice(tuple(choice), OPTION)
+    counted: dict[tuple[int, str], ModelCount] = {}
+    for model in choice.needed(prompts):
+        members = [i for i, p in enumerate(prompts) if model in choice.for_prompt(p)]
+        sources = [choice.source_for(prompts[i]) for i in members]
+        for i, count in zip(members, _model_counts(model, [prompts[i] for i in members], sources)):
+            counted[(i, model)] = count
+    results = [PromptCount(p, [counted[(i, m)] for m in choice.for_prompt(p)]) for i, p in enumerate(prompts)]
+    return [PromptCount(r.prompt, r.counts, detail_notes(r.prompt, r.counts, [c.model for c in r.counts]))
+            for r in results]  # fmt: skip

@@ -8,7 +8,8 @@ Where neither exists, standard prices, said in a note. Flex and priority records
 pay standard prices, also said in a note.
 
 Other fallbacks, each said once: no cache-read price bills cached tokens at the input price (no saving is
-claimed, as genai-prices does); no cache-write price uses the provider's documented write multipliers.
+claimed, as genai-prices does; said only when records read from the cache); no cache-write price uses the
+provider's documented write multipliers.
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ class ClassRates:
     output: Decimal
     web_search: Decimal | None = None  # None: the source does not price web searches for this model
     request: Decimal = ZERO
+    cache_read_priced: bool = True
+    """False when the source has no cached-input price (cached tokens then bill at the input price): said in a
+    note only when records of the class read from the cache (:data:`NO_CACHED_PRICE`)."""
+
+
+NO_CACHED_PRICE = "{model}: no cached-input price; cached tokens billed at the input price"
 
 
 def derived_batch(standard: Prices, facts: ModelFacts) -> Prices | None:
@@ -90,8 +97,6 @@ def class_rates(cell: Prices, mode: str, facts: ModelFacts, model: str) -> tuple
 def _with_fallbacks(cell: Prices, facts: ModelFacts, model: str, notes: list[str]) -> ClassRates:
     base = cell.input_mtok
     read = cell.cache_read_mtok
-    if read is None:
-        notes.append(f"{model}: no cached-input price; cached tokens billed at the input price")
     rules = facts.cache
     write_5m = cell.cache_write_mtok
     if write_5m is None:
@@ -107,4 +112,5 @@ def _with_fallbacks(cell: Prices, facts: ModelFacts, model: str, notes: list[str
         cell.output_mtok,
         cell.web_searches_kcount,
         cell.requests_kcount or ZERO,
+        read is not None,
     )

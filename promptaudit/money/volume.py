@@ -55,7 +55,13 @@ def days_per_month(value: object = DEFAULT_DAYS_PER_MONTH) -> Decimal:
 
 def from_unit(unit: str, value: object, days: Decimal = DEFAULT_DAYS_PER_MONTH, origin: str = "command line") -> Volume:
     """Build a Volume from one of rps / rpm / per_day / per_month, validating the number."""
-    label = "--" + unit.replace("_", "-") if origin == "command line" else f"{origin} {unit}"
+    label = (
+        "--" + unit.replace("_", "-")
+        if origin == "command line"
+        else origin
+        if origin.startswith("--")
+        else f"{origin} {unit}"
+    )
     number = to_decimal(value, label)
     if number <= 0:
         raise UsageError(f"{label} must be greater than zero, got {value}")

@@ -41,7 +41,8 @@ def _monthly(summary: FileSummary) -> str:
 
 
 def _table(report: AuditReport) -> Table:
-    table = Table(title=f"Savings if fixed ({report.model})", show_footer=len(report.files) > 1)
+    model = report.model.replace(" (from file)", ", from file")  # one pair of brackets in the title
+    table = Table(title=f"Savings if fixed ({model})", show_footer=len(report.files) > 1)
     total_tokens = sum(f.tokens for f in report.files)
     exact, method = all(f.exact for f in report.files), report.method
     saving = report.monthly_saving
@@ -50,12 +51,19 @@ def _table(report: AuditReport) -> Table:
     table.add_column("Tokens", justify="right", footer=tokens(total_tokens, exact, method))
     table.add_column("Removable", justify="right", footer=f"{report.tokens_saved:,}")
     table.add_column("%", justify="right", footer=_percent(report.tokens_saved, total_tokens))
-    table.add_column("$/month", justify="right", footer="n/a" if saving is None else money(saving))
-    for f in report.files:
-        table.add_row(
-            f.path, tokens(f.tokens, f.exact, f.method), f"{f.tokens_saved:,}", f"{f.percent_saved}%", _monthly(f)
-        )
+    monthly = _monthly_column([*(f.monthly_saving for f in report.files), saving])
+    table.add_column("$/month", justify="right", footer=monthly[-1])
+    for f, month in zip(report.files, monthly):
+        table.add_row(f.path, tokens(f.tokens, f.exact, f.method), f"{f.tokens_saved:,}", f"{f.percent_saved}%", month)
     return table
+
+
+def _monthly_column(values: list) -> list[str]:
+    """$/month cells at one precision (``n/a`` where there is no volume)."""
+    from promptaudit.report.common import money_column
+
+    shown = iter(money_column([v for v in values if v is not None]))
+    return ["n/a" if v is None else next(shown) for v in values]
 
 
 def _percent(part: int, whole: int) -> str:

@@ -39,12 +39,18 @@ def _text(results: list[BudgetResult], findings: list, model: str, violations: t
     lines += [v.line() for v in violations]
     lines += [f"{f.path}:{f.line}:{f.column}: {f.rule} [{f.severity}] {f.message}" for f in findings]
     if failed:
-        lines.append(f"{len(failed)} of {len(results)} prompt(s) over budget, counted for {model}.")
+        lines.append(f"{len(failed)} of {len(results)} prompt(s) over budget, counted for {_models(failed, model)}.")
     if violations:
         lines.append(f"{len(violations)} cost policy violation(s) (policies: in the config).")
     if findings:
         lines.append(f"{len(findings)} finding(s) at or above the fail level; see promptaudit audit for fixes.")
     write_text("\n".join(lines) + "\n")
+
+
+def _models(failed: list[BudgetResult], model: str) -> str:
+    """The model(s) the failing prompts were counted at (each prompt's own when its file names one)."""
+    models = list(dict.fromkeys(r.model or model for r in failed))
+    return models[0] if len(models) == 1 else ", ".join(models) + " (each prompt at the model its file names)"
 
 
 def failure_line(result: BudgetResult) -> str:

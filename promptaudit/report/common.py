@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from promptaudit.money.amounts import money  # noqa: F401 - re-exported for the renderers
+from promptaudit.money.amounts import money, money_column  # noqa: F401 - re-exported for the renderers
 from promptaudit.report.terminal import printable
 
 RECONSTRUCTED_MARK = "≈"
@@ -19,6 +19,11 @@ def tokens(count: int, exact: bool = True, method: str | None = None) -> str:
     """A token count with thousands separators; estimates are prefixed ``~``, reconstructions ``≈``."""
     mark = RECONSTRUCTED_MARK if method == "reconstructed" else "" if exact else "~"
     return f"{mark}{count:,}"
+
+
+def longest_word(cells) -> int:
+    """The width a column needs so that Rich wraps its cells only between words (a model name is never cut)."""
+    return max((len(word) for cell in cells for word in str(cell).split()), default=1)
 
 
 def print_json(payload: dict) -> None:

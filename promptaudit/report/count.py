@@ -8,12 +8,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from promptaudit.money.pricing import PriceSource
-from promptaudit.money.prompt_costs import PromptCount
-from promptaudit.report.common import RECONSTRUCTED_NOTE, money, print_json, stdout_console, tokens
+from promptaudit.money.prompt_costs import ModelCount, PromptCount
+from promptaudit.report.common import RECONSTRUCTED_NOTE, money_column, print_json, stdout_console, tokens
+from promptaudit.tokens import approximations
 from promptaudit.tokens.tokenizers import combine_methods, tokenizer_for
 
 if TYPE_CHECKING:
     from rich.table import Table
+
+CSV_HEADER = ("path", "chars", "model", "encoding", "tokens", "exact", "input_cost_per_request", "method", "model_from")
 
 
 def prepare(fmt: str) -> None:
@@ -26,18 +29,18 @@ def prepare(fmt: str) -> None:
         import rich.table  # noqa: F401
 
 
-def render(results: list[PromptCount], models: list[str], prices: PriceSource, fmt: str, detail: bool = False) -> None:
+def render(results: list[PromptCount], prices: PriceSource, fmt: str, detail: bool = False) -> None:
     """Print the count report in ``fmt`` (table, json or csv); ``detail`` adds per-part rows and notes."""
     if fmt == "json":
         print_json({"files": [r.to_json(detail) for r in results], "prices": prices.to_json()})
         return
-    {"table": _table, "csv": _csv}[fmt](results, models, prices)
+    {"table": _table, "csv": _csv}[fmt](results, prices)
     if detail and fmt == "table":
         for result in results:
-            _detail_table(result, models)
+            _detail_table(result)
 
 
-def _detail_table(result: PromptCount, models: list[str]) -> None:
+def _detail_table(result: PromptCount) -> None:
     """One row per tool, system block and message part; framing and notes below."""
     from rich.table import Table
 
@@ -45,27 +48,28 @@ def _detail_table(result: PromptCount, models: list[str]) -> None:
     table.add_column("Part", no_wrap=True)
     for name in ("Line", "Kind", "Static", "Cache"):
         table.add_column(name, justify="right" if name == "Line" else "left")
-    for model in models:
-        table.add_column(f"{model}\ntokens", justify="right")
+    for count in result.counts:
+        table.add_column(_header(count.label, "tokens"), justify="right")
     for i, part in enumerate(result.prompt.parts):
         cells = [part.label or "(text)", str(part.line), part.role or part.kind, "yes" if part.static else "no"]
         cells.append(part.cache_breakpoint or "")
-        table.add_row(*cells, *(_part_cell(c.parts[i], c.model) for c in result.counts))
+        table.add_row(*cells, *(_part_cell(c.parts[i], c) for c in result.counts))
     if any(c.priming for c in result.counts):
         table.add_row("(reply priming)", "", "framing", "", "", *(tokens(c.priming) for c in result.counts))
     table.caption = "\n".join(f"note: {note}" for note in result.notes) or None
     stdout_console().print(table)
 
 
-def _part_cell(part, model: str) -> str:
+def _part_cell(part, count: ModelCount) -> str:
     """A part's content tokens, marked by how they were counted, plus its framing."""
-    method = "estimate" if part.defaulted else tokenizer_for(model).method
+    approximate = part.defaulted or (part.part.kind == "tool" and approximations.TOOLS in count.approximations)
+    method = "estimate" if approximate else tokenizer_for(count.model).method
     return tokens(part.tokens, method == "exact", method) + (f" + {part.framing}" if part.framing else "")
 
 
-def _csv(results: list[PromptCount], models: list[str], prices: PriceSource) -> None:
+def _csv(results: list[PromptCount], prices: PriceSource) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["path", "chars", "model", "encoding", "tokens", "exact", "input_cost_per_request", "method"])
+    writer.writerow(CSV_HEADER)
     for result in results:
         for c in result.counts:
             writer.writerow(
@@ -78,17 +82,24 @@ def _csv(results: list[PromptCount], models: list[str], prices: PriceSource) -> 
                     str(c.exact).lower(),
                     str(c.input_cost_per_request),
                     c.method,
+                    c.model_from,
                 ]
             )
 
 
-def _table(results: list[PromptCount], models: list[str], prices: PriceSource) -> None:
-    """Models side by side; when that cannot fit the terminal, one row per file and model instead."""
+def _table(results: list[PromptCount], prices: PriceSource) -> None:
+    """Models side by side when every prompt is counted at the same models; else (prompts at the models
+    their files name, or a table too wide for the terminal) one row per prompt and model, grouped by model."""
     console = stdout_console()
-    table = _wide_table(results, models, prices)
-    if _unfoldable_width(table) > console.width:
-        table = _long_table(results, models, prices)
+    table = _wide_table(results, prices) if _same_models(results) else None
+    if table is None or _unfoldable_width(table) > console.width:
+        table = _long_table(results, prices)
     console.print(table)
+
+
+def _same_models(results: list[PromptCount]) -> bool:
+    """True when every prompt has the same models, from the same place (they can then share columns)."""
+    return len({tuple((c.model, c.model_from) for c in r.counts) for r in results}) <= 1
 
 
 def _unfoldable_width(table: Table) -> int:
@@ -100,21 +111,29 @@ def _unfoldable_width(table: Table) -> int:
     return sum(widths) + 3 * len(widths) + 1
 
 
-def _wide_table(results: list[PromptCount], models: list[str], prices: PriceSource) -> Table:
+def _header(label: str, unit: str) -> str:
+    """A column header: the model, its mark on a line of its own (a name is never cut mid-word), the unit."""
+    return "\n".join([*label.split(" ", 1), unit])
+
+
+def _wide_table(results: list[PromptCount], prices: PriceSource) -> Table:
     from rich.table import Table
 
     table = Table(title="Token count", caption=_caption(results, prices), show_footer=True)
     width = max((len(r.prompt.display) for r in results), default=4)
     table.add_column("Path", footer="Total", min_width=min(width, 24), overflow="fold")
     table.add_column("Chars", justify="right", footer=f"{sum(r.prompt.chars for r in results):,}")
-    for i, model in enumerate(models):
-        column = [r.counts[i] for r in results]
-        table.add_column(f"{model}\ntokens", justify="right", footer=_total_tokens(column))
-        table.add_column(f"{model}\n$/request", justify="right", footer=_total_cost(column))
-    for result in results:
+    columns = []
+    for i, first in enumerate(results[0].counts if results else []):
+        counts = [r.counts[i] for r in results]
+        costs = money_column([c.input_cost_per_request for c in counts] + [_cost(counts)])
+        table.add_column(_header(first.label, "tokens"), justify="right", footer=_total_tokens(counts))
+        table.add_column(_header(first.label, "$/request"), justify="right", footer=costs[-1])
+        columns.append((counts, costs))
+    for row, result in enumerate(results):
         cells = [_shown(result.prompt), f"{result.prompt.chars:,}"]
-        for c in result.counts:
-            cells += [tokens(c.tokens, c.exact, c.method), money(c.input_cost_per_request)]
+        for counts, costs in columns:
+            cells += [_count_cell(counts[row]), costs[row]]
         table.add_row(*cells)
     return table
 
@@ -124,7 +143,8 @@ def _shown(prompt) -> str:
     return f"{prompt.display} ({prompt.unresolved})" if prompt.unresolved else prompt.display
 
 
-def _long_table(results: list[PromptCount], models: list[str], prices: PriceSource) -> Table:
+def _long_table(results: list[PromptCount], prices: PriceSource) -> Table:
+    """One section per model: its prompts and their total (a model's mark says whose file names it)."""
     from rich.table import Table
 
     table = Table(title="Token count", caption=_caption(results, prices), show_footer=False)
@@ -132,32 +152,46 @@ def _long_table(results: list[PromptCount], models: list[str], prices: PriceSour
     table.add_column("Model", overflow="fold")
     table.add_column("Tokens", justify="right")
     table.add_column("$/request", justify="right")
-    for i, model in enumerate(models):
-        column = [r.counts[i] for r in results]
-        for result, count in zip(results, column):
-            table.add_row(
-                _shown(result.prompt),
-                model,
-                tokens(count.tokens, count.exact, count.method),
-                money(count.input_cost_per_request),
-            )
-        table.add_row("Total", model, _total_tokens(column), _total_cost(column), end_section=True)
+    sections = _by_model(results)
+    amounts = [c.input_cost_per_request for _, rows in sections for _, c in rows]
+    shown = iter(money_column(amounts + [_cost([c for _, c in rows]) for _, rows in sections]))
+    row_costs = [next(shown) for _ in amounts]
+    for (model, rows), total in zip(sections, shown):
+        for result, count in rows:
+            table.add_row(_shown(result.prompt), count.label, _count_cell(count), row_costs.pop(0))
+        table.add_row("Total", model, _total_tokens([c for _, c in rows]), total, end_section=True)
     return table
 
 
-def _total_tokens(column: list) -> str:
+def _by_model(results: list[PromptCount]) -> list[tuple[str, list[tuple[PromptCount, ModelCount]]]]:
+    """(model, its prompts with their count), models in order of first use."""
+    sections: dict[str, list] = {}
+    for result in results:
+        for count in result.counts:
+            sections.setdefault(count.model, []).append((result, count))
+    return list(sections.items())
+
+
+def _count_cell(count: ModelCount) -> str:
+    return tokens(count.tokens, count.exact, count.method)
+
+
+def _total_tokens(counts: list[ModelCount]) -> str:
     return tokens(
-        sum(c.tokens for c in column), all(c.exact for c in column), combine_methods(c.method for c in column)
+        sum(c.tokens for c in counts), all(c.exact for c in counts), combine_methods(c.method for c in counts)
     )
 
 
-def _total_cost(column: list) -> str:
-    return money(sum((c.input_cost_per_request for c in column), Decimal(0)))
+def _cost(counts: list[ModelCount]) -> Decimal:
+    return sum((c.input_cost_per_request for c in counts), Decimal(0))
 
 
 def _caption(results: list[PromptCount], prices: PriceSource) -> str:
-    estimated = any(c.method == "estimate" for r in results for c in r.counts)
-    note = " ~ marks an estimate: no public tokenizer for the model." if estimated else ""
-    if any(c.method == "reconstructed" for r in results for c in r.counts):
-        note += " " + RECONSTRUCTED_NOTE
-    return f"Input cost per request at {prices.source} prices, as of {prices.as_of}.{note}"
+    counts = [c for r in results for c in r.counts]
+    notes = [f"Input cost per request at {prices.source} prices, as of {prices.as_of}."]
+    notes.append(approximations.footnote(c2 for c in counts for c2 in c.approximations) or "")
+    if any(c.method == "reconstructed" for c in counts):
+        notes.append(RECONSTRUCTED_NOTE)
+    if any(c.model_from == "file" for c in counts):
+        notes.append("(from file): the model the prompt's own file or code call names (--model overrides it).")
+    return " ".join(note for note in notes if note)

@@ -9,12 +9,14 @@ machine value in a ``data-*`` attribute, which the browser tests compare with th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from importlib import resources
 
 from promptaudit.report import svg
 from promptaudit.report.common import money
 from promptaudit.report.html_common import card, dec, esc
 from promptaudit.report.html_money import costs, savings
+from promptaudit.tokens import approximations
 
 
 @dataclass(frozen=True)
@@ -70,20 +72,28 @@ def _tile(label: str, shown: str, sub: str, key: str, value: object, css: str = 
     )
 
 
+def _headline(project: dict) -> tuple[Decimal, Decimal, str]:
+    """(today's bill, what all levers save, whose bill): the total over every model when each prompt is priced
+    at one model (its own), else the first model's."""
+    models = project["models"] if project.get("total") else project["models"][:1]
+    bill = sum((dec(m["monthly_cost"]) for m in models), Decimal(0))
+    saved = sum((dec(_all_row(project, m["model"])["monthly_saving"]) for m in models), Decimal(0))
+    whom = "all prompts, each at its model" if len(models) > 1 else models[0]["model"]
+    return bill, saved, whom
+
+
 def _kpis(page: Page) -> str:
-    """The headline figures: today's bill and the all-levers bill on the first model, and audit's waste."""
-    first = page.project["models"][0]
-    bill = dec(first["monthly_cost"])
-    combined = _all_row(page.project, first["model"])
-    saved = dec(combined["monthly_saving"])
+    """The headline figures: today's bill and the all-levers bill (in total, or on the first model), and waste."""
+    bill, saved, whom = _headline(page.project)
+    percent = saved * 100 / bill if bill else Decimal(0)
     summary = page.audit["summary"]
     waste = summary["monthly_saving"]
     tiles = [
-        _tile("Today's bill", f"{money(bill)}/mo", f"{first['model']}, list prices, no cache", "monthly_cost", bill),
+        _tile("Today's bill", f"{money(bill)}/mo", f"{whom}, list prices, no cache", "monthly_cost", bill),
         _tile(
             "With all levers",
             f"{money(bill - saved)}/mo",
-            f"−{combined['percent']:.1f}% ({money(saved)}/mo less)",
+            f"−{percent:.1f}% ({money(saved)}/mo less)",
             "all_levers_monthly",
             bill - saved,
             "good",
@@ -107,30 +117,22 @@ def _kpis(page: Page) -> str:
 
 
 def _sources(page: Page) -> str:
-    scenario, prices = page.project["scenario"], page.project["prices"]
+    prices = page.project["prices"]
     items = [
         f'Prices: <b data-field="price-source">{esc(prices["source"])}</b>, as of <b data-field="price-date">{esc(prices["as_of"])}</b>. Without levers: list prices, no cache.'
     ]
-    volumes = {(v["requests_per_day"], v["origin"]) for v in scenario["volumes"]}
-    items += [
-        f"Volume: {rpd:,} requests per day per prompt ({esc(origin)}); {scenario['days_per_month']} days per month."
-        for rpd, origin in sorted(volumes)
-    ]
+    items += [esc(sentence) for sentence in page.project.get("assumptions", [])]
     for m in page.project["models"]:
         items.append(
             f"Per request on {esc(m['model'])}: {m['prompt_tokens_per_request']:,} prompt tokens, "
             f"{m['user_tokens_per_request']:,} variable input tokens, {m['output_tokens_per_request']:,} output tokens "
             f"(traffic-weighted averages); static prefix {m['static_prefix_tokens']:,}, of which {m['cacheable_tokens']:,} cacheable."
         )
-    hit = scenario["cache_hit_rate"]
-    items.append(
-        "Cache hit rate: "
-        + (f"{hit:.0%} (given)." if hit is not None else "modelled from volume and the provider's cache TTL.")
-    )
-    if any(not m["exact"] for m in page.project["models"]):
-        items.append(
-            '<span class="est">~</span> marks estimated token counts (no public tokenizer, or a template variable counted at the default estimate).'
-        )
+    reasons = [r for m in page.project["models"] for r in m.get("approximations", [])]
+    reasons += ["variables"] if any(m.get("variables_estimated") for m in page.project["models"]) else []
+    note = approximations.footnote(reasons)
+    if note:
+        items.append('<span class="est">~</span>' + esc(note.removeprefix("~")))
     items += [esc(note) for note in page.notes]
     body = '<ul class="assumptions">' + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
     return card("sources", "Prices and assumptions", "Where every number on this page comes from.", body)

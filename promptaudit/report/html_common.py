@@ -7,7 +7,14 @@ from decimal import Decimal
 from promptaudit.report.common import money
 from promptaudit.report.svg import esc
 
-__all__ = ["card", "dec", "esc", "money_cell", "table"]
+__all__ = ["card", "column", "dec", "esc", "money_cell", "table"]
+
+
+def column(rows: list[dict], field: str) -> list[str]:
+    """A JSON money field of every row, shown at one precision for the whole column (report.common)."""
+    from promptaudit.report.common import money_column
+
+    return money_column([dec(row[field]) for row in rows])
 
 
 def dec(value: str | None) -> Decimal:
@@ -29,6 +36,8 @@ def table(headers: list[str], rows: list[str], css: str = "") -> str:
     return f'<table class="{css}"><tr>{cells}</tr>{"".join(rows)}</table>'
 
 
-def money_cell(value: str, field: str, suffix: str = "") -> str:
-    """A money cell: the terminal's formatting shown, the JSON value in ``data-value``."""
-    return f'<td class="n" data-field="{field}" data-value="{esc(value)}">{esc(money(dec(value)) + suffix)}</td>'
+def money_cell(value: str, field: str, suffix: str = "", shown: str | None = None) -> str:
+    """A money cell: ``shown`` (the column's precision), else the terminal's formatting; the JSON value in
+    ``data-value``."""
+    text = money(dec(value)) if shown is None else shown
+    return f'<td class="n" data-field="{field}" data-value="{esc(value)}">{esc(text + suffix)}</td>'

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from promptaudit.report import svg
 from promptaudit.report.common import money
-from promptaudit.report.html_common import card, dec, esc, money_cell, table
+from promptaudit.report.html_common import card, column, dec, esc, money_cell, table
 from promptaudit.report.project import LABELS
 
 
@@ -17,7 +17,7 @@ def costs(project: dict) -> str:
     )
     rows = sorted(rows, key=lambda r: (order.index(r["prompt"]), models.index(r["model"])))
     bars = [_cost_bar(r, models) for r in rows]
-    totals = "; ".join(f"{m['model']} {money(dec(m['monthly_cost']))} per month" for m in project["models"])
+    totals = "; ".join(f"{_label(m)} {money(dec(m['monthly_cost']))} per month" for m in project["models"])
     chart = svg.bars("chart-costs", bars, "Cost per month by prompt", f"Total: {totals}.")
     legend = _series_legend(models) if len(models) > 1 else ""
     return card(
@@ -28,6 +28,13 @@ def costs(project: dict) -> str:
     )
 
 
+def _label(model: dict) -> str:
+    """A model as the page names it, marked when the prompts' own files name it."""
+    from promptaudit.money.prompt_models import FROM_FILE_MARK
+
+    return f"{model['model']} {FROM_FILE_MARK}" if model.get("model_from") == "file" else model["model"]
+
+
 def _total(model: dict) -> str:
     """One model's total line: $/month (its JSON value in data-value), $/day, $/request, $/month with caching."""
 
@@ -36,7 +43,7 @@ def _total(model: dict) -> str:
 
     return (
         f'<p class="total" data-model="{esc(model["model"])}" data-field="monthly_cost" '
-        f'data-value="{esc(model["monthly_cost"])}"><b>Total on {esc(model["model"])}: {figure("monthly_cost")}/month</b> '
+        f'data-value="{esc(model["monthly_cost"])}"><b>Total on {esc(_label(model))}: {figure("monthly_cost")}/month</b> '
         f'<span class="muted">({figure("daily_cost")}/day, {figure("cost_per_request")} per request; '
         f"{figure('monthly_cost_cached')}/month with caching)</span></p>"
     )
@@ -57,12 +64,14 @@ def _series_legend(models: list[str]) -> str:
 
 
 def _cost_table(rows: list[dict]) -> str:
+    monthly, cached = column(rows, "monthly_cost"), column(rows, "monthly_cost_cached")
     body = [
         f'<tr data-prompt="{esc(r["prompt"])}" data-model="{esc(r["model"])}"><td>{esc(r["prompt"])}</td>'
-        f'<td>{esc(r["model"])}</td><td class="n">{r["requests_per_day"]:,}</td>'
+        f'<td>{esc(_label(r))}</td><td class="n">{r["requests_per_day"]:,}</td>'
         f'<td class="n">{"" if r["exact"] else "~"}{r["prompt_tokens"]:,}</td>'
-        f"{money_cell(r['monthly_cost'], 'monthly_cost')}{money_cell(r['monthly_cost_cached'], 'monthly_cost_cached')}</tr>"
-        for r in rows
+        f"{money_cell(r['monthly_cost'], 'monthly_cost', shown=month)}"
+        f"{money_cell(r['monthly_cost_cached'], 'monthly_cost_cached', shown=month_cached)}</tr>"
+        for r, month, month_cached in zip(rows, monthly, cached)
     ]
     return table(["Prompt", "Model", "#Req/day", "#Prompt tokens", "#$/month", "#$/month cached"], body, "data")
 
@@ -76,14 +85,15 @@ def savings(project: dict) -> str:
     lead = (
         "Each lever is priced alone against today's bill, exactly as <code>project</code> prints it; "
         "levers overlap, so the steps do not add up to “All levers”, which prices every lever together. "
-        "Hatched: a what-if that “All levers” does not include."
+        "Hatched: a what-if that “All levers” does not include (each “All levers” note names what it pulls and "
+        "what it leaves out)."
     )
     return card("savings", "Savings by lever", lead, "".join(blocks))
 
 
 def _what_if(row: dict) -> bool:
     """A row "All levers" leaves out: the default routing what-if, or Batch for all traffic (no --batch-share)."""
-    return bool(row.get("default_assumption")) or (row["lever"] == "batch" and "if all traffic" in row["note"])
+    return row.get("in_all_levers") is False
 
 
 def _waterfall(number: int, model: dict, rows: list[dict]) -> str:
@@ -105,7 +115,7 @@ def _waterfall(number: int, model: dict, rows: list[dict]) -> str:
             text = f"{'−' if saved else ''}{money(saved)}/mo\n{row['percent']:.1f}%"
             steps.append(svg.Step(LABELS.get(row["lever"], row["lever"]), float(saved), text, kind, row["note"], data))
     desc = "; ".join(f"{s.label}: {s.text.replace(chr(10), ', ')}" for s in steps)
-    return f"<h3>On {esc(model['model'])}</h3>" + svg.waterfall(
+    return f"<h3>On {esc(_label(model))}</h3>" + svg.waterfall(
         f"chart-savings-{number}",
         steps,
         f"Savings by lever on {model['model']}",
@@ -114,12 +124,14 @@ def _waterfall(number: int, model: dict, rows: list[dict]) -> str:
 
 
 def _savings_table(rows: list[dict]) -> str:
+    daily, monthly = column(rows, "daily_saving"), column(rows, "monthly_saving")
     body = [
         f'<tr data-lever="{esc(r["lever"])}"{" class=total" if r["lever"] == "all" else ""}>'
         f"<td>{esc(LABELS.get(r['lever'], r['lever']))}</td>"
-        f"{money_cell(r['daily_saving'], 'daily_saving')}{money_cell(r['monthly_saving'], 'monthly_saving')}"
+        f"{money_cell(r['daily_saving'], 'daily_saving', shown=day)}"
+        f"{money_cell(r['monthly_saving'], 'monthly_saving', shown=month)}"
         f'<td class="n" data-field="percent" data-value="{r["percent"]}">{r["percent"]:.1f}%</td>'
         f'<td class="note">{esc(r["note"])}</td></tr>'
-        for r in rows
+        for r, day, month in zip(rows, daily, monthly)
     ]
     return table(["Lever", "#$/day", "#$/month", "#% of bill", "Note"], body)

@@ -247,15 +247,20 @@ def render(prompts: list, audit: dict, project: dict, rules: list, model: str) -
 
     Prompts with the most removable tokens come first, then the most expensive.
 
-    ``rules`` holds each prompt's cache rules on ``model`` (None where the provider has none).
+    ``rules`` holds each prompt's cache rules at its first model (None where the provider has none); ``model``
+    is kept for callers and no longer used: each prompt is shown at the model it is projected at.
     """
     from promptaudit.tokens.tokenizers import count_texts
 
     files = {f["path"]: f for f in audit["files"]}
-    rows = [r for r in project["prompts"] if r["model"] == model]
+    first: dict[str, dict] = {}
+    for found in project["prompts"]:  # each prompt at the first model it is projected at (its own, if it names one)
+        first.setdefault(found["prompt"], found)
+    rows = [first[prompt.display] for prompt in prompts]
     numbered = list(enumerate(audit["findings"]))
     blocks = []
     for prompt, row, prompt_rules in zip(prompts, rows, rules):
+        model = row["model"]
         parts = [(part.label, part.text, part.line) for part in prompt.parts]
         view = PromptText(prompt.display, parts, files[prompt.display], cache_of(prompt, row, prompt_rules, model))
         placed, unplaced = place(view, [(n, f) for n, f in numbered if f["path"] == prompt.display])

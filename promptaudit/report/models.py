@@ -22,12 +22,34 @@ def render(rows: list[ModelRow], prices: PriceSource, fmt: str) -> None:
         _table(rows, prices)
 
 
-def _rate(value: Decimal | None) -> str:
-    """A price per million tokens: at least two decimals, more only when the price has them."""
+def _places(value: Decimal | None) -> int:
+    """Decimal places a price needs: at least two, more only when the price has them."""
+    if value is None:
+        return 2
+    return max(2, len(f"{value.normalize():f}".partition(".")[2]))
+
+
+PLACES: dict[str, int] = {}
+"""Decimal places per price column for the table being drawn (one precision per column)."""
+
+
+def _rate(value: Decimal | None, column: str = "") -> str:
+    """A price per million tokens, at its column's precision (:data:`PLACES`), else at its own."""
     if value is None:
         return "–"
-    text = f"{value.normalize():f}"
-    return f"{value:.2f}" if len(text.partition(".")[2]) <= 2 else text
+    return f"{value:.{PLACES.get(column, _places(value))}f}"
+
+
+def _column_places(rows: list[ModelRow]) -> dict[str, int]:
+    """One precision per price column: the most places any of its prices needs."""
+    columns = {
+        "input": [r.price.input_mtok for r in rows],
+        "cached": [r.price.cache_read_mtok for r in rows],
+        "write": [r.price.cache_write_mtok for r in rows],
+        "output": [r.price.output_mtok for r in rows],
+        "batch": [v for r in rows for v in (r.batch_input_mtok, r.batch_output_mtok)],
+    }
+    return {name: max(map(_places, values), default=2) for name, values in columns.items()}
 
 
 def _context(tokens: int | None) -> str:
@@ -42,7 +64,7 @@ def _batch(row: ModelRow) -> str:
     if row.batch_input_mtok is None:
         return "–"
     mark = "*" if row.batch_derived else ""
-    return f"{_rate(row.batch_input_mtok)}/{_rate(row.batch_output_mtok)}{mark}"
+    return f"{_rate(row.batch_input_mtok, 'batch')}/{_rate(row.batch_output_mtok, 'batch')}{mark}"
 
 
 def _cache_min(row: ModelRow) -> str:
@@ -58,10 +80,10 @@ def _cells(row: ModelRow) -> list[str]:
     tier = "†" if p.tiered else ""
     return [
         p.model,
-        _rate(p.input_mtok) + tier,
-        _rate(p.cache_read_mtok),
-        _rate(p.cache_write_mtok),
-        _rate(p.output_mtok),
+        _rate(p.input_mtok, "input") + tier,
+        _rate(p.cache_read_mtok, "cached"),
+        _rate(p.cache_write_mtok, "write"),
+        _rate(p.output_mtok, "output"),
         _batch(row),
         _context(p.context_window),
         _cache_min(row),
@@ -74,6 +96,8 @@ def _table(rows: list[ModelRow], prices: PriceSource) -> None:
         left = header == "Model"
         table.add_column(header, justify="left" if left else "right", no_wrap=True)
     table.add_column("Tokens", no_wrap=True)
+    PLACES.clear()
+    PLACES.update(_column_places(rows))
     for index, row in enumerate(rows):
         if index and row.price.provider != rows[index - 1].price.provider:
             table.add_section()
@@ -90,6 +114,12 @@ def _caption(rows: list[ModelRow], prices: PriceSource) -> str:
         notes.append("* batch price = the provider's 50% discount on list prices (the price source has none).")
     notes.append("Write: 5-minute cache write (– : no write premium). † tiered: base tier shown.")
     notes.append(
-        "Cache min: smallest cacheable prefix (+N: cached in N-token steps). ~est.: token counts are estimates (no public tokenizer)."
+        "Context: the price source's window for the model (another provider's entry of it where its own has none)."
     )
+    marks = ["Cache min: smallest cacheable prefix (+N: cached in N-token steps)."]
+    if any(r.method == "estimate" for r in rows):
+        marks.append("~est.: token counts are estimates (no public tokenizer).")
+    if any(r.method == "reconstructed" for r in rows):
+        marks.append("≈rec.: Claude counts reconstructed offline with ctok.")
+    notes.append(" ".join(marks))
     return "\n".join(notes)

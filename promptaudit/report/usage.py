@@ -11,7 +11,15 @@ from rich.table import Table
 
 from promptaudit.money.pricing import PriceSource
 from promptaudit.report import usage_json
-from promptaudit.report.common import money, print_json, stderr_console, stdout_console, write_text
+from promptaudit.report.common import (
+    longest_word,
+    money,
+    money_column,
+    print_json,
+    stderr_console,
+    stdout_console,
+    write_text,
+)
 from promptaudit.usage.result import Comparison, UsageReport
 from promptaudit.usage.scan import Scan
 from promptaudit.usage.summary import Summary
@@ -58,33 +66,46 @@ def render_comparison(comparison: Comparison, scans: list[Scan], prices: PriceSo
     stdout_console().print(_change_table(comparison))
 
 
+def _rows(report: UsageReport, cells) -> list[list[str]]:
+    """Every group's cells and the total's last, money columns at one precision each."""
+    return aligned([cells(s) for s in [*report.groups, report.total]])
+
+
 def _cost_cells(s: Summary) -> list[str]:
     c = s.cost
-    split = (
-        [money(v) for v in (c.uncached_input, c.cached_input, c.cache_writes, c.output, c.server_tools, c.total)]
-        if c
-        else ["?"] * 6
-    )
-    per_request = money(s.cost_per_request) if s.cost_per_request is not None else "?"
+    split = [c.uncached_input, c.cached_input, c.cache_writes, c.output, c.server_tools, c.total] if c else ["?"] * 6
+    per_request = s.cost_per_request if s.cost_per_request is not None else "?"
     tokens = [f"{s.input_tokens:,}", _pct(s.cache_hit_rate), f"{s.output_tokens:,}"]
     return [f"{s.requests:,}", *tokens, *split, per_request]
 
 
 def _output_cells(s: Summary) -> list[str]:
     marks = [_int(v) for v in (s.output_p50, s.output_p95, s.output_p99, s.output_max)]
-    saving = _money_or_dash(s.max_tokens_saving)
+    saving = "-" if s.max_tokens_saving is None else s.max_tokens_saving
     return [f"{s.requests:,}", *marks, _pct(s.cap_hit_rate), _int(s.suggested_max_tokens), saving]
+
+
+def aligned(rows: list[list]) -> list[list[str]]:
+    """Rows of cells (text, or Decimal dollars) as text, each money column at one precision (money_column)."""
+    columns = [list(column) for column in zip(*rows)] if rows else []
+    for column in columns:
+        amounts = [cell for cell in column if isinstance(cell, Decimal)]
+        shown = iter(money_column(amounts))
+        column[:] = [next(shown) if isinstance(cell, Decimal) else cell for cell in column]
+    return [list(row) for row in zip(*columns)]
 
 
 def _table(report: UsageReport, prices: PriceSource) -> None:
     console = stdout_console()
     for title, columns, cells in _SECTIONS:
+        rows = _rows(report, cells)
         table = Table(title=f"{title} by {report.by} ({report.label})", show_footer=True)
-        table.add_column(report.by.capitalize(), footer="Total", overflow="fold")
-        for name, footer in zip(columns, cells(report.total)):
+        keys = [s.key for s in report.groups]
+        table.add_column(report.by.capitalize(), footer="Total", min_width=longest_word(keys + ["Total"]))
+        for name, footer in zip(columns, rows[-1]):
             table.add_column(name, justify="right", footer=footer)
-        for s in report.groups:
-            table.add_row(s.key, *cells(s))
+        for key, row in zip(keys, rows):
+            table.add_row(key, *row)
         console.print(table)
     for line in [_caption(prices), *_findings(report)]:
         console.print(line)
@@ -143,8 +164,9 @@ def _markdown(report: UsageReport, prices: PriceSource) -> str:
     for title, columns, cells in _SECTIONS:
         header = [report.by.capitalize(), *columns]
         lines += [f"### {title} by {report.by} ({report.label})", "", _row(header), _row(["---"] * len(header))]
-        lines += [_row([s.key, *cells(s)]) for s in report.groups]
-        lines += [_row(["**Total**", *cells(report.total)]), ""]
+        rows = _rows(report, cells)
+        lines += [_row([s.key, *row]) for s, row in zip(report.groups, rows)]
+        lines += [_row(["**Total**", *rows[-1]]), ""]
     lines += [_caption(prices)] + [f"\n{line}" for line in _findings(report)]
     return "\n".join(lines) + "\n"
 

@@ -4,7 +4,9 @@ Chat files in OpenAI format are counted the way OpenAI's published counting guid
 openai-cookbook "How to count tokens with tiktoken"): each message costs its content, its role, and
 :data:`TOKENS_PER_MESSAGE`; a ``name`` adds :data:`TOKENS_PER_NAME` plus the name; every request adds
 :data:`REPLY_PRIMING` for the reply. Tool and function schemas are counted as their compact JSON, an
-approximation: OpenAI renders tools into its own internal format, which adds tokens it does not publish.
+approximation: OpenAI renders tools into its own internal format (:mod:`.openai_tools` reconstructs it for
+OpenAI requests counted on an OpenAI model; elsewhere the compact JSON is counted), so a count with tools is
+never exact. Every way a count falls short of exact is named by :mod:`.approximations`.
 Anthropic requests counted for a Claude model get the framing of :mod:`promptaudit.tokens.claude_framing`
 (ctok's measured request frame, plus an estimate per extra turn); for other models they get none.
 
@@ -20,7 +22,8 @@ from dataclasses import dataclass
 
 from promptaudit.reading.formats.variables import Rendered, render
 from promptaudit.reading.prompts import Part, Prompt
-from promptaudit.tokens import claude, claude_framing
+from promptaudit.tokens import approximations as approx
+from promptaudit.tokens import claude, claude_framing, openai_tools
 from promptaudit.tokens import tokenizers as tokens
 
 TOKENS_PER_MESSAGE = 3
@@ -76,6 +79,10 @@ class Measured:
     """How the count as written was made: ``exact``, ``reconstructed`` or ``estimate`` (estimated framing)."""
     rendered_method: str = "exact"
     """The same for the rendered count (a defaulted variable makes it an estimate)."""
+    approximations: tuple[str, ...] = ()
+    """Why the count as written is not exact (:mod:`.approximations` keys); empty when it is."""
+    rendered_approximations: tuple[str, ...] = ()
+    """The same for the rendered count (adds ``variables`` when a variable was defaulted)."""
 
     @property
     def total(self) -> int:
@@ -132,32 +139,72 @@ def _static_texts(prompts: list[Prompt]) -> list[list[str | None]]:
     return [[None if part.static else render(part, {}).text for part in prompt.parts] for prompt in prompts]
 
 
-def billed_texts(prompts: list[Prompt]) -> list[str]:
-    """Exactly the texts :func:`measure` will count: parts as written, rendered, static, and chat framing."""
-    written = [part.text for prompt in prompts for part in prompt.parts]
+def renders_tools(prompt: Prompt, tokenizer: tokens.Tokenizer) -> bool:
+    """Whether ``prompt``'s tools are billed in OpenAI's rendering (an OpenAI request on an OpenAI model)."""
+    return bool(prompt.tools) and prompt.provider_format == "openai" and tokenizer.exact
+
+
+def billed_text(part: Part, rendering: bool) -> str:
+    """The text a part is billed as: its text, or for a function tool in OpenAI's rendering that rendering."""
+    if rendering and part.kind == "tool":
+        return openai_tools.render_json(part.text) or part.text
+    return part.text
+
+
+def billed_texts(prompts: list[Prompt], tokenizer: tokens.Tokenizer | None = None) -> list[str]:
+    """Exactly the texts :func:`measure` will count: parts as billed, rendered, static, and chat framing."""
+    rendering = [tokenizer is not None and renders_tools(prompt, tokenizer) for prompt in prompts]
+    written = [billed_text(part, r) for prompt, r in zip(prompts, rendering) for part in prompt.parts]
     rendered = [r.text for group in _rendered(prompts) for r in group if r is not None]
     static = [text for group in _static_texts(prompts) for text in group if text is not None]
-    return written + rendered + static + _framing_texts(prompts)
+    wrapper = [openai_tools.NAMESPACE_OPEN, openai_tools.NAMESPACE_CLOSE] if any(rendering) else []
+    return written + rendered + static + _framing_texts(prompts) + wrapper
 
 
 def measure(prompts: list[Prompt], model: str) -> list[Measured]:
     """Count every part of every prompt for ``model`` in one batch: as written, and rendered."""
     tokenizer = tokens.tokenizer_for(model)
-    exact = tokenizer.exact
-    texts = billed_texts(prompts)
+    texts = billed_texts(prompts, tokenizer)
     counted = dict(zip(texts, (c.tokens for c in tokens.count_texts(texts, model)))) if texts else {}
-    results = []
-    for prompt, group, statics in zip(prompts, _rendered(prompts), _static_texts(prompts)):
-        framing, priming, framed_estimate = _prompt_framing(prompt, tokenizer, counted)
-        parts = tuple(
-            PartCount(part, counted[part.text], frame, *_rendered_count(r, counted), _static_count(text, counted))
-            for part, frame, r, text in zip(prompt.parts, framing, group, statics)
-        )
-        defaulted = any(p.defaulted for p in parts)
-        method = "estimate" if framed_estimate else tokenizer.method
-        rendered_method = "estimate" if defaulted else method
-        results.append(Measured(parts, priming, exact, exact and not defaulted, method, rendered_method))
-    return results
+    return [
+        _measured(prompt, tokenizer, counted, group, statics)
+        for prompt, group, statics in zip(prompts, _rendered(prompts), _static_texts(prompts))
+    ]
+
+
+def _measured(prompt: Prompt, tokenizer: tokens.Tokenizer, counted: dict[str, int], group, statics) -> Measured:
+    """One prompt's parts counted (as billed, rendered, static), its framing and why it is not exact."""
+    framing, priming, framed_estimate = _prompt_framing(prompt, tokenizer, counted)
+    rendering = renders_tools(prompt, tokenizer)
+    framing = _with_tool_overhead(prompt, framing, counted, tokenizer.model) if rendering else framing
+    parts = tuple(
+        PartCount(
+            part,
+            counted[billed_text(part, rendering)],
+            frame,
+            *_rendered_count(r, counted),
+            _static_count(text, counted),
+        )  # fmt: skip
+        for part, frame, r, text in zip(prompt.parts, framing, group, statics)
+    )
+    reasons = approx.combine(
+        [approx.TOKENIZER] if tokenizer.method == "estimate" else [],
+        [approx.TOOLS] if prompt.tools else [],
+        [approx.FRAMING] if framed_estimate else [],
+    )
+    rendered_reasons = approx.combine(reasons, [approx.VARIABLES] if any(p.defaulted for p in parts) else [])
+    exact = tokenizer.exact and not reasons
+    method = "estimate" if reasons else tokenizer.method
+    rendered_method = "estimate" if rendered_reasons else tokenizer.method
+    return Measured(parts, priming, exact, exact and not rendered_reasons, method, rendered_method, reasons,
+                    rendered_reasons)  # fmt: skip
+
+
+def _with_tool_overhead(prompt: Prompt, framing: list[int], counted: dict[str, int], model: str) -> list[int]:
+    """Framing with OpenAI's tool namespace and its measured overhead charged on the first tool part."""
+    first = next(i for i, part in enumerate(prompt.parts) if part.kind == "tool")
+    wrapper = counted[openai_tools.NAMESPACE_OPEN] + counted[openai_tools.NAMESPACE_CLOSE]
+    return [f + (wrapper + openai_tools.overhead(model) if i == first else 0) for i, f in enumerate(framing)]
 
 
 def _prompt_framing(
@@ -189,9 +236,11 @@ def prompt_tokens(prompts: list[Prompt], model: str, rendered: bool = False) -> 
     """Tokens of each prompt for ``model`` as written (parts plus chat framing), or ``rendered``."""
     label = tokens.tokenizer_for(model).label
     return [
-        tokens.TokenCount(model, label, m.rendered_total, m.rendered_exact, m.rendered_method)
+        tokens.TokenCount(
+            model, label, m.rendered_total, m.rendered_exact, m.rendered_method, m.rendered_approximations
+        )
         if rendered
-        else tokens.TokenCount(model, label, m.total, m.exact, m.method)
+        else tokens.TokenCount(model, label, m.total, m.exact, m.method, m.approximations)
         for m in measure(prompts, model)
     ]
 

@@ -59,6 +59,8 @@ class TokenCount:
     exact: bool
     method: str = "exact"
     """``exact``, ``reconstructed`` or ``estimate`` (see :attr:`Tokenizer.method`)."""
+    approximations: tuple[str, ...] = ()
+    """Why the count is not exact (:mod:`promptaudit.tokens.approximations` keys)."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -155,7 +157,8 @@ def count_texts(texts: list[str], model: str) -> list[TokenCount]:
     tokenizer = tokenizer_for(model)
     raw = encoder_counts(texts, tokenizer.encoding)
     label, method = tokenizer.label, tokenizer.method
-    return [TokenCount(model, label, scale_estimate(n, tokenizer), tokenizer.exact, method) for n in raw]
+    reasons = ("tokenizer",) if method == "estimate" else ()
+    return [TokenCount(model, label, scale_estimate(n, tokenizer), tokenizer.exact, method, reasons) for n in raw]
 
 
 def combine_methods(methods) -> str:

@@ -107,14 +107,21 @@ def diagnostics(scans: list[Scan], book) -> tuple[list[str], bool]:
     return lines, failed
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 record``, ``2 records``: a count with its noun in the right number."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
 def _untimed(scans: list[Scan], now: float) -> list[str]:
     """Records without a timestamp were priced at the rates in force when the command ran: say how many."""
     count = sum(scan.no_timestamp for scan in scans)
     if not count:
         return []
     when = datetime.fromtimestamp(now, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    records = "1 record carries" if count == 1 else f"{count:,} records carry"
-    return [f"note: {records} no timestamp; priced at the rates in force at the run's time ({when})"]
+    carry = "carries" if count == 1 else "carry"
+    return [
+        f"note: {counted(count, 'record')} {carry} no timestamp; priced at the rates in force at the run's time ({when})"
+    ]
 
 
 def _skipped(scan: Scan) -> list[str]:
@@ -122,11 +129,14 @@ def _skipped(scan: Scan) -> list[str]:
     if scan.unparsed_lines:
         where = ", ".join(scan.first_unparsed)
         detail = f"{scan.unparsed['invalid_json']:,} not JSON, {scan.unparsed['no_usage']:,} without usage"
-        lines.append(f"warning: {scan.unparsed_lines:,} lines matched no usage format ({detail}); first at {where}")
+        lines.append(
+            f"warning: {counted(scan.unparsed_lines, 'line')} matched no usage format ({detail}); first at {where}"
+        )
     if scan.no_timestamp_skipped:
-        lines.append(f"warning: {scan.no_timestamp_skipped:,} records without a timestamp skipped by the time filter")
-    if scan.no_model:
-        lines.append(f"warning: {scan.no_model:,} records name no model; pass --model to price them")
+        untimed = counted(scan.no_timestamp_skipped, "record")
+        lines.append(f"warning: {untimed} without a timestamp skipped by the time filter")
+    if scan.no_model:  # counted in requests: a usage-report row holds many
+        lines.append(f"warning: {counted(scan.no_model, 'request')} with no model name; pass --model to price them")
     return lines + _set_aside(scan)
 
 
@@ -135,16 +145,17 @@ def _set_aside(scan: Scan) -> list[str]:
     lines = []
     if scan.refused:
         lines.append(
-            f"warning: {scan.refused:,} records refused for values no provider writes; first at "
+            f"warning: {counted(scan.refused, 'record')} refused for values no provider writes; first at "
             f"{'; '.join(scan.first_refused)}"
         )
     for reason, (count, where) in sorted(scan.notices.items()):
         lines.append(f"warning: {count:,} records {reason}; first at {where}")
     for reason, count in sorted(scan.skipped.items()):
-        lines.append(f"note: {count:,} records skipped: {reason}")
+        lines.append(f"note: {counted(count, 'record')} skipped: {reason}")
     if scan.bucket_rows:
         lines.append(
-            f"note: {scan.bucket_rows:,} pre-aggregated rows (usage reports) count in tokens and cost; "
+            f"note: {counted(scan.bucket_rows, 'pre-aggregated row')} (usage reports) "
+            f"{'counts' if scan.bucket_rows == 1 else 'count'} in tokens and cost; "
             "output percentiles, cap hits and the suggested max_tokens of their groups cannot be given"
         )
         if scan.per_request_records:
@@ -154,7 +165,8 @@ def _set_aside(scan: Scan) -> list[str]:
             )
     if scan.unknown_request_rows:
         lines.append(
-            f"note: {scan.unknown_request_rows:,} rows do not say how many requests they hold "
+            f"note: {counted(scan.unknown_request_rows, 'row')} {'does' if scan.unknown_request_rows == 1 else 'do'} "
+            "not say how many requests they hold "
             "(Anthropic usage reports): per-request figures of their groups cannot be given"
         )
     return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from promptaudit.money.rates import NO_CACHED_PRICE
 from promptaudit.usage.aggregate import (
     CACHE_READ,
     CAPPED,
@@ -101,6 +102,8 @@ def _group_cost(group: Group, book: PriceBook) -> tuple[Cost | None, int]:
             continue
         if counts[WEB_SEARCHES] and rates.web_search is None:
             book.note(f"{klass[0]}: web searches have no price in the source; not billed")
+        if counts[CACHE_READ] and not rates.cache_read_priced:
+            book.note(NO_CACHED_PRICE.format(model=klass[0]))
         total = total + cost_of(counts, rates)
     return (None if unpriced else total), unpriced
 

@@ -28,6 +28,8 @@ def test_json_is_exact_and_findings_exit_1(cli, prompt_file):
                 "tokens": 16,
                 "exact": True,
                 "method": "exact",
+                "model": "gpt-4o",
+                "model_from": "default",
                 "tokens_saved": 6,
                 "percent_saved": "37.5",
                 "requests_per_day": "1000",

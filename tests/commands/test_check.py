@@ -60,6 +60,7 @@ def test_json_report_is_exact(cli, project):
                 "tokens": 51,
                 "exact": True,
                 "method": "exact",
+                "model": "gpt-4o",
                 "budget": 20,
                 "budget_source": "budgets 'prompts/*.txt'",
                 "baseline": None,

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from promptaudit.money import pricing
 from promptaudit.tokens import claude, countcache, vocab
 from promptaudit.tokens import tokenizers as tokens
 
 TEXT_DIR = Path(__file__).parents[1] / "data" / "text"
-GPT_4O_INPUT_PER_MTOK = Decimal("2.5")
 
 
 def fixture_text(name: str) -> str:
@@ -29,7 +29,8 @@ def write(path: Path, data: bytes | str) -> Path:
 
 
 def gpt_4o_cost(tokens_: int) -> str:
-    return str(Decimal(tokens_) * GPT_4O_INPUT_PER_MTOK / Decimal(1_000_000))
+    gpt_4o = pricing.price_for("gpt-4o").input_mtok  # the installed snapshot's (hand-checked: $2.50 in 0.2.5)
+    return str(Decimal(tokens_) * gpt_4o / Decimal(1_000_000))
 
 
 def as_json(result) -> dict:
@@ -64,12 +65,15 @@ def test_json_for_one_file_is_exact(cli, prose, reference_encoding):
                 "counts": [
                     {
                         "model": "gpt-4o",
+                        "model_from": "default",
                         "encoding": "o200k_base",
                         "tokens": expected_tokens,
                         "exact": True,
                         "method": "exact",
                         "rendered_tokens": expected_tokens,
                         "rendered_exact": True,
+                        "approximations": [],
+                        "rendered_approximations": [],
                         "input_cost_per_request": gpt_4o_cost(expected_tokens),
                     }
                 ],
@@ -208,8 +212,11 @@ def test_csv_header_and_rows(cli, isolated_env, reference_encoding):
 
     assert result.exit_code == 0
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["path", "chars", "model", "encoding", "tokens", "exact", "input_cost_per_request", "method"]
-    assert rows[1] == ["p.txt", str(len(text)), "gpt-4o", "o200k_base", str(o200k), "true", gpt_4o_cost(o200k), "exact"]
+    header = ["path", "chars", "model", "encoding", "tokens", "exact", "input_cost_per_request", "method", "model_from"]
+    assert rows[0] == header
+    assert rows[1] == [
+        "p.txt", str(len(text)), "gpt-4o", "o200k_base", str(o200k), "true", gpt_4o_cost(o200k), "exact", "--model"
+    ]  # fmt: skip
     assert rows[2][:6] == ["p.txt", str(len(text)), "gpt-4", "cl100k_base", str(cl100k), "true"]
     assert Decimal(rows[2][6]) > 0
     assert len(rows) == 3

@@ -50,7 +50,7 @@ def test_the_what_if_targets_the_cheapest_fitting_model_of_the_provider(cli, pro
     routed = Decimal("0.5") * (cheap + Decimal("0.1") * strong) + Decimal("0.5") * strong
     assert Decimal(row["daily_saving"]) == strong - routed
     assert row["break_even_fallback"] == round(float(1 - cheap / strong), 4)
-    assert "what-if at default assumptions" in row["note"]
+    assert row["note"].startswith("what-if: 50% to") and row["in_all_levers"] is False
 
 
 def test_models_whose_window_cannot_hold_the_request_are_not_candidates(cli, prompt_file):

@@ -35,10 +35,10 @@ def test_project_prints_json_and_exits_0(cli, fixture):
     result = cli("project", str(fixture), "--per-day", "1000", "--format", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"scenario", "models", "prompts", "savings", "prices"}
-    assert (
-        data["models"][0]["requests_per_day"] == 1000 * len(data["scenario"]["volumes"]) == 1000 * len(data["prompts"])
-    )
+    assert set(data) == {"scenario", "models", "total", "prompts", "savings", "assumptions", "prices"}
+    per_model = sum(m["requests_per_day"] for m in data["models"])  # each prompt at one model: its own or gpt-4o
+    assert per_model == data["total"]["requests_per_day"] == 1000 * len(data["prompts"])
+    assert data["scenario"]["volume_basis"] == "per prompt" and len(data["scenario"]["volumes"]) == len(data["prompts"])
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.name)

@@ -40,15 +40,18 @@ def test_two_thousand_tokens_at_ten_thousand_a_day_on_gpt_4o(cli, prompt_file):
 
 def test_json_shape(cli, prompt_file):
     data = run_json(cli, prompt_file, "--rpm", "10", "--output-tokens", "300", "--user-tokens", "50")
-    assert set(data) == {"scenario", "models", "prompts", "savings", "prices"}
+    assert set(data) == {"scenario", "models", "total", "prompts", "savings", "assumptions", "prices"}
     assert data["scenario"] == {
         "days_per_month": 30,
-        "volumes": [{"requests_per_day": 14400, "origin": "command line"}],
+        "volume_basis": "per prompt",
+        "total_requests_per_day": 14400,
+        "volumes": [{"requests_per_day": 14400, "origin": "--rpm, per prompt"}],
         "cache_hit_rate": None,
         "batch_share": 0,
         "max_tokens": None,
         "routing": None,
         "calibration": None,
+        "sources": {"output_tokens": "--output-tokens", "user_tokens": "--user-tokens", "hit_rate": "none"},
     }
     model = data["models"][0]
     assert (model["requests_per_day"], model["input_tokens_per_request"], model["output_tokens_per_request"]) == (
@@ -83,11 +86,22 @@ def test_prefix_below_minimum_says_how_short(cli, isolated_env):
 
 def test_routing_and_break_even(cli, prompt_file):
     args = ("--per-day", "1000", "--output-tokens", "0", "--route-to", "gpt-4o-mini", "--route-share", "0.5")
-    data = run_json(cli, prompt_file, *args)
+    data = run_json(cli, prompt_file, *args, "--fallback-rate", "0")
     routing = next(s for s in data["savings"] if s["lever"] == "routing")
     # strong $5.00/day, cheap $0.30/day; half routed, no fallback: saves (5 - 0.3) / 2
     assert (routing["daily_saving"], routing["break_even_fallback"]) == ("2.35", 0.94)
     assert [m["model"] for m in data["models"]] == ["gpt-4o"]
+    assert routing["in_all_levers"] is True and "routing" in data["savings"][-1]["includes"]
+
+
+def test_route_to_and_the_what_if_share_one_default_fallback(cli, prompt_file):
+    """--route-to without --fallback-rate assumes the what-if's 10%, and says so."""
+    args = ("--per-day", "1000", "--output-tokens", "0", "--route-to", "gpt-4o-mini")
+    data = run_json(cli, prompt_file, *args)
+    routing = next(s for s in data["savings"] if s["lever"] == "routing")
+    # half routed, 10% of those retried on gpt-4o: 5 - (0.5 x (0.3 + 0.1 x 5) + 0.5 x 5) = 2.1
+    assert (routing["share"], routing["fallback_rate"], routing["daily_saving"]) == (0.5, 0.1, "2.1")
+    assert "Routing: 50% of requests to gpt-4o-mini, 10% of those fall back (defaults)." in data["assumptions"]
 
 
 def test_output_cap_row(cli, prompt_file):

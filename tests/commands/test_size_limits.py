@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 
+from promptaudit.money import pricing
+
 WORDS = "alpha beta gamma delta system prompt token cache price model invoice customer".split()
 
 
@@ -34,7 +36,8 @@ def test_count_warns_and_prices_a_request_above_a_tier_at_that_tier(cli, big_pro
     count = json.loads(result.stdout)["files"][0]["counts"][0]
     assert result.exit_code == 0
     assert count["tokens"] > 200_000
-    assert Decimal(count["input_cost_per_request"]) == Decimal(count["tokens"]) * Decimal("2.5") / 1_000_000
+    tier = pricing.price_for("gemini-2.5-pro", count["tokens"])  # the >200k tier (hand-checked: $2.50 in 0.2.5)
+    assert Decimal(count["input_cost_per_request"]) == Decimal(count["tokens"]) * tier.input_mtok / 1_000_000
     warnings = [line for line in result.stderr.splitlines() if "price tier" in line]
     assert len(warnings) == 1 and "exceed its 200,000-token price tier" in warnings[0]
 
@@ -46,7 +49,9 @@ def test_project_prices_the_whole_request_at_the_tier_it_selects(cli, small_prom
     model = json.loads(result.stdout)["models"][0]
     tokens = model["input_tokens_per_request"]
     assert tokens > 250_000
-    assert Decimal(model["cost_per_request"]) == (Decimal(tokens) * Decimal("2.5") + 1000 * Decimal(15)) / 1_000_000
+    tier = pricing.price_for("gemini-2.5-pro", tokens)  # hand-checked with genai-prices 0.2.5: $2.50 in, $15 out
+    expected = (Decimal(tokens) * tier.input_mtok + 1000 * tier.output_mtok) / 1_000_000
+    assert Decimal(model["cost_per_request"]) == expected
     assert sum("price tier" in line for line in result.stderr.splitlines()) == 1
 
 

@@ -113,8 +113,18 @@ def test_batch_share_pays_batch_prices_on_that_share():
 
 def test_batch_row_with_zero_share_shows_all_traffic_labelled():
     case = Case(work(), Priced("gpt-4o", RATES, OPENAI))
-    row = next(r for r in savings([case], Plan()) if r.lever == "batch")
-    assert (row.daily, row.percent, row.note) == (D(25), D(50), "if all traffic could wait 24 h (--batch-share 0)")
+    rows = savings([case], Plan())
+    row = next(r for r in rows if r.lever == "batch")
+    note = "what-if: if all traffic could wait 24 h (--batch-share)"
+    assert (row.daily, row.percent, row.note, row.in_all) == (D(25), D(50), note, False)
+    assert "batch" in rows[-1].excludes and "batch" not in rows[-1].includes
+
+
+def test_all_levers_names_what_it_pulls_and_what_it_leaves_out():
+    case = Case(work(), Priced("gpt-4o", RATES, OPENAI))
+    everything = savings([case], Plan(batch_share=D("0.3")))[-1]
+    assert (everything.includes, everything.excludes) == (("caching", "batch"), ())
+    assert everything.note.startswith("caching + Batch API together")
 
 
 def test_output_cap_saves_the_output_above_the_cap():

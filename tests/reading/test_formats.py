@@ -165,3 +165,48 @@ def test_count_reports_bad_files_and_keeps_going(cli):
     for path in bad:
         assert f"{path}: " in result.stderr
     assert "Traceback" not in result.stderr
+
+
+RESPONSES = """{
+  "model": "gpt-4.1-mini",
+  "instructions": "Answer in one sentence.",
+  "input": [
+    {"role": "user", "content": [{"type": "input_text", "text": "Where is my order?"}]},
+    {"type": "function_call", "name": "track", "arguments": "{\\"id\\": 7}", "call_id": "c1"},
+    {"type": "function_call_output", "call_id": "c1", "output": "in transit"}
+  ],
+  "tools": [{"type": "function", "name": "track", "parameters": {"type": "object", "properties": {}}}],
+  "max_output_tokens": 60
+}"""
+
+
+def test_an_openai_responses_request_is_a_chat_request_at_its_model(tmp_path):
+    path = tmp_path / "responses.json"
+    path.write_text(RESPONSES, encoding="utf-8")
+    (prompt,) = load_prompts(Source(str(path)))
+    assert (prompt.kind, prompt.provider_format, prompt.model, prompt.max_tokens) == (
+        "chat",
+        "openai",
+        "gpt-4.1-mini",
+        60,
+    )
+    assert [(p.kind, p.role, p.text) for p in prompt.parts[1:]] == [
+        ("message", "developer", "Answer in one sentence."),
+        ("message", "user", "Where is my order?"),
+        ("message", "assistant", '{"name":"track","arguments":"{\\"id\\": 7}"}'),
+        ("message", "tool", "in transit"),
+    ]
+    assert prompt.parts[0].kind == "tool" and prompt.messages == 4
+
+
+def test_a_responses_request_with_text_input_needs_a_model_to_be_one(tmp_path):
+    path = tmp_path / "r.json"
+    path.write_text('{"model": "gpt-4o", "input": "Hello"}', encoding="utf-8")
+    assert load_prompts(Source(str(path)))[0].kind == "chat"
+    path.write_text('{"input": "Hello"}', encoding="utf-8")
+    assert load_prompts(Source(str(path)))[0].kind == "text"  # a named prompt called "input", not a request
+
+
+def test_named_prompts_keep_each_ones_model():
+    prompts = load_prompts(Source(str(Path(__file__).parents[1] / "data" / "formats" / "named.yaml")))
+    assert {p.name: p.model for p in prompts} == {"classify": "gpt-4o", "summarise": None, "greet": "gpt-4o-mini"}

@@ -41,12 +41,32 @@ def load(name: str):
     return load_prompts(Source(str(DATA / name)))
 
 
-def test_openai_chat_matches_the_published_rule(enc):
+OPEN_TRACE = """// Open a shipping trace for an order.
+type open_trace = (_: {
+// The order number
+order_id: string,
+}) => any;
+
+"""
+"""The fixture's one tool as OpenAI renders functions (written out by hand from the format)."""
+
+
+def test_openai_chat_matches_the_published_rule_plus_the_rendered_tools(enc):
+    from promptaudit.tokens import openai_tools
+
     (prompt,) = load("openai_chat.json")
     raw = json.loads((DATA / "openai_chat.json").read_text())
-    tools = sum(n(enc, json.dumps(t, separators=(",", ":"))) for t in raw["tools"])
+    namespace = n(enc, "namespace functions {\n\n") + n(enc, "} // namespace functions")
+    tools = n(enc, OPEN_TRACE) + namespace + openai_tools.overhead("gpt-4o")
     (count,) = prompt_tokens([prompt], "gpt-4o")
-    assert count.exact and count.tokens == cookbook(enc, raw["messages"]) + tools
+    assert count.tokens == cookbook(enc, raw["messages"]) + tools
+    assert (count.exact, count.method, count.approximations) == (False, "estimate", ("tools",))
+
+
+def test_a_request_without_tools_is_exact(enc):
+    (prompt,) = load("messages_list.json")
+    (count,) = prompt_tokens([prompt], "gpt-4o")
+    assert (count.exact, count.method, count.approximations) == (True, "exact", ())
 
 
 def test_per_message_rows_match(enc):

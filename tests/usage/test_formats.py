@@ -113,7 +113,7 @@ def test_otlp_reads_current_and_legacy_provider_attributes(cli):
 def test_refusals_name_the_field_and_the_place(cli):
     result, doc = run_json(cli, str(FORMATS / "otlp_traces.jsonl"))
     assert doc["refused_first"] == [f"{FORMATS / 'otlp_traces.jsonl'}:2: gen_ai.usage.output_tokens is negative (-5)"]
-    assert "1 records refused for values no provider writes" in result.stderr
+    assert "1 record refused for values no provider writes" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -172,7 +172,7 @@ def test_mixing_reports_and_request_logs_warns_of_double_counting(cli):
 def test_cost_buckets_alone_are_no_usage(cli):
     result, _ = run_json(cli, str(FORMATS / "openai_costs.json"))
     assert result.exit_code == 2
-    assert "1 records skipped: cost bucket (money, no token counts)" in result.stderr
+    assert "1 record skipped: cost bucket (money, no token counts)" in result.stderr
 
 
 @pytest.mark.parametrize(

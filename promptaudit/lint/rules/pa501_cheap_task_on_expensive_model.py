@@ -3,7 +3,10 @@
 Classifiers, routers and extractors whose reply is a label or a word (their instructions say so, or
 they cap the reply at ``max_tokens`` <= 20) rarely need a frontier model. The finding names the
 cheapest model of the same provider family and what switching would save per month at the configured
-volume (per request when no volume is set). Check quality on a sample before switching.
+volume (per request when no volume is set), assuming as many output tokens per request as the prompt's
+``max_tokens``, else the label limit (``max_label_tokens``); the message says which. The prompt is judged at
+the model it is counted at: the one its file or SDK call names, unless ``--model`` overrides it. Check
+quality on a sample before switching.
 In Python code the finding points at the SDK call, and only calls that name their model are judged
 (a prompt constant has no model of its own; an unknown model name is skipped).
 
@@ -66,16 +69,14 @@ def _cheapest(model: str, provider: str):
 
 
 def _price(ctx):
-    """The price of the prompt's model; in code only the model the call names (an unknown one is skipped)."""
+    """The price of the model the prompt is counted at; in code only calls that name a model are judged."""
     from promptaudit.errors import UnknownModelError
     from promptaudit.money import pricing
 
-    if ctx.prompt.origin is None:
-        return pricing.price_for(ctx.prompt.model or ctx.model)
-    if ctx.prompt.model is None:
+    if ctx.prompt.origin is not None and ctx.prompt.model is None:
         return None
     try:
-        return pricing.price_for(ctx.prompt.model)
+        return pricing.price_for(ctx.model)
     except UnknownModelError:
         return None
 
@@ -87,21 +88,29 @@ def check(ctx) -> Iterator[Problem]:
     price = _price(ctx)
     if price is None:
         return
-    model = ctx.prompt.model or ctx.model
+    model = ctx.model
     cheap = _cheapest(model, price.provider)
     if cheap is None or cheap.input_mtok * ctx.options.get("min_price_ratio", 4) > price.input_mtok:
         return
-    output = ctx.prompt.max_tokens or ctx.options.get("max_label_tokens", 20)
+    output, why = _assumed_output(ctx)
     per_request = price.input_cost(ctx.total_tokens) - cheap.input_cost(ctx.total_tokens)
     per_request += price.output_cost(output) - cheap.output_cost(output)
-    yield Problem(*ctx.anchor, _message(model, cheap.model, per_request, ctx.volume), FIX.format(cheap=cheap.model))
+    message = _message(model, cheap.model, per_request, ctx.volume, f"{output:,} output tokens per request ({why})")
+    yield Problem(*ctx.anchor, message, FIX.format(cheap=cheap.model))
 
 
-def _message(model: str, cheap: str, per_request: Decimal, volume) -> str:
+def _assumed_output(ctx) -> tuple[int, str]:
+    """The output tokens per request the saving assumes, and why: the prompt's ``max_tokens``, else the limit."""
+    if ctx.prompt.max_tokens:
+        return ctx.prompt.max_tokens, "its max_tokens"
+    return ctx.options.get("max_label_tokens", 20), "the label limit, max_label_tokens"
+
+
+def _message(model: str, cheap: str, per_request: Decimal, volume, output: str) -> str:
     from promptaudit.money.amounts import money
 
     if volume is None:
         saving = f"{money(per_request)} per request (set a volume for a monthly figure)"
     else:
         saving = f"{money(per_request * volume.requests_per_month)} per month ({volume.origin})"
-    return f"a one-word/label task on {model}; {cheap} would save {saving}"
+    return f"a one-word/label task on {model}; {cheap} would save {saving}, assuming {output}"

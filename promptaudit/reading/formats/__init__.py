@@ -3,8 +3,8 @@
 A document is, in this order of checks:
 
 1. one chat request: a mapping with ``messages``, ``system``, ``tools`` or ``functions`` (OpenAI or
-   Anthropic style, with optional ``model`` and ``max_tokens``), a bare list of messages, or a bare list of
-   tool definitions;
+   Anthropic style, with optional ``model`` and ``max_tokens``), an OpenAI Responses request
+   (``instructions`` and/or ``input``), a bare list of messages, or a bare list of tool definitions;
 2. one text prompt: a mapping with a string ``prompt`` or ``template`` (plus optional ``model``, and
    LangChain's ``template_format``: ``f-string``, ``jinja2`` or ``mustache``);
 3. several named prompts: a mapping of name -> any of the above, or name -> a string.
@@ -23,7 +23,14 @@ from typing import Any
 
 from promptaudit.errors import InputError
 from promptaudit.reading import templates
-from promptaudit.reading.formats.chat import MAX_TOKENS_KEYS, ChatReader, build, read_chat
+from promptaudit.reading.formats.chat import (
+    MAX_TOKENS_KEYS,
+    ChatReader,
+    build,
+    is_responses,
+    read_chat,
+    read_responses,
+)
 from promptaudit.reading.formats.documents import Document, DocumentError, load_document
 from promptaudit.reading.formats.values import type_name
 from promptaudit.reading.prompts import Part, Prompt, parse_text
@@ -65,6 +72,8 @@ def is_prompt(value: Any) -> bool:
         return any(isinstance(m, dict) and "role" in m for m in value)
     if not isinstance(value, dict):
         return False
+    if is_responses(value):
+        return True
     return any(k in value for k in REQUEST_KEYS) or any(isinstance(value.get(k), str) for k in TEXT_KEYS)
 
 
@@ -98,6 +107,9 @@ def _prompt(path: str, doc: Document, value: Any, where: tuple, name: str | None
         return _text_prompt(reader, value, where, name, None, None)
     model = _model(reader, value, where)
     max_tokens = _max_tokens(reader, value, where)
+    if is_responses(value):
+        read_responses(reader, value, where)
+        return build(reader, name, model, max_tokens)
     if isinstance(value, dict) and not any(k in value for k in REQUEST_KEYS):
         key = next(k for k in TEXT_KEYS if isinstance(value.get(k), str))
         return _text_prompt(reader, value[key], where + (key,), name, model, max_tokens)

@@ -245,6 +245,66 @@ def read_chat(reader: ChatReader, data: dict | list, where: tuple) -> None:
         reader.note("top-level cache_control: Anthropic places the breakpoint automatically on the last block")
 
 
+RESPONSES_ITEMS = ("message", "function_call", "function_call_output")
+
+
+def is_responses(data) -> bool:
+    """An OpenAI Responses request: ``instructions`` text, or ``input`` as text (with a ``model``) or as items."""
+    if not isinstance(data, dict) or any(k in data for k in ("messages", "system", "functions")):
+        return False
+    given = data.get("input")
+    if isinstance(data.get("instructions"), str) and (given is None or isinstance(given, (str, list))):
+        return True
+    if isinstance(given, str):
+        return isinstance(data.get("model"), str)
+    items = given if isinstance(given, list) else []
+    return any(isinstance(i, dict) and ("role" in i or i.get("type") in RESPONSES_ITEMS) for i in items)
+
+
+def read_responses(reader: ChatReader, data: dict, where: tuple) -> None:
+    """Fill ``reader`` from an OpenAI Responses request: tools, ``instructions`` (billed as a developer message
+    before the input), then ``input`` (text, or message and function-call items)."""
+    reader.clues.add("openai")
+    read_tools(reader, data, where)
+    built_in = sorted({t.get("type") for t in data.get("tools") or [] if isinstance(t, dict)} - {"function", None})
+    if built_in:
+        reader.note(
+            f"built-in tools ({', '.join(map(str, built_in))}) add instructions OpenAI bills but does not publish; not counted"
+        )
+    if data.get("previous_response_id") is not None:
+        reader.note("previous_response_id: the earlier turns the server adds are billed but not counted here")
+    if data.get("instructions") is not None:
+        text = reader.expect(data["instructions"], str, where + ("instructions",), "a string")
+        index, reader.message_index = reader.message_index, reader.message_index + 1
+        reader.add("instructions", text, where + ("instructions",), kind="message", role="developer", message=index)
+    given = data.get("input")
+    if isinstance(given, str):
+        index, reader.message_index = reader.message_index, reader.message_index + 1
+        reader.add("input", given, where + ("input",), kind="message", role="user", message=index)
+        return
+    for i, item in enumerate(reader.expect(given or [], list, where + ("input",), "a string or a list of items")):
+        _read_item(reader, item, where + ("input", i))
+
+
+def _read_item(reader: ChatReader, item, at: tuple) -> None:
+    item = reader.expect(item, dict, at, "an input item (a message or a function call)")
+    kind = item.get("type", "message")
+    if "role" in item or kind == "message":
+        _read_message(reader, item, at)
+        return
+    if kind not in ("function_call", "function_call_output"):
+        reader.note(f"{kind} input items are not counted")
+        return
+    index, reader.message_index = reader.message_index, reader.message_index + 1
+    if kind == "function_call":
+        call = {"name": item.get("name"), "arguments": item.get("arguments")}
+        text, role = reader.json_text(call, at), "assistant"
+    else:
+        output = item.get("output", "")
+        text, role = (output if isinstance(output, str) else reader.json_text(output, at)), "tool"
+    reader.add(place(at), text, at, kind="message", role=role, message=index, templated=False)
+
+
 def provider_of(clues: set[str], model: str | None) -> str:
     """``anthropic`` or ``openai``: the declared model decides, else the shape of the request."""
     if model:

@@ -43,7 +43,7 @@ BAD_CALLS = [
     ("project_cost", {"text": "hi", "per_day": 10, "cache_hit_rate": 1.5}, "--cache-hit-rate"),
     ("audit_prompt", {"text": "hi", "model": "nope"}, "unknown model 'nope'"),
     ("list_models", {"provider": "acme"}, "no models for provider 'acme'"),
-    ("usage_summary", {"logs": ["sample_prompts/classifier.txt"]}, "no usage records"),
+    ("usage_summary", {"logs": ["sample_prompts/classifier.txt"]}, "no token columns recognised"),
     ("usage_summary", {"logs": ["logs/handchecked.jsonl"], "since": "yesterday-ish"}, "--since"),
     ("diff_cost", {"base": "HEAD"}, "git"),
     ("no_such_tool", {}, "Unknown tool"),

@@ -76,7 +76,7 @@ def test_count_tokens_on_text_is_the_cli_on_stdin_and_passes_the_notes_on(connec
     assert document(on_text) == expected
     assert expected["files"][0]["chars"] == len(prompt)
     document(with_notes)
-    assert "template variables customer_name (line 1)" in with_notes.content[1].text
+    assert "ticket_reply.j2: no value for customer_name, kb_excerpt, plan, ticket_body" in with_notes.content[1].text
 
 
 PROJECTIONS = [

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from promptaudit.errors import PromptauditError, UnknownModelError
-from promptaudit.tokens import claude, small, vocab
+from promptaudit.tokens import claude, deferred, small, vocab
 from promptaudit.tokens.countcache import CountCache
 from promptaudit.tokens.vocab import ENCODINGS
 
@@ -125,7 +125,7 @@ def encoder_counts(texts: list[str], encoding: str) -> list[int]:
         for i, tokens in zip(missing, _count_uncached([texts[i] for i in missing], encoding)):
             results[i] = tokens
             store.put(texts[i], encoding, tokens)
-        store.save()
+        deferred.later("counts", store.save)
     return [int(value) for value in results]  # type: ignore[arg-type]
 
 

@@ -38,6 +38,7 @@ def no_vocabulary(monkeypatch):
 
     monkeypatch.setattr(vocab, "load_encoding", refuse)
     monkeypatch.setattr(vocab, "_offline_spec", refuse)
+    monkeypatch.setattr(vocab, "local_lookup", refuse)
     monkeypatch.setattr(vocab, "_LOOKUPS", {})  # nothing already loaded in this process either
     monkeypatch.setattr(vocab, "_BUILT", {})
     monkeypatch.setattr(vocab, "_build", refuse)
@@ -186,6 +187,7 @@ def test_second_run_does_not_load_the_vocabulary(isolated_env, monkeypatch):
 
     monkeypatch.setattr(vocab, "load_encoding", refuse)
     monkeypatch.setattr(vocab, "_offline_spec", refuse)
+    monkeypatch.setattr(vocab, "local_lookup", refuse)
     monkeypatch.setattr(vocab, "_LOOKUPS", {})  # nothing already loaded in this process either
     monkeypatch.setattr(vocab, "_BUILT", {})
 

@@ -13,9 +13,15 @@ import json
 import sys
 from pathlib import Path
 
-from promptaudit.money import price_seed
+from promptaudit.money import price_index, price_seed
 
 SEED = Path(__file__).resolve().parent.parent / "promptaudit" / "money" / "data" / "price-seed.json"
+
+
+def built() -> dict:
+    """The seed genai-prices gives now: every model id of its bundled snapshot."""
+    names = [m.id for p in price_index.snapshot().providers for m in p.models]
+    return price_seed.build(names, price_index.resolve, price_index.source_meta())
 
 
 def render(seed: dict) -> str:
@@ -30,7 +36,7 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="rewrite the seed from the installed genai-prices")
     parser.add_argument("--check", action="store_true", help="exit 1 when the seed is stale (the default)")
     args = parser.parse_args()
-    wanted = render(price_seed.build())
+    wanted = render(built())
     if args.write:
         SEED.write_text(wanted, encoding="utf-8")
         return 0

@@ -63,17 +63,16 @@ def load() -> dict | None:
     return seed
 
 
-def build() -> dict:
-    """The seed for the installed genai-prices (imports it; for tools/price_seed.py and the tests)."""
-    from promptaudit.money import price_index
-
+def build(names, resolve, meta: dict) -> dict:
+    """The seed for the installed genai-prices: ``resolve(name).to_json()`` for each of ``names`` it resolves
+    (``price_index.resolve``; passed in, as this module sits below price_index)."""
     models = {}
-    for key in sorted({m.id.strip().lower() for p in price_index.snapshot().providers for m in p.models}):
+    for key in sorted({name.strip().lower() for name in names}):
         try:
-            models[key] = price_index.resolve(key).to_json()
+            models[key] = resolve(key).to_json()
         except LookupError:
             continue  # a name genai-prices matches only with a provider: resolved on request, as before
     from importlib.metadata import version
 
     return {"format": SEED_FORMAT, "inputs": inputs_digest(), "version": version("genai-prices"),
-            "meta": price_index.source_meta(), "models": models}  # fmt: skip
+            "meta": meta, "models": models}  # fmt: skip

@@ -81,6 +81,7 @@ class PriceIndex:
         meta = stored.get("meta") if fresh else None
         self.meta: dict | None = meta if _valid_meta(meta) else None
         self._checked: dict[str, Entry] = {}
+        self.priced: dict[str, object] = {}  # pricing's PricedModel per model name, for this process
         version = stored.get("version") if fresh else None
         self.version: str | None = version if isinstance(version, str) else None
         self.dirty = False

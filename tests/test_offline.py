@@ -52,7 +52,7 @@ SITECUSTOMIZE = textwrap.dedent(
         def _refuse(name, *args):
             raise RuntimeError(f"vocabulary {name} built on a warm run")
 
-        vocab._build = vocab._offline_spec = _refuse
+        vocab._build = vocab._offline_spec = vocab.local_lookup = _refuse
 
         @atexit.register
         def _record_imports():

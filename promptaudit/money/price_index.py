@@ -1,7 +1,10 @@
 """The derived price index: each model's price schedule, resolved from genai-prices once and kept in the user cache.
 
-genai-prices is imported only when a model is not yet in the index (keyed by the installed snapshot's file
-fingerprint, not by today's date: a schedule holds every period, so it never goes stale as the clock moves).
+genai-prices is imported only when a model is neither in the index (keyed by the installed snapshot's file
+fingerprint, not by today's date: a schedule holds every period, so it never goes stale as the clock moves) nor
+in the seed shipped with the package for exactly the installed genai-prices (:mod:`.price_seed`), so a cold
+run with an empty cache prices the usual models without importing it. The index is written after the
+command's output (:mod:`promptaudit.tokens.deferred`).
 Entries are validated on read: a price that is not a finite, non-negative decimal, a wrong type or a wrong shape
 makes the entry a miss; it is then resolved again and the index rewritten atomically.
 """
@@ -17,7 +20,9 @@ from decimal import InvalidOperation
 
 from promptaudit import cache
 from promptaudit.errors import PromptauditError
+from promptaudit.money import price_seed
 from promptaudit.money import schedule as schedules
+from promptaudit.tokens import deferred
 
 INDEX_FILE = "prices-v3.json"  # v3: context windows found under other providers' entries (issue 20)
 
@@ -76,9 +81,18 @@ class PriceIndex:
         meta = stored.get("meta") if fresh else None
         self.meta: dict | None = meta if _valid_meta(meta) else None
         self._checked: dict[str, Entry] = {}
+        self.priced: dict[str, object] = {}  # pricing's PricedModel per model name, for this process
         version = stored.get("version") if fresh else None
         self.version: str | None = version if isinstance(version, str) else None
         self.dirty = False
+        if self.meta is None or self.version is None:  # a cold cache: the seed knows both
+            self._from_seed()
+
+    def _from_seed(self) -> None:
+        seed = price_seed.load()
+        if seed is not None:
+            self.meta = self.meta or (seed.get("meta") if _valid_meta(seed.get("meta")) else None)
+            self.version = self.version or seed["version"]
 
     def entry(self, key: str) -> Entry | None:
         """A validated entry, or None when absent or damaged (the caller resolves it again).
@@ -86,10 +100,12 @@ class PriceIndex:
         Each entry is validated once per process; later lookups of the same model reuse it."""
         if key in self._checked:
             return self._checked[key]
-        try:
-            entry = Entry.from_json(self.models[key]) if key in self.models else None
-        except (ValueError, TypeError, ArithmeticError, InvalidOperation):
-            return None
+        entry = _checked_entry(self.models.get(key))
+        if entry is None:
+            seed = price_seed.load()
+            entry = _checked_entry(seed["models"].get(key)) if seed is not None else None
+            if entry is not None:
+                self.store(key, entry)
         if entry is not None:
             self._checked[key] = entry
         return entry
@@ -101,10 +117,25 @@ class PriceIndex:
         self.save()
 
     def save(self) -> None:
+        """Write the index if it changed: after the command's output when run from the console."""
+        if self.dirty:
+            deferred.later(INDEX_FILE, self._write)
+
+    def _write(self) -> None:
         if self.dirty:
             data = {"fingerprint": self.fingerprint, "version": self.version, "models": self.models, "meta": self.meta}
             cache.write_json(INDEX_FILE, data)
             self.dirty = False
+
+
+def _checked_entry(data: object) -> Entry | None:
+    """The entry ``data`` holds, or None when absent or damaged (a miss)."""
+    if data is None:
+        return None
+    try:
+        return Entry.from_json(data)
+    except (ValueError, TypeError, ArithmeticError, InvalidOperation):
+        return None
 
 
 def _valid_meta(meta: object) -> bool:

@@ -172,8 +172,14 @@ def schedule_for(model: str) -> PricedModel:
 
 
 def _snapshot_schedule(model: str) -> PricedModel:
-    key = price_key(model)
     index = price_index.index()
+    if model not in index.priced:  # a pure function of the name and the installed snapshot: once per process
+        index.priced[model] = _priced(model, index)
+    return index.priced[model]
+
+
+def _priced(model: str, index: price_index.PriceIndex) -> PricedModel:
+    key = price_key(model)
     entry = index.entry(key)
     if entry is None:
         try:

@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
+from promptaudit.tokens import expiry
+
 MODES = ("standard", "batch", "flex", "priority")
 CONTEXTS = {
     "standard": None,
@@ -116,7 +118,17 @@ class Classifier:
 def place(schedule: Schedule, input_tokens: int, when: float) -> tuple[int, int]:
     """(tier, period) of a request of ``input_tokens`` total input at Unix time ``when``, over every cut."""
     epochs = tuple(_epoch(date.fromisoformat(d)) for d in schedule.boundaries)
+    if epochs or len(schedule.day_cuts) > 1:  # else prices change at no date (a run's date is part of its question)
+        expiry.note(_next_change(epochs, schedule.day_cuts, when))  # a replayed answer holds until then
     return Classifier(schedule.thresholds, epochs, schedule.day_cuts, when).key(input_tokens, when)
+
+
+def _next_change(epochs: tuple[float, ...], day_cuts: tuple[int, ...], when: float) -> float:
+    """The first moment after ``when`` where a date boundary or a time-of-day cut starts another period."""
+    later = [e for e in epochs if e > when]
+    day = when - when % DAY
+    later += [day + cut for cut in (*day_cuts, DAY) if day + cut > when]
+    return min(later)
 
 
 def flat(price) -> Schedule:

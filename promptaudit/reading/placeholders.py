@@ -47,7 +47,8 @@ class _Closes:
 
 def scan_jinja(text: str) -> list[Match]:
     """Jinja ``{{ }}``, ``{% %}``, ``{# #}`` and raw blocks (Mustache tags in ``{{ }}`` understood)."""
-    return _double_brace(text, _JINJA_OPEN, bound_names(text))
+    bound = bound_names(text) if "{%" in text else _BUILTIN_NAMES  # binders are {% %} tags (20,000 prompts)
+    return _double_brace(text, _JINJA_OPEN, bound)
 
 
 def scan_mustache(text: str) -> list[Match]:

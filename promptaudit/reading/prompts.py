@@ -67,12 +67,17 @@ class Part:
         return self.placeholders if self.templated else NONE
 
     def segments(self) -> tuple:
-        """The text's template segments (:class:`promptaudit.reading.templates.Segment`), in order."""
-        from promptaudit.reading.templates import from_spans, split
+        """The text's template segments (:class:`promptaudit.reading.templates.Segment`), in order.
 
-        if self.variable_spans and self.templated:
-            return from_spans(self.text, self.variable_spans)
-        return split(self.text, self.syntax)
+        Computed once per part (counting asks for them several times; a file can hold 20,000 prompts)."""
+        found = self.__dict__.get("_segments")
+        if found is None:
+            from promptaudit.reading.templates import from_spans, split
+
+            templated = self.variable_spans and self.templated
+            found = from_spans(self.text, self.variable_spans) if templated else split(self.text, self.syntax)
+            self.__dict__["_segments"] = found  # a frozen dataclass: a cache beside its fields, not a field
+        return found
 
     @functools.cached_property
     def static(self) -> bool:

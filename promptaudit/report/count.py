@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from promptaudit.money.pricing import PriceSource
 from promptaudit.money.prompt_costs import ModelCount, PromptCount
+from promptaudit.report import plain
 from promptaudit.report.common import RECONSTRUCTED_NOTE, money_column, print_json, stdout_console, tokens
 from promptaudit.tokens import approximations
 from promptaudit.tokens.tokenizers import combine_methods, tokenizer_for
@@ -26,7 +27,7 @@ def prepare(fmt: str) -> None:
     the background any more, so it could move into :func:`render`.)
     """
     if fmt == "table":
-        import rich.table  # noqa: F401
+        import rich.table  # noqa: F401 (also for the plain layout's small tables: --detail)
 
 
 def render(results: list[PromptCount], prices: PriceSource, fmt: str, detail: bool = False) -> None:
@@ -89,9 +90,15 @@ def _csv(results: list[PromptCount], prices: PriceSource) -> None:
 
 def _table(results: list[PromptCount], prices: PriceSource) -> None:
     """Models side by side when every prompt is counted at the same models; else (prompts at the models
-    their files name, or a table too wide for the terminal) one row per prompt and model, grouped by model."""
+    their files name, or a table too wide for the terminal) one row per prompt and model, grouped by model.
+
+    Above :data:`.plain.PLAIN_ROWS` rows the same cells are printed in the plain layout (linear time)."""
+    wide = _same_models(results)
+    if plain.too_long(len(results)):
+        _plain_table(results, prices, wide)
+        return
     console = stdout_console()
-    table = _wide_table(results, prices) if _same_models(results) else None
+    table = _wide_table(results, prices) if wide else None
     if table is None or _unfoldable_width(table) > console.width:
         table = _long_table(results, prices)
     console.print(table)
@@ -121,21 +128,46 @@ def _wide_table(results: list[PromptCount], prices: PriceSource) -> Table:
 
     table = Table(title="Token count", caption=_caption(results, prices), show_footer=True)
     width = max((len(r.prompt.display) for r in results), default=4)
-    table.add_column("Path", footer="Total", min_width=min(width, 24), overflow="fold")
-    table.add_column("Chars", justify="right", footer=f"{sum(r.prompt.chars for r in results):,}")
-    columns = []
+    headers, rows, footer = _wide_cells(results)
+    table.add_column("Path", footer=footer[0], min_width=min(width, 24), overflow="fold")
+    table.add_column("Chars", justify="right", footer=footer[1])
+    for (label, unit), total in zip(headers, footer[2:]):
+        table.add_column(_header(label, unit), justify="right", footer=total)
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def _wide_cells(results: list[PromptCount]) -> tuple[list[tuple[str, str]], list[list[str]], list[str]]:
+    """The side-by-side layout's cells: (model label, unit) per column after Path and Chars, rows, footer."""
+    headers, columns, footer = [], [], ["Total", f"{sum(r.prompt.chars for r in results):,}"]
     for i, first in enumerate(results[0].counts if results else []):
         counts = [r.counts[i] for r in results]
         costs = money_column([c.input_cost_per_request for c in counts] + [_cost(counts)])
-        table.add_column(_header(first.label, "tokens"), justify="right", footer=_total_tokens(counts))
-        table.add_column(_header(first.label, "$/request"), justify="right", footer=costs[-1])
+        headers += [(first.label, "tokens"), (first.label, "$/request")]
+        footer += [_total_tokens(counts), costs[-1]]
         columns.append((counts, costs))
+    rows = []
     for row, result in enumerate(results):
         cells = [_shown(result.prompt), f"{result.prompt.chars:,}"]
         for counts, costs in columns:
             cells += [_count_cell(counts[row]), costs[row]]
-        table.add_row(*cells)
-    return table
+        rows.append(cells)
+    return headers, rows, footer
+
+
+def _plain_table(results: list[PromptCount], prices: PriceSource, wide: bool) -> None:
+    """The same cells as the Rich layouts, aligned in one linear pass (:mod:`.plain`)."""
+    note = f" Plain layout: more than {plain.PLAIN_ROWS:,} rows; --format csv or json for machine use."
+    if wide:
+        headers, rows, footer = _wide_cells(results)
+        columns = [plain.Column("Path"), plain.Column("Chars", right=True)]
+        columns += [plain.Column(f"{label} {unit}", right=True) for label, unit in headers]
+    else:
+        rows, footer = [row for row, _ in _long_cells(results)], None
+        columns = [plain.Column("Path"), plain.Column("Model"), plain.Column("Tokens", right=True)]
+        columns.append(plain.Column("$/request", right=True))
+    plain.print_table("Token count", columns, rows, footer, _caption(results, prices) + note)
 
 
 def _shown(prompt) -> str:
@@ -152,15 +184,22 @@ def _long_table(results: list[PromptCount], prices: PriceSource) -> Table:
     table.add_column("Model", overflow="fold")
     table.add_column("Tokens", justify="right")
     table.add_column("$/request", justify="right")
+    for row, end_section in _long_cells(results):
+        table.add_row(*row, end_section=end_section)
+    return table
+
+
+def _long_cells(results: list[PromptCount]) -> list[tuple[list[str], bool]]:
+    """The one-row-per-prompt-and-model layout's rows, each model's section closed by its total row."""
     sections = _by_model(results)
     amounts = [c.input_cost_per_request for _, rows in sections for _, c in rows]
-    shown = iter(money_column(amounts + [_cost([c for _, c in rows]) for _, rows in sections]))
-    row_costs = [next(shown) for _ in amounts]
-    for (model, rows), total in zip(sections, shown):
-        for result, count in rows:
-            table.add_row(_shown(result.prompt), count.label, _count_cell(count), row_costs.pop(0))
-        table.add_row("Total", model, _total_tokens([c for _, c in rows]), total, end_section=True)
-    return table
+    shown = money_column(amounts + [_cost([c for _, c in rows]) for _, rows in sections])
+    row_costs, totals = iter(shown[: len(amounts)]), shown[len(amounts) :]
+    found = []
+    for (model, rows), total in zip(sections, totals):
+        found += [([_shown(r.prompt), c.label, _count_cell(c), next(row_costs)], False) for r, c in rows]
+        found.append((["Total", model, _total_tokens([c for _, c in rows]), total], True))
+    return found
 
 
 def _by_model(results: list[PromptCount]) -> list[tuple[str, list[tuple[PromptCount, ModelCount]]]]:

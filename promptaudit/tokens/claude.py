@@ -22,6 +22,8 @@ import sys
 from dataclasses import dataclass
 from importlib import resources
 
+from promptaudit.tokens import expiry
+
 COUNTER_PREFIX = "claude-"
 ESTIMATE_SUFFIX = "~estimate"
 MIN_PYTHON = (3, 12)
@@ -165,4 +167,5 @@ def reconstruct_hint(models: list[str]) -> str | None:
     if not isinstance(seen, dict) or seen.get("ctok"):
         return None
     cache.write_json(NOTICES, {**seen, "ctok": True})
+    expiry.note(0.0)  # said once: a run that says it is never replayed
     return HOW_TO_RECONSTRUCT

@@ -164,7 +164,7 @@ def billed_texts(prompts: list[Prompt], tokenizer: tokens.Tokenizer | None = Non
 def measure(prompts: list[Prompt], model: str) -> list[Measured]:
     """Count every part of every prompt for ``model`` in one batch: as written, and rendered."""
     tokenizer = tokens.tokenizer_for(model)
-    texts = billed_texts(prompts, tokenizer)
+    texts = list(dict.fromkeys(billed_texts(prompts, tokenizer)))  # a template's rendered text is often its static one
     counted = dict(zip(texts, (c.tokens for c in tokens.count_texts(texts, model)))) if texts else {}
     return [
         _measured(prompt, tokenizer, counted, group, statics)

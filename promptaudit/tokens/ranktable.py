@@ -10,6 +10,7 @@ the same vocabulary always gives the same bytes, and :mod:`.vocab` can check the
 from __future__ import annotations
 
 from array import array
+from itertools import accumulate
 
 WORD = 4
 
@@ -17,10 +18,8 @@ WORD = 4
 def pack(ranks: dict[bytes, int]) -> bytes:
     """The table for ``ranks``."""
     tokens = sorted(ranks)
-    offsets = array("I", [0])
-    for token in tokens:
-        offsets.append(offsets[-1] + len(token))
-    values = array("I", [ranks[token] for token in tokens])
+    offsets = array("I", accumulate(map(len, tokens), initial=0))
+    values = array("I", map(ranks.__getitem__, tokens))
     return len(tokens).to_bytes(WORD, "little") + offsets.tobytes() + values.tobytes() + b"".join(tokens)
 
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 import io
 import os
 import sys
+import time
 
+from promptaudit.tokens import expiry
 from promptaudit.tokens.snapshot import DEVICES, observe
 
 PYPROJECT = "pyproject.toml"  # found by config.find_config
 DEFAULT_BASELINE = ".promptaudit-baseline.json"  # gate.baseline.DEFAULT_NAME (a higher layer); a test keeps them equal
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
+NATIVE_READERS = ("duckdb", "chdb", "clickhouse_connect")  # read files without Python's open: no audit event
 UNSAFE_EVENTS = frozenset(
     {"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.fork", "os.forkpty", "os.spawn", "os.startfile",
      "socket.connect", "os.remove", "os.rename", "os.rmdir", "os.truncate", "os.chmod", "os.chown", "os.link",
@@ -124,7 +127,10 @@ def record(slow, save) -> None:
     finally:
         watcher.active = False
         delivered = _flushed(sys.stdout) and _flushed(sys.stderr) and not any(tee.failed for tee in tees)
-        if delivered and code in (0, 1) and type(code) is int and not watcher.unsafe:
+        native = any(name in sys.modules for name in NATIVE_READERS)
+        expired = (expiry.earliest() or float("inf")) <= time.time()
+        safe = not watcher.unsafe and not native and not expired
+        if delivered and code in (0, 1) and type(code) is int and safe:
             save({"code": code, "out": _merged(chunks), "deps": dependencies(watcher)})
 
 
@@ -168,6 +174,9 @@ def dependencies(watcher: _Watcher) -> list:
     listed = dict.fromkeys([*scanned, *filter(os.path.isdir, map(os.path.abspath, sys.path))])
     deps += [("listing", p, observe("listing", p)) for p in listed]
     deps += [("file", p, observe("file", p)) for p in discovery_candidates(os.getcwd())]
+    until = expiry.earliest()
+    if until is not None:
+        deps.append(("until", "", int(until)))  # int() rounds down: never later than the real change
     return deps
 
 

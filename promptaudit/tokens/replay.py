@@ -13,13 +13,16 @@ checked before the answer is used:
 - every place the config file (or a default baseline) could appear, walking up from the working
   directory: each candidate path's content, or its absence (they are looked for with ``stat``, which no
   audit hook sees);
-- every module it imported (size and mtime of its file), so a changed or upgraded tool never replays.
+- every module it imported (size and mtime of its file), so a changed or upgraded tool never replays;
+- the clock, for answers that priced anything: the next moment one of those prices changes (a new date's
+  prices or an off-peak hour, :mod:`.expiry`), after which the answer is not used.
 
 A run is recorded only when it exits 0 or 1, wrote nothing outside the cache directory, started no
 process, read neither standard input nor a device (``/dev``, ``/proc``, ``/sys``), and all its output reached
-the real streams; anything else is simply not recorded. An answer that fails any check, or is not
-well-formed, is a miss: the command runs as usual and records a fresh answer. ``check`` and ``--help`` are
-replayed (the hook and the first thing a newcomer types); other commands always run.
+the real streams, and loaded no engine that reads files natively (DuckDB: no audit hook sees its reads);
+anything else is simply not recorded. An answer that fails any check, or is not well-formed, is a miss: the
+command runs as usual and records a fresh answer. The read-only commands (``check``, ``count``, ``audit``,
+``project``, ``models``) and ``--help`` are replayed; ``diff``, ``usage`` and ``report`` always run.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import time
 from promptaudit.tokens.snapshot import digest, observe
 
 FORMAT = 1
-REPLAYED_COMMANDS = frozenset({"check"})
+REPLAYED_COMMANDS = frozenset({"check", "count", "audit", "project", "models"})
 HELP_FLAGS = frozenset({"--help", "-h", "--version"})
 # Variables that differ between otherwise identical runs and that no replayed command reads: the shell's,
 # pytest's, and the index file git names for a hook during `git commit -a` (.git/next-index-<pid>.lock).
@@ -111,6 +114,8 @@ def _dep_ok(dep) -> bool:
     if type(dep) is not tuple or len(dep) != 3 or type(dep[1]) is not str:
         return False
     kind, _, expected = dep
+    if kind == "until":
+        return type(expected) is int
     if kind in ("file", "listing"):
         return type(expected) is str and len(expected) in (0, 32)  # "" is "absent"
     return kind == "stat" and (expected is None or (type(expected) is tuple and all(type(n) is int for n in expected)))
@@ -118,6 +123,8 @@ def _dep_ok(dep) -> bool:
 
 def _holds(dep: tuple) -> bool:
     kind, path, expected = dep
+    if kind == "until":
+        return time.time() < expected
     return observe(kind, path) == expected
 
 

@@ -399,6 +399,7 @@ def test_a_warm_run_does_not_load_the_vocabulary(cli, isolated_env, monkeypatch)
 
     monkeypatch.setattr(vocab, "load_encoding", refuse)
     monkeypatch.setattr(vocab, "_offline_spec", refuse)
+    monkeypatch.setattr(vocab, "local_lookup", refuse)
     monkeypatch.setattr(vocab, "_LOOKUPS", {})  # nothing already loaded in this process either
     monkeypatch.setattr(vocab, "_BUILT", {})
 

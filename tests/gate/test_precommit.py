@@ -96,6 +96,7 @@ def test_real_commits_pass_and_fail_through_pre_commit(hook_repo):
     os.environ.get("PROMPTAUDIT_SKIP_TRY_REPO") == "1" or shutil.which("git") is None,
     reason="pre-commit pip-installs the hook from the package index (about 30 s); skipped on request",
 )
+@pytest.mark.slow  # installs the hook into a fresh environment with pip
 def test_try_repo_installs_and_runs_the_published_hook(hook_repo):
     head = run(ROOT, "git", "rev-parse", "HEAD").stdout.strip()
     (hook_repo / "prompts" / "big.txt").write_text(BIG)
@@ -112,6 +113,7 @@ ADVISED = "Please note that it is important to classify the sentiment of the rev
 
 
 @pytest.mark.skipif(not SCRIPT.exists(), reason="the promptaudit console script is not installed")
+@pytest.mark.slow  # installs the hook into a fresh environment with pip
 def test_the_default_hook_with_a_budget_fails_on_the_budget_not_on_advice(hook_repo):
     local = {**hook(), "language": "system", "entry": f"{SCRIPT} check", "args": ["--max-tokens", "100"]}
     config = yaml.safe_dump({"repos": [{"repo": "local", "hooks": [local]}]})

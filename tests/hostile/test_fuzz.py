@@ -35,6 +35,10 @@ settings.load_profile(os.environ.get("PROMPTAUDIT_FUZZ", "ci"))
 
 from hypothesis import given  # noqa: E402 - after the profile is loaded
 
+pytestmark = (
+    pytest.mark.slow
+)  # property-based fuzzing of every input: skipped by the quick subset (docs/development.md)
+
 PROMPT = (
     "<instructions>\nYou are a support assistant for Acme Cloud. Answer in two short paragraphs.\n</instructions>\n"
 )

@@ -16,12 +16,16 @@ from . import cases
 
 SCRIPT = Path(sys.executable).parent / "promptaudit"
 CASES = cases.load_cases()
-PARAMS = [
-    pytest.param(
-        c, id=c["id"], marks=[pytest.mark.xfail(reason=c["pending"], strict=False)] if c.get("pending") else []
-    )
-    for c in CASES
-]
+BIG_MEGABYTES = 10  # cases that write files this large are slow (a 49 MB prompt): skipped by the quick subset
+
+
+def _marks(case: dict) -> list:
+    marks = [pytest.mark.xfail(reason=case["pending"], strict=False)] if case.get("pending") else []
+    big = any(float(step.get("megabytes", 0)) >= BIG_MEGABYTES for step in case.get("make", []))
+    return marks + [pytest.mark.slow] if big else marks
+
+
+PARAMS = [pytest.param(c, id=c["id"], marks=_marks(c)) for c in CASES]
 
 
 @pytest.fixture

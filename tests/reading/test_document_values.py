@@ -96,20 +96,21 @@ def test_tools_only_files_and_bare_tool_lists_are_requests(tmp_path):
         assert (prompt.kind, [p.kind for p in prompt.parts], prompt.unparsed) == ("chat", ["tool"], None)
 
 
+@pytest.mark.slow  # 20,000 prompts
 def test_a_large_file_of_named_prompts_reads_in_linear_time(tmp_path):
     text = "".join(f"p{i}: Say hello number {i} politely.\n" for i in range(20_000))
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine or pytest -n must not fail it
     prompts = load(tmp_path, "many.yaml", text)
     assert len(prompts) == 20_000 and prompts[-1].parts[0].line == 20_000
-    assert time.perf_counter() - started < 20  # about 1.3 s; it grew with the square of the size before
+    assert time.process_time() - started < 20  # about 1.3 s; it grew with the square of the size before
 
 
 def test_a_braces_bomb_in_a_yaml_prompt_is_counted_as_written(tmp_path):
     text = 'prompt: "' + "{{ " * 10_000 + "{" * 50_000 + '"\n'
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine or pytest -n must not fail it
     (prompt,) = load(tmp_path, "bomb.yaml", text)
     assert prompt.variables == [] and prompt.parts[0].static
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_the_installed_script_says_one_line_per_bad_file_and_counts_the_rest(tmp_path):

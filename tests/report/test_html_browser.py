@@ -21,6 +21,8 @@ import pytest
 from promptaudit.report.common import money, money_column
 from tests.report import browser
 
+pytestmark = pytest.mark.slow  # headless Chromium: skipped by the quick subset (docs/development.md)
+
 ROOT = Path(__file__).resolve().parents[2]
 CONSOLE = Path(sys.executable).with_name("promptaudit")
 VOLUME = ["--per-day", "10000"]

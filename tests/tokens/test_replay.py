@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,17 @@ PROBE = (
     "from promptaudit.console import main\n"
     "main()\n"
 )
+
+
+READ_ONLY = [
+    ["check", "prompts"],
+    ["count", "prompts"],
+    ["count", "prompts", "--format", "json", "-m", "gpt-4o-mini", "-m", "gpt-4.1"],
+    ["audit", "prompts"],
+    ["project", "prompts", "--per-day", "1000"],
+]
+# check is the hook: its cases stay in the quick subset; the other commands' cases are marked slow (CI runs them).
+EVERY_COMMAND = [READ_ONLY[0], *(pytest.param(c, marks=pytest.mark.slow) for c in READ_ONLY[1:])]
 
 
 @pytest.fixture
@@ -102,15 +114,62 @@ def test_help_is_replayed_identically(run, args):
         ),
     ],
 )
-def test_any_change_to_what_the_run_read_means_running_again(run, project, change, cli):
-    run("check", "prompts")
+@pytest.mark.parametrize("command", EVERY_COMMAND)
+def test_any_change_to_what_the_run_read_means_running_again(run, project, change, cli, command):
+    first, replayed = run(*command), run(*command)
+    assert without_probe(replayed) == without_probe(first) and loaded(replayed) == ""
     change(project)
-    again = run("check", "prompts")
+    again = run(*command)
 
     os.chdir(project)
-    slow = cli("check", "prompts")
+    slow = cli(*command)
     assert without_probe(again) == (slow.exit_code, slow.stdout, slow.stderr)
     assert "typer" in loaded(again)
+
+
+@pytest.mark.parametrize("command", [*READ_ONLY, ["models"], ["models", "--format", "json"]])
+def test_every_read_only_command_is_replayed_identically(run, project, command, cli):
+    first, second = run(*command), run(*command)
+
+    os.chdir(project)
+    slow = cli(*command)
+    assert without_probe(first) == without_probe(second) == (slow.exit_code, slow.stdout, slow.stderr)
+    assert "typer" in loaded(first) and loaded(second) == ""
+    assert len(run.answers()) == 1
+
+
+@pytest.mark.parametrize("command", [["count", "prompts"], ["models"]])
+def test_an_answer_is_not_used_once_a_price_it_used_may_have_changed(run, command):
+    """Prices change at a date or an off-peak hour: a recorded answer holds until the next such moment."""
+    run(*command)
+    [answer_file] = run.answers()
+    answer = marshal.loads(answer_file.read_bytes())
+    [until] = [dep for dep in answer["deps"] if dep[0] == "until"]
+    assert time.time() < until[2] <= time.time() + 86_400
+    answer_file.write_bytes(marshal.dumps({**answer, "deps": [*answer["deps"], ("until", "", int(time.time()) - 1)]}))
+
+    assert "typer" in loaded(run(*command))
+
+
+def test_a_notice_said_once_is_never_replayed(run):
+    """The hint about reconstructed Claude counts is said once per cache: the run that says it is not recorded."""
+    from promptaudit.tokens import claude
+
+    runs = [run("count", "prompts", "-m", "claude-sonnet-4-5") for _ in range(3)]
+    hinted = claude.ctok_version() is None
+    assert ("estimates here" in runs[0][2]) == hinted
+    assert all("estimates here" not in r[2] for r in runs[1:])
+    assert without_probe(runs[2]) == without_probe(runs[1]) and loaded(runs[2]) == ""
+
+
+def test_the_next_price_change_is_the_next_cut_or_boundary():
+    from promptaudit.money.schedule import DAY, _next_change
+
+    day = 20_000 * DAY
+    assert _next_change((), (0,), day + 5) == day + DAY
+    assert _next_change((), (0, 3600 * 16, 3600 * 18), day + 5) == day + 3600 * 16
+    assert _next_change((), (0, 3600 * 16, 3600 * 18), day + 3600 * 17) == day + 3600 * 18
+    assert _next_change((day + 10.0,), (0,), day + 5) == day + 10
 
 
 def test_other_arguments_environment_or_terminal_width_are_other_questions(run):
@@ -123,7 +182,7 @@ def test_other_arguments_environment_or_terminal_width_are_other_questions(run):
 def test_runs_that_write_or_fail_are_not_recorded(run):
     assert run("check", "prompts", "--write-baseline")[0] in (0, 1)
     assert run("check", "no/such/folder")[0] == 2
-    assert run("count", "prompts")[0] == 0  # only check and --help are replayed
+    assert run("usage", "no-such.jsonl")[0] == 2  # only read-only commands and --help are replayed
     assert run("check", "/dev/null")[0] in (0, 1, 2)  # a device may read differently next time
     assert run.answers() == []
     assert "typer" in loaded(run("check", "no/such/folder"))
@@ -139,16 +198,18 @@ def test_runs_that_write_or_fail_are_not_recorded(run):
         pytest.param(lambda answer: marshal.dumps({**answer, "out": [(3, b"x")]}), id="unknown-stream"),
         pytest.param(lambda answer: marshal.dumps({**answer, "out": [(1, "text")]}), id="text-not-bytes"),
         pytest.param(lambda answer: marshal.dumps({**answer, "deps": [("run", "x", 1)]}), id="unknown-dependency"),
+        pytest.param(lambda answer: marshal.dumps({**answer, "deps": [("until", "", "soon")]}), id="until-not-a-time"),
         pytest.param(lambda answer: marshal.dumps({**answer, "extra": 1}), id="extra-key"),
         pytest.param(lambda answer: marshal.dumps(answer)[:-7], id="truncated"),
     ],
 )
-def test_a_malformed_answer_is_a_miss_and_is_rewritten(run, damage):
-    first = run("check", "prompts")
+@pytest.mark.parametrize("command", [["check", "prompts"], ["count", "prompts"]])
+def test_a_malformed_answer_is_a_miss_and_is_rewritten(run, damage, command):
+    first = run(*command)
     [answer_file] = run.answers()
     answer_file.write_bytes(damage(marshal.loads(answer_file.read_bytes())))
 
-    again = run("check", "prompts")
+    again = run(*command)
 
     assert without_probe(again) == without_probe(first) and "typer" in loaded(again)
     assert replay.well_formed(marshal.loads(answer_file.read_bytes()))

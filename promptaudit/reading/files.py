@@ -260,7 +260,7 @@ def _keep_owner_and_mode(fd: int, existing: os.stat_result | None, name: str) ->
             if made.st_uid != existing.st_uid:
                 raise OutputError(name, f"belongs to another user (uid {existing.st_uid}); not replaced") from None
     mode = stat.S_IMODE(existing.st_mode)
-    if stat.S_IMODE(os.fstat(fd).st_mode) != mode:  # chown clears set-id bits, so the mode comes after
+    if stat.S_IMODE(os.fstat(fd).st_mode) != mode and hasattr(os, "fchmod"):  # chown clears set-id bits: after it
         os.fchmod(fd, mode)
 
 

@@ -12,7 +12,7 @@ import os
 from promptaudit import __version__
 
 TYPE_CHECKING = False  # not typing's: the start-up path imports this module, which stays at os
-if TYPE_CHECKING:  # (pathlib, json and tempfile are imported on use)
+if TYPE_CHECKING:  # (pathlib, json and the reader and writer are imported on use)
     from pathlib import Path
 
 
@@ -36,37 +36,33 @@ def cache_dir() -> Path | None:
 
 
 def read_bytes(name: str) -> bytes | None:
-    """Read one cache file, or None when it is absent, unreadable or caching is off."""
+    """Read one cache file with the one reader, or None when it is absent, unreadable, not a regular file
+    (a FIFO or a device put in its place), over 50 MB, or caching is off."""
     directory = cache_path()
     if directory is None:
         return None
+    from promptaudit.errors import InputError
+    from promptaudit.reading.files import read_regular
+
     try:
-        with open(os.path.join(directory, name), "rb") as handle:
-            return handle.read()
-    except OSError:
+        return read_regular(os.path.join(directory, name))
+    except InputError:
         return None
 
 
 def write_bytes(name: str, data: bytes) -> None:
-    """Write one cache file atomically; any failure is silently ignored."""
-    import tempfile
-
+    """Write one cache file with the one writer (atomic, private to the user); any failure is ignored."""
     directory = cache_path()
     if directory is None:
         return
-    tmp = None
+    from promptaudit.errors import OutputError
+    from promptaudit.reading.files import write_atomic
+
     try:
         os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, os.path.join(directory, name))
-    except OSError:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        write_atomic(os.path.join(directory, name), data, durable=False, new_mode=0o600)
+    except (OSError, OutputError):
+        pass
 
 
 def read_json(name: str) -> dict | None:

@@ -44,26 +44,38 @@ def _root(
 
 def main() -> None:
     """Console-script entry point: exit codes from ``exitcodes``, never a traceback."""
+    from promptaudit.reading.files import guard_stdout
+
+    guard_stdout()  # a failed write to stdout (``> /dev/full``) is one line and exit 2
+    code = None
     try:
         app()
     except SystemExit as exc:
-        _flush_stdout()
-        raise exc from None
+        code = exc.code
     except Exception as exc:  # noqa: BLE001 - the last line of defence (promptaudit.crash)
         from promptaudit import crash
 
         _flush_stdout()
         sys.exit(crash.report(exc))
+    failed = _flush_stdout()
+    sys.exit(code if failed is None else failed)
 
 
-def _flush_stdout() -> None:
-    """Flush stdout now, so a reader that closed the pipe early (``| head``) is not an error at exit."""
+def _flush_stdout() -> int | None:
+    """Flush stdout now: a reader that closed the pipe early (``| head``) is not an error at exit; a write
+    that fails (a full disk) is one line, and the exit code to use instead (else None)."""
+    from promptaudit import exitcodes
+    from promptaudit.commands._common import stdout_closed, warn
+    from promptaudit.errors import OutputError
+
     try:
         sys.stdout.flush()
     except (BrokenPipeError, ValueError):
-        from promptaudit.commands._common import stdout_closed
-
         stdout_closed()
+    except OutputError as exc:
+        warn(f"error: {exc}")
+        return exitcodes.USAGE
+    return None
 
 
 if __name__ == "__main__":

@@ -34,6 +34,9 @@ def report(exc: BaseException) -> int:
 
 def _save(text: str) -> Path | None:
     """Write the traceback to the cache folder, else the temp folder; None if neither is writable."""
+    from promptaudit.errors import OutputError
+    from promptaudit.reading.files import write_atomic
+
     name = f"crash-{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.getpid()}.log"
     for folder in (cache.cache_dir(), Path(tempfile.gettempdir())):
         if folder is None:
@@ -41,8 +44,8 @@ def _save(text: str) -> Path | None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / name
-            path.write_text(text, encoding="utf-8")
+            write_atomic(path, text, new_mode=0o600)  # argv and paths: the user's own business
             return path
-        except OSError:
+        except (OSError, OutputError):
             continue
     return None

@@ -35,3 +35,20 @@ class UsageError(PromptauditError):
 
 class SkippedInput(InputError):
     """A file met in a folder scan and left out (a FIFO, socket or device): said as a note, not a failure."""
+
+
+class MissingInput(InputError):
+    """A file that does not exist (or a path through something that is not a folder).
+
+    Callers that treat an absent file as empty (a baseline not written yet) catch this one; every other
+    InputError is still an error.
+    """
+
+
+class OutputError(PromptauditError):
+    """A file or stream promptaudit cannot write: not a regular file, a full disk, no permission."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason

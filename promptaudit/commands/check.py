@@ -17,6 +17,7 @@ import typer
 from promptaudit import exitcodes
 from promptaudit.commands._common import ConfigOption, load_settings, user_errors, warn
 from promptaudit.commands._options import ModelOption, PerDayOption
+from promptaudit.gate.baseline import OUTSIDE_FLAG
 
 DEFAULT_FAIL_ON = "error"
 """check fails on budgets and on error findings; warnings and info are advice (``audit`` shows them)."""
@@ -112,11 +113,11 @@ def write_baseline(baseline, prompts: list, choice):
     return written
 
 
-def open_baseline(cli_path: str | None, config, model: str, writing: bool):
+def open_baseline(cli_path: str | None, config, model: str, writing: bool, allow_outside: bool = False):
     """The baseline in effect (an empty one when the default file does not exist)."""
     from promptaudit.gate import baseline as baselines
 
-    path, named = baselines.locate(cli_path, config)
+    path, named = baselines.locate(cli_path, config, allow_outside)
     recorded = baselines.load(path, required=named and not writing)
     if not writing:
         baselines.check_model(recorded, model)
@@ -157,6 +158,10 @@ def check_command(
     write_baseline_flag: Annotated[
         bool, typer.Option("--write-baseline", help="Record every prompt's tokens so only growth fails later.")
     ] = False,
+    allow_outside: Annotated[
+        bool,
+        typer.Option(OUTSIDE_FLAG, help="Use a config or linked baseline that lies outside the repository."),
+    ] = False,
     fail_on: Annotated[
         FailOn | None,
         typer.Option("--fail-on", help="Fail on findings at or above this (default: error; advice is warning/info)."),
@@ -177,7 +182,7 @@ def check_command(
     # a passing gate is silent, even about files read as plain text
     # a prompt naming a model no price source knows is counted at the default (the policies decide on it)
     prompts, input_failures = read_prompts(paths, config, None, None, announce=False, warn_unparsed=False)
-    recorded = open_baseline(baseline_file, config, chosen, write_baseline_flag)
+    recorded = open_baseline(baseline_file, config, chosen, write_baseline_flag, allow_outside)
     if write_baseline_flag and input_failures:
         raise typer.Exit(exitcodes.USAGE)  # never record a partial baseline
     if write_baseline_flag:

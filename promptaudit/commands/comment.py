@@ -21,7 +21,7 @@ from promptaudit.commands._common import user_errors, warn
 
 def _read(path: str | None, what: str) -> str:
     from promptaudit.errors import InputError
-    from promptaudit.reading.sources import read_regular
+    from promptaudit.reading.files import read_regular
 
     if not path:
         return ""
@@ -56,8 +56,9 @@ def announce(outcome) -> None:
         typer.echo(f"::{level} title=promptaudit::{text.replace(chr(10), ' ')}")
         output = os.environ.get("GITHUB_OUTPUT")
         if output and outcome.url:
-            with open(output, "a", encoding="utf-8") as handle:
-                handle.write(f"comment-url={outcome.url}\n")
+            from promptaudit.reading.files import append_text
+
+            append_text(output, f"comment-url={outcome.url}\n")
 
 
 @user_errors

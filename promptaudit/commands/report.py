@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import shlex
 import sys
-import tempfile
 from typing import Annotated
 
 import typer
@@ -119,35 +117,44 @@ def _diagnose(found, book) -> bool:
 
 
 def write_page(text: str, output: str) -> None:
-    """Write the page to ``output`` atomically (a temp file in the same folder, then a rename); ``-`` is stdout."""
+    """Write the page to ``output`` with the one safe writer (atomic, regular files only, mode and owner kept).
+
+    ``-`` is standard output; on a terminal, control characters a prompt holds are shown as escapes.
+    """
+    from promptaudit.errors import OutputError
+    from promptaudit.reading.files import write_atomic
+
     if output == "-":
-        sys.stdout.write(text)
+        from promptaudit.report.terminal import printable
+
+        sys.stdout.write(printable(text) if sys.stdout.isatty() else text)
         return
+    try:
+        write_atomic(output, text)
+    except OutputError as exc:
+        raise _output_error(exc) from None
+
+
+def _output_error(exc):
     from promptaudit.errors import UsageError
 
-    try:
-        handle, temp = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=os.path.dirname(os.path.abspath(output)))
-    except OSError as exc:
-        raise UsageError(f"-o {output}: cannot write there ({exc.strerror})") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temp, output)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    return UsageError(f"-o {exc.path}: {exc.reason}")
 
 
 def check_output(output: str, split_at: str | None, usage: list[str] | None) -> None:
-    """Refuse, before any work, an output folder that does not exist and ``--split-at`` without logs."""
-    from promptaudit.errors import UsageError
+    """Refuse, before any work, an output the writer would refuse (a device, a folder, a link, no such
+    folder) and ``--split-at`` without logs."""
+    from promptaudit.errors import OutputError, UsageError
+    from promptaudit.reading.files import check_writable
 
     if split_at is not None and not usage:
         raise UsageError("--split-at needs --usage LOG")
-    folder = os.path.dirname(os.path.abspath(output))
-    if output != "-" and not os.path.isdir(folder):
-        raise UsageError(f"-o {output}: folder {folder} does not exist")
+    if output == "-":
+        return
+    try:
+        check_writable(output)
+    except OutputError as exc:
+        raise _output_error(exc) from None
 
 
 def _command_line(paths: list[str], flags: dict) -> str:

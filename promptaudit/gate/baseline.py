@@ -2,10 +2,16 @@
 
 A prompt recorded in the baseline fails its budget only when it grows past its recorded count. The file
 is JSON (``.promptaudit-baseline.json`` next to the config file by default), keyed by the prompt's path
-relative to the baseline's own folder, so it reads the same from any working directory. It is written
-atomically (a temp file, then ``os.replace``) and merged under a lock on its folder: prompts not checked
-this run keep their entry, and hooks writing at once keep each other's. A symlinked baseline is written
-through to its target, and the file keeps its permission bits.
+relative to the baseline's own folder, so it reads the same from any working directory. It is written by
+the one safe writer (:func:`promptaudit.reading.files.write_atomic`: atomic, keeping the file's mode and
+owner) and merged under a lock on its folder: prompts not checked this run keep their entry, and hooks
+writing at once keep each other's. A symlinked baseline is written through to its target: the only file
+promptaudit writes through a link.
+
+A baseline that the config names, or the default one reached through a link, must lie inside the
+repository (the folder holding ``.git`` above the config, else the config's folder) unless
+``--allow-baseline-outside-repo`` is given: a cloned repository cannot make a hook read or overwrite a
+file elsewhere. A path given with ``--baseline`` is the user's own choice and is used as given.
 """
 
 from __future__ import annotations
@@ -13,13 +19,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import stat
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from promptaudit.errors import ConfigError
+from promptaudit.errors import ConfigError, InputError, MissingInput, OutputError
+from promptaudit.reading import files
 
 try:
     import fcntl
@@ -65,35 +70,49 @@ class Baseline:
         return {"version": FORMAT_VERSION, "model": self.model, "prompts": dict(sorted(self.tokens.items()))}
 
 
-def locate(cli_path: str | None, config) -> tuple[Path, bool]:
-    """The baseline path and whether the user named it: ``--baseline``, else config ``baseline``, else default."""
+def locate(cli_path: str | None, config, allow_outside: bool = False) -> tuple[Path, bool]:
+    """The baseline path and whether the user named it: ``--baseline``, else config ``baseline``, else default.
+
+    A configured or default path (its link target included) outside the repository is refused unless
+    ``allow_outside`` (``--allow-baseline-outside-repo``).
+    """
     if cli_path:
         return Path(cli_path), True
     configured = config.get("baseline")
-    if configured:
-        return config.root / configured, True
-    return config.root / DEFAULT_NAME, False
+    path = config.root / (configured or DEFAULT_NAME)
+    if not allow_outside:
+        _inside_repository(path, config.root)
+    return path, bool(configured)
+
+
+OUTSIDE_FLAG = "--allow-baseline-outside-repo"
+
+
+def _inside_repository(path: Path, root: Path) -> None:
+    """Refuse a baseline whose real location is outside the repository that holds ``root``."""
+    from promptaudit.gate.gitutil import work_tree_of
+
+    top = os.path.realpath(work_tree_of(root) or root)
+    where = os.path.realpath(path)
+    if os.path.commonpath([top, where]) != top:
+        raise ConfigError(
+            f"{path}: the baseline is outside the repository ({top}); pass {OUTSIDE_FLAG} to use it there"
+        )
 
 
 def load(path: Path, required: bool) -> Baseline:
     """Read a baseline; a missing file is empty unless ``required`` (then an error naming the fix)."""
-    from promptaudit.errors import InputError
-    from promptaudit.reading.sources import read_regular
-
     try:
-        text = read_regular(path).decode("utf-8")
-    except InputError as exc:
-        if exc.reason not in _MISSING:
-            raise ConfigError(f"{path}: cannot read baseline: {exc.reason}") from None
+        text = files.read_regular(path).decode("utf-8")
+    except MissingInput:
         if required:
             raise ConfigError(f"{path}: baseline file not found; create it with check --write-baseline") from None
         return Baseline(path)
+    except InputError as exc:
+        raise ConfigError(f"{path}: cannot read baseline: {exc.reason}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: cannot read baseline: not valid UTF-8") from None
     return _parse(path, text)
-
-
-_MISSING = ("no such file or directory", "not a directory")
 
 
 def _parse(path: Path, text: str) -> Baseline:
@@ -101,6 +120,8 @@ def _parse(path: Path, text: str) -> Baseline:
         data = json.loads(text)
     except ValueError as exc:
         raise ConfigError(f"{path}: baseline is not valid JSON: {exc}") from None
+    except RecursionError:  # 100,000 nested arrays: Python's parser recurses once per level
+        raise ConfigError(f"{path}: baseline is not valid JSON: nested too deeply") from None
     if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION or not isinstance(data.get("prompts"), dict):
         raise ConfigError(f"{path}: not a promptaudit baseline (version {FORMAT_VERSION} with 'prompts')")
     prompts = data["prompts"]
@@ -144,7 +165,7 @@ def _locked(directory: Path, path: Path) -> Iterator[None]:
         fd = os.open(directory, os.O_RDONLY)
     except OSError as exc:
         raise ConfigError(
-            f"{path}: cannot write baseline: cannot create or open folder {directory}: {_reason(exc)}"
+            f"{path}: cannot write baseline: cannot create or open folder {directory}: {files.os_reason(exc)}"
         ) from None
     try:
         if fcntl is not None:
@@ -155,35 +176,9 @@ def _locked(directory: Path, path: Path) -> Iterator[None]:
 
 
 def write(baseline: Baseline) -> None:
-    """Write the baseline atomically (a temp file beside it, then ``os.replace``).
-
-    A symlinked baseline is written through to its target; the file keeps its permission bits (a new
-    one gets the umask's).
-    """
-    target = Path(os.path.realpath(baseline.path))
+    """Write the baseline with the one safe writer, through a symlink to its target (documented above)."""
     payload = json.dumps(baseline.to_json(), indent=2, ensure_ascii=False) + "\n"
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-baseline-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(payload)
-            os.fchmod(handle.fileno(), _mode_for(target))
-        os.replace(tmp, target)
-    except OSError as exc:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-        raise ConfigError(f"{baseline.path}: cannot write baseline: {_reason(exc)}") from None
-
-
-def _mode_for(target: Path) -> int:
-    """The existing file's permission bits, else what a plain ``open()`` would give under the umask."""
-    try:
-        return stat.S_IMODE(os.stat(target).st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _reason(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower()
+        files.write_atomic(baseline.path, payload, through_symlink=True)
+    except OutputError as exc:
+        raise ConfigError(f"{baseline.path}: cannot write baseline: {exc.reason}") from None

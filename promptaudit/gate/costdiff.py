@@ -163,6 +163,7 @@ def load_version(name: str, data: bytes | None) -> list:
     """The prompts of one version of a file, parsed as ``count`` parses it (named like the file)."""
     import tempfile
 
+    from promptaudit.reading.files import write_atomic
     from promptaudit.reading.loading import load_prompts
     from promptaudit.reading.sources import Source
 
@@ -170,7 +171,7 @@ def load_version(name: str, data: bytes | None) -> list:
         return []
     with tempfile.TemporaryDirectory(prefix="promptaudit-diff-") as folder:
         copy = Path(folder) / Path(name).name  # same name, so the same parser is chosen
-        copy.write_bytes(data)
+        write_atomic(copy, data, durable=False)  # a scratch copy: nothing to keep after a crash
         return load_prompts(Source(str(copy)))
 
 
@@ -276,6 +277,8 @@ def unchanged_monthly(paths: list[str], changed: set[str], ctx: Context, extensi
     prompts, _ = gather_prompts(paths or [str(ctx.root)], extensions)
     total = ZERO
     for prompt in prompts:
+        if not versions.inside(prompt.path, ctx.root):
+            continue  # a symlink out of the repository: not part of its bill, and not read
         path = versions.top_relative(prompt.path, ctx.root)
         traffic = ctx.volume or volume.from_config(str(ctx.root / path), ctx.config)
         if path in changed or traffic is None:

@@ -95,12 +95,30 @@ def _filter_overrides(cwd: str | None) -> tuple[str, ...]:
 
 
 def toplevel(cwd: str | os.PathLike | None = None) -> Path:
-    """The top folder of the working tree containing ``cwd``; GitError outside a repository."""
+    """The top folder of the working tree containing ``cwd``; GitError outside a repository, or when the
+    repository's config moves its work tree elsewhere (``core.worktree``): diff reads only inside it."""
     try:
         out = run_git(["rev-parse", "--show-toplevel"], cwd)
     except GitError:
         raise GitError(f"not a git repository: {Path(cwd or Path.cwd()).resolve()}") from None
-    return Path(out.decode().strip())
+    top = Path(out.decode().strip())
+    found = work_tree_of(cwd or os.getcwd())
+    chosen = os.environ.get("GIT_DIR") or os.environ.get("GIT_WORK_TREE")  # the user's own environment, trusted
+    if found is not None and not chosen and os.path.realpath(found) != os.path.realpath(top):
+        raise GitError(
+            f"the repository at {found} sets its work tree to {top} (core.worktree); "
+            "refusing to read outside the repository"
+        )
+    return top
+
+
+def work_tree_of(start: str | os.PathLike) -> Path | None:
+    """The nearest folder at or above ``start`` holding ``.git`` (a folder or a file), found without running git."""
+    here = Path(os.path.realpath(start))
+    for folder in (here, *here.parents):
+        if os.path.lexists(folder / ".git"):
+            return folder
+    return None
 
 
 def resolve_ref(ref: str, cwd: str | os.PathLike | None = None) -> str:

@@ -50,13 +50,15 @@ def pull_request(environ: dict[str, str]) -> PullRequest | None:
     """The pull request this workflow run is for, or None when the event is not a pull request."""
     if environ.get("GITHUB_EVENT_NAME") not in PR_EVENTS:
         return None
+    from promptaudit.errors import InputError
+    from promptaudit.reading.files import read_regular
+
     path = environ.get("GITHUB_EVENT_PATH", "")
     try:
-        with open(path, encoding="utf-8") as handle:
-            event = json.load(handle)
+        event = json.loads(read_regular(path))
         pr = event["pull_request"]
         number = int(pr["number"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (InputError, ValueError, KeyError, TypeError, RecursionError) as exc:
         raise ConfigError(f"GITHUB_EVENT_PATH {path!r}: not a pull request event payload ({exc})") from None
     repository = environ.get("GITHUB_REPOSITORY") or _full_name(pr.get("base"))
     head = _full_name(pr.get("head"))

@@ -1,11 +1,13 @@
 """Which files a change touches, and both versions of each: the git side of ``diff``.
 
 Prompt files are picked by extension (plus any file named exactly); hidden files (the config, the
-baseline) are left out; binary and unreadable files are skipped and said.
+baseline) are left out; binary and unreadable files are skipped and said, and so is a file whose real
+location (through a committed symlink) is outside the repository: it is not read.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +33,6 @@ def wanted(change: gitutil.Change, extensions: tuple[str, ...], explicit: set[st
 def changed_versions(base: str, paths: list[str], root: Path, extensions: tuple[str, ...]) -> tuple[list, list]:
     """Both versions of every changed prompt file between ``base`` and the working tree, and skipped files."""
     from promptaudit.errors import InputError
-    from promptaudit.reading.sources import read_regular
 
     explicit = {top_relative(p, root) for p in paths}
     found, skipped = [], []
@@ -40,7 +41,7 @@ def changed_versions(base: str, paths: list[str], root: Path, extensions: tuple[
             continue
         before = gitutil.show(base, change.before_path) if change.before_path else None
         try:
-            after = None if change.status == gitutil.DELETED else read_regular(root / change.path)
+            after = None if change.status == gitutil.DELETED else read_inside(root, change.path)
         except InputError as exc:  # a FIFO, a link to /dev/zero, a 60 MB file: said, not read
             skipped.append((change.path, exc.reason))
             continue
@@ -49,6 +50,22 @@ def changed_versions(base: str, paths: list[str], root: Path, extensions: tuple[
             continue
         found.append(FileVersions(change, before, after))
     return found, skipped
+
+
+def inside(path: str | os.PathLike, root: Path) -> bool:
+    """Whether ``path``'s real location (symlinks followed) is inside the repository at ``root``."""
+    top = os.path.realpath(root)
+    return os.path.commonpath([top, os.path.realpath(path)]) == top
+
+
+def read_inside(root: Path, path: str) -> bytes:
+    """A working-tree file's bytes with the one reader, unless a symlink takes it outside the repository."""
+    from promptaudit.errors import InputError
+    from promptaudit.reading.files import read_regular
+
+    if not inside(root / path, root):
+        raise InputError(path, "a symlink to a file outside the repository; not read")
+    return read_regular(root / path)
 
 
 def top_relative(path: str, root: Path) -> str:

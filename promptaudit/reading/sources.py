@@ -4,30 +4,33 @@ Directories are walked recursively for prompt-like extensions (configurable); hi
 dependency folders are skipped; symlinked directories are followed once, so a symlink loop is reported
 instead of walked forever. ``-`` reads standard input.
 
-Every file any command reads (prompts, config, baselines, usage logs, ``diff``'s work tree) is opened by
-:func:`open_regular`, which refuses FIFOs, sockets, devices and directories before a read could block
-or never end, and is read through :func:`read_limited`, so no input holds more than ``MAX_FILE_BYTES``.
+Every file is read by :mod:`promptaudit.reading.files` (regular files only, checked before a read could
+block or never end; at most ``MAX_FILE_BYTES``); its reader's names are importable from here too.
 """
 
 from __future__ import annotations
 
 import codecs
 import os
-import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from promptaudit.errors import InputError, SkippedInput
+from promptaudit.reading import files
+from promptaudit.reading.files import (  # noqa: F401 - the reader's names, for callers not yet importing files
+    MAX_FILE_BYTES,
+    file_kind,
+    open_regular,
+    read_limited,
+    read_regular,
+)
 
 DEFAULT_EXTENSIONS = (".txt", ".md", ".prompt", ".j2", ".jinja", ".jinja2", ".mustache", ".yaml", ".yml", ".json")
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
 STDIN = "-"
-MAX_FILE_BYTES = 50 * 1024 * 1024
 _SNIFF = 8192
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 
 
 @dataclass(frozen=True)
@@ -39,79 +42,6 @@ class Source:
     @property
     def is_stdin(self) -> bool:
         return self.path == STDIN
-
-
-def file_kind(mode: int) -> str:
-    """What a non-regular file is, in words for an error message."""
-    if stat.S_ISFIFO(mode):
-        return "named pipe"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "device"
-    return "directory" if stat.S_ISDIR(mode) else "special file"
-
-
-def open_regular(path: str | os.PathLike) -> BinaryIO:
-    """Open a regular file for binary reading, or raise InputError saying what it is instead.
-
-    The check is made on the opened descriptor (no race with a swapped file), and the open itself cannot
-    block: a FIFO is opened non-blocking, then refused.
-    """
-    name = os.fspath(path)
-    try:
-        fd = os.open(name, _OPEN_FLAGS)
-    except OSError as exc:
-        raise InputError(name, _open_failure(name, exc)) from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise InputError(
-                name, "is a directory" if stat.S_ISDIR(mode) else f"not a regular file ({file_kind(mode)})"
-            )
-        os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
-
-
-def _open_failure(path: str, exc: OSError) -> str:
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        mode = None
-    if mode is not None and stat.S_ISSOCK(mode):
-        return "not a regular file (socket)"
-    if os.path.islink(path) and not os.path.exists(path):
-        return "symlink loop" if exc.errno == 40 else "broken symlink"
-    return _os_reason(exc)
-
-
-def read_limited(handle: BinaryIO, path: str, limit: int | None = None) -> bytes:
-    """Read at most ``limit`` bytes (default MAX_FILE_BYTES), or raise InputError: an endless stream stops there."""
-    limit = MAX_FILE_BYTES if limit is None else limit
-    try:
-        data = handle.read(limit + 1)
-    except OSError as exc:
-        raise InputError(path, _os_reason(exc)) from None
-    if len(data) > limit:
-        raise _too_large(path, limit)
-    return data
-
-
-def _too_large(path: str, limit: int) -> InputError:
-    size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit:,} bytes"
-    return InputError(path, f"larger than {size}; not a prompt file")
-
-
-def read_regular(path: str | os.PathLike, limit: int | None = None) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes, or InputError (the one way commands read files)."""
-    name, limit = os.fspath(path), MAX_FILE_BYTES if limit is None else limit
-    with open_regular(name) as handle:
-        if os.fstat(handle.fileno()).st_size > limit:
-            raise _too_large(name, limit)
-        return read_limited(handle, name, limit)
 
 
 def discover(paths: list[str], extensions: tuple[str, ...] = DEFAULT_EXTENSIONS) -> Iterator[Source | InputError]:
@@ -141,7 +71,7 @@ def _expand(raw: str, extensions: tuple[str, ...]) -> Iterator[Source | InputErr
         is_dir = path.is_dir()
         exists = path.exists()
     except OSError as exc:
-        yield InputError(raw, _os_reason(exc))
+        yield InputError(raw, files.os_reason(exc))
         return
     if not exists:
         yield InputError(raw, "symlink loop" if _is_loop(path) else "no such file or directory")
@@ -181,7 +111,7 @@ def _walk(root: Path, extensions: tuple[str, ...]) -> Iterator[Source | InputErr
             with os.scandir(dirpath) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as exc:
-            yield InputError(dirpath, f"cannot read this folder: {_os_reason(exc)}")
+            yield InputError(dirpath, f"cannot read this folder: {files.os_reason(exc)}")
             continue
         if identity in seen:
             if _loops_back(root, dirpath, identity):
@@ -230,12 +160,6 @@ def _loops_back(root: Path, dirpath: str, identity: tuple[int, int]) -> bool:
     return any(_identity(parent) == identity for parent in list(path.parents)[:depth])
 
 
-def _os_reason(exc: OSError) -> str:
-    if exc.errno == 40:
-        return "symlink loop"
-    return (exc.strerror or str(exc)).lower()
-
-
 def read_bytes(source: Source) -> bytes:
     """The raw bytes of a source (at most MAX_FILE_BYTES), or InputError."""
     if source.is_stdin:
@@ -245,13 +169,13 @@ def read_bytes(source: Source) -> bytes:
 
 def read_stdin(limit: int | None = None) -> bytes:
     """Standard input, at most ``limit`` bytes; binary data is refused from its first block, not after 50 MB."""
-    limit, stream = MAX_FILE_BYTES if limit is None else limit, sys.stdin.buffer
+    limit, stream = files.MAX_FILE_BYTES if limit is None else limit, sys.stdin.buffer
     head = stream.read(_SNIFF)
     if b"\x00" in head:
         raise InputError(STDIN, "binary data (NUL bytes); not a prompt")
     data = head + stream.read(limit + 1 - len(head)) if len(head) == _SNIFF else head
     if len(data) > limit:
-        raise _too_large(STDIN, limit)
+        raise files.too_large(STDIN, limit)
     return data
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -84,6 +85,28 @@ def _deep(path: Path, levels: int, name: str) -> None:
         os.close(fd)
 
 
+def _device(target: Path, step: dict) -> None:
+    """A character device like /dev/full made inside the case folder (cases with it need root): a writer
+    that replaced a device must never get near the machine's own /dev."""
+    os.mknod(target, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+
+
+def _nested(target: Path, step: dict) -> None:
+    depth = int(step["depth"])
+    target.write_text(step["open"] * depth + step.get("inner", "") + step["close"] * depth, encoding="utf-8")
+
+
+def _owned(target: Path, step: dict) -> None:
+    """A file of another user (uid/gid, as root) with a given mode."""
+    target.write_text(step.get("text", ""), encoding="utf-8")
+    os.chown(target, int(step["uid"]), int(step["gid"]))
+    target.chmod(int(str(step["mode"]), 8))
+
+
+TARGET_KINDS = {"device": _device, "nested": _nested, "owned": _owned}
+"""Make kinds for the targets of writes (issue 26): devices, deep JSON, other users' files."""
+
+
 def build(case: dict, folder: Path) -> list:
     """Create the case's inputs under ``folder``; return anything that must stay open (sockets)."""
     keep = []
@@ -91,6 +114,9 @@ def build(case: dict, folder: Path) -> list:
         target = folder / _fmt(step.get("path", ""), folder)
         target.parent.mkdir(parents=True, exist_ok=True)
         kind = step["kind"]
+        if kind in TARGET_KINDS:
+            TARGET_KINDS[kind](target, step)
+            continue
         if kind == "text":
             target.write_text(_fmt(step["text"], folder), encoding="utf-8")
         elif kind == "bytes":
@@ -156,6 +182,28 @@ def _without_dac_override() -> None:  # pragma: no cover - runs in the child, be
             os._exit(97)
 
 
+def _preexec(case: dict):
+    """What the child does before exec: drop root's read-anything power, cap the size of files it writes."""
+    drop, fsize = needs_dropped_privileges(case), case.get("fsize_limit")
+    if not drop and fsize is None:
+        return None
+
+    def prepare() -> None:  # pragma: no cover - runs in the child
+        if fsize is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_FSIZE, (int(fsize), int(fsize)))
+        if drop:
+            _without_dac_override()
+
+    return prepare
+
+
+def needs_root(case: dict) -> bool:
+    """Cases about other users' files: only root can make them."""
+    return bool(case.get("needs_root")) and os.geteuid() != 0
+
+
 def needs_dropped_privileges(case: dict) -> bool:
     """Cases about unreadable folders: root reads mode-000 folders unless it drops those capabilities."""
     return any(step["kind"] == "unreadable" for step in case.get("make", [])) and os.geteuid() == 0
@@ -174,6 +222,12 @@ def run(case: dict, folder: Path, script: str | Path, env: dict[str, str]) -> Ou
     start = time.monotonic()
     if case.get("pipe_head"):
         return _run_into_head(case, args, folder, {**env, **extra}, start)
+    if case.get("stdout_tty"):
+        return _run_on_terminal(case, args, folder, {**env, **extra}, start)
+    for _ in range(int(case.get("warm_up", 0))):  # the same command before: caches (and recorded answers) warm
+        subprocess.run(args, cwd=folder / case.get("cwd", "."), env={**env, **extra}, capture_output=True,
+                       stdin=subprocess.DEVNULL, timeout=float(case.get("timeout", 60)))  # fmt: skip
+    out = open(case["stdout_device"], "wb") if case.get("stdout_device") else subprocess.PIPE  # noqa: SIM115
     try:
         done = subprocess.run(
             args,
@@ -181,13 +235,14 @@ def run(case: dict, folder: Path, script: str | Path, env: dict[str, str]) -> Ou
             env={**env, **extra},
             stdin=handle,
             input=text,
-            capture_output=True,
+            stdout=out,
+            stderr=subprocess.PIPE,
             timeout=float(case.get("timeout", 60)),
-            preexec_fn=_without_dac_override if needs_dropped_privileges(case) else None,
+            preexec_fn=_preexec(case),
         )
         return Outcome(
             done.returncode,
-            done.stdout.decode("utf-8", "replace"),
+            (done.stdout or b"").decode("utf-8", "replace"),
             done.stderr.decode("utf-8", "replace"),
             time.monotonic() - start,
         )
@@ -197,8 +252,45 @@ def run(case: dict, folder: Path, script: str | Path, env: dict[str, str]) -> Ou
     finally:
         if handle not in (subprocess.DEVNULL, subprocess.PIPE):
             handle.close()
+        if out is not subprocess.PIPE:
+            out.close()
         for item in keep:
             item.close()
+
+
+def _run_on_terminal(case: dict, args: list[str], folder: Path, env: dict, start: float) -> Outcome:
+    """Run with stdout on a pseudo-terminal (what a user sees), read as it is written."""
+    import pty
+    import threading
+
+    primary, secondary = pty.openpty()
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                data = os.read(primary, 65536)
+            except OSError:  # EIO: the child closed its end
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    process = subprocess.Popen(args, cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=secondary,
+                               stderr=subprocess.PIPE)  # fmt: skip
+    os.close(secondary)
+    try:
+        _, err = process.communicate(timeout=float(case.get("timeout", 60)))
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return Outcome(None, "", "", time.monotonic() - start, timed_out=True)
+    finally:
+        reader.join(timeout=5)
+        os.close(primary)
+    out = b"".join(chunks).decode("utf-8", "replace")
+    return Outcome(process.returncode, out, err.decode("utf-8", "replace"), time.monotonic() - start)
 
 
 def _run_into_head(case: dict, args: list[str], folder: Path, env: dict, start: float) -> Outcome:
@@ -250,6 +342,28 @@ def problems(case: dict, out: Outcome, folder: Path) -> list[str]:
                 found.append(f"{expected['path']} holds {len(data[expected['has']])} {expected['has']}")
         except (OSError, ValueError, KeyError) as exc:
             found.append(f"{expected['path']}: {exc}")
+    return found + target_problems(case, folder)
+
+
+KINDS = {"device": stat.S_ISCHR, "fifo": stat.S_ISFIFO, "socket": stat.S_ISSOCK, "symlink": stat.S_ISLNK,
+         "file": stat.S_ISREG}  # fmt: skip
+
+
+def target_problems(case: dict, folder: Path) -> list[str]:
+    """What happened to the files a write must not touch (kind, text, owner, mode), and temporary files left."""
+    found = [f"{p.name} left behind" for p in folder.glob(".tmp-promptaudit-*")]
+    for name, kind in (case.get("file_kinds") or {}).items():
+        if not KINDS[kind](os.lstat(folder / name).st_mode):
+            found.append(f"{name} is no longer a {kind}")
+    for name, text in (case.get("file_text") or {}).items():
+        if (folder / name).read_text(encoding="utf-8") != text:
+            found.append(f"{name} changed")
+    expected = case.get("file_stat")
+    if expected:
+        status = os.lstat(folder / expected["path"])
+        wanted = (int(expected["uid"]), int(expected["gid"]), int(str(expected["mode"]), 8))
+        if (status.st_uid, status.st_gid, stat.S_IMODE(status.st_mode)) != wanted:
+            found.append(f"{expected['path']}: uid/gid/mode {status.st_uid}/{status.st_gid}/{status.st_mode:o}")
     return found
 
 

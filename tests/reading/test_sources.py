@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from promptaudit.errors import InputError
-from promptaudit.reading import sources
+from promptaudit.reading import files, sources
 from promptaudit.reading.sources import Source
 
 
@@ -123,7 +123,7 @@ def test_a_missing_file_read_directly(tmp_path):
 
 
 def test_oversized_file_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 10)
     path = write(tmp_path / "big.txt", "x" * 11)
 
     with pytest.raises(InputError, match="larger than"):

@@ -155,3 +155,15 @@ def test_huge_generated_files_scan_in_linear_time(tmp_path):
 
     small, large = best(2000), best(8000)
     assert large < small * 10  # 4x the input: linear is ~4x, quadratic would be 16x (slack for a loaded machine)
+
+
+@pytest.mark.parametrize("config", ["[" * 100_000 + "]" * 100_000, '{"compilerOptions": {"paths": ' + "x" * 1_000_001])
+def test_a_hostile_tsconfig_is_ignored_not_a_crash(tmp_path, config):
+    """tsconfig.json is read by the one reader (capped at TSCONFIG_BYTES); JSON too deep or too big is no config."""
+    (tmp_path / "tsconfig.json").write_text(config)
+    (tmp_path / "app.ts").write_text(
+        'import OpenAI from "openai";\nimport { SYSTEM } from "@/prompts";\nconst client = new OpenAI();\n'
+        'await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "system", content: SYSTEM }] });\n'
+    )
+    prompts, errors = gather_prompts([str(tmp_path / "app.ts")], ALL)
+    assert [Path(p.display).name for p in prompts] == ["app.ts#chat.completions.create@4"] and errors == []

@@ -18,6 +18,8 @@ EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 SOURCE_FOR = {".js": (".ts", ".tsx"), ".jsx": (".tsx",), ".mjs": (".mts",), ".cjs": (".cts",)}
 CONFIGS = ("tsconfig.json", "jsconfig.json")
 MAX_PARENTS = 8
+TSCONFIG_BYTES = 1_000_000
+"""A tsconfig.json larger than this is not read (its ``paths`` are then not used)."""
 _COMMENTS = re.compile(r'("(?:[^"\\]|\\.)*")|//[^\n]*|/\*.*?\*/', re.S)
 _TRAILING_COMMAS = re.compile(r",(\s*[}\]])")
 _MODULES: dict = {}
@@ -87,13 +89,15 @@ def _read_config_paths(folder: str) -> tuple[str, list]:
 
 def _paths_of(config: str) -> tuple[str, list]:
     """``(base folder, [(pattern, [targets])])`` of a tsconfig's ``compilerOptions.paths``."""
+    from promptaudit.errors import InputError
+    from promptaudit.reading.files import read_regular
+
     folder = os.path.dirname(config)
-    try:
-        with open(config, encoding="utf-8") as handle:
-            text = handle.read(1_000_000)
+    try:  # the one reader: a FIFO or a device named tsconfig.json is refused, not waited on
+        text = read_regular(config, TSCONFIG_BYTES).decode("utf-8")
         options = json.loads(_TRAILING_COMMAS.sub(r"\1", _COMMENTS.sub(lambda m: m.group(1) or "", text)))
         options = options.get("compilerOptions") or {}
-    except (OSError, ValueError, AttributeError):
+    except (InputError, ValueError, AttributeError, RecursionError):
         return folder, []
     base = os.path.join(folder, options.get("baseUrl") or ".") if isinstance(options, dict) else folder
     paths = options.get("paths") if isinstance(options, dict) else None
@@ -126,7 +130,7 @@ def remember(module: JsModule) -> None:
 def _read(path: str) -> JsModule | None:
     from promptaudit.errors import InputError
     from promptaudit.reading.code.js.parsing import parse
-    from promptaudit.reading.sources import read_regular
+    from promptaudit.reading.files import read_regular
 
     try:
         return parse(path, read_regular(path))

@@ -215,6 +215,12 @@ class RuleContext:
             for segment in part.segments()
         ]
 
+    def part_at(self, offset: int):
+        """The part of the prompt that holds an offset into :attr:`text` (None between parts)."""
+        index = bisect.bisect_right(self._part_starts, offset) - 1
+        part = self.prompt.parts[index] if index >= 0 else None
+        return part if part is not None and offset <= self._part_starts[index] + len(part.text) else None
+
     @functools.cached_property
     def _newlines(self) -> list[int]:
         return [match.start() for match in re.finditer("\n", self.text)]

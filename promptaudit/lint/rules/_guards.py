@@ -1,0 +1,295 @@
+"""Which sentences PA101 and PA102 compare at all: the precision guards, measured on real prompts.
+
+On real system prompts most "repeats" are structure, not waste (docs/rules.md has the measured figures).
+Each guard below is a named function; a sentence that any guard claims is never compared, so it can
+neither be flagged nor make another sentence a repeat:
+
+``tool_schema``
+    Text of a tool definition (a chat file's ``tools``): parameter docs repeat their wording by design.
+``transcript``
+    Worked dialogues: lines from a speaker label (``Q:``, ``A:``, ``User:``, ``AI:``, ``Observation:``,
+    ``Thought:``, ...) to the next blank line, and ``## Q(user)``-style headings with what follows them.
+``example``
+    Example blocks: ``<example>`` tags, and from a short lead-in ("Example:", "For example:", "Here are
+    some examples") to the next heading, section tag or template variable.
+``markup_only``
+    Nothing but tags, template syntax and punctuation (``</userRequest>``, ``{% endif %}``).
+``template_logic``
+    Fewer than ``min_words`` words once template syntax is removed (``{{ agent.name }}: {{ agent.description }}``).
+``heading_like``
+    A short line in capitals, or a short lead-in ending with a colon ("Chat History:").
+``key_value``
+    ``key: value`` and parameter-list sentences (``path: (required) The path ...``, ```mode` - one of ...``,
+    ```input` → Fill a field``), except emphasis keys such as ``IMPORTANT:`` or ``Note:``. When the key is an
+    identifier (``linked_memory_ids``), every sentence on its line is a parameter doc.
+``question``
+    A question ("What is your next thought or action?"): checklists, closing prompts and example queries ask
+    again on purpose.
+``example_sentence``
+    A sentence that opens an example ("For example, if ...", "Similarly, if you want ...").
+``template_branches``
+    Two sentences in different branches of one ``{% if %}``/``{% else %}`` block: only one is ever sent.
+``code_like``
+    Code outside fences: assignments, calls, ``def``/``import``/``RUN`` lines, numbered source listings,
+    JSON fragments (a high share of brackets, quotes and operators).
+
+One more guard marks rather than drops: ``recap_section``. A sentence inside a section named like a recap
+(summary, reminder, recap, "most important", key points) restates on purpose; its finding is lowered to
+``info`` with a "recap?" note, so it never adds savings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from promptaudit.reading.sentences import HEADING, Sentence
+
+_SPEAKER = re.compile(
+    r"\s*(?:[-*>]\s*)?(?:\*\*)?(?:q|a|user|human|ai|assistant|system|bot|agent|customer|observation|thought|action|"
+    r"action input|final answer|follow up|intermediate answer|person ?#?\d+|khoj|response|output|question|answer)"
+    r"(?:\*\*)?\s*:",
+    re.IGNORECASE,
+)
+_QA_HEADING = re.compile(r"\s*#{1,6}\s*[QA]\b")
+_EXAMPLE_LEAD = re.compile(
+    r"\W*(?:here (?:is|are) (?:an? |some |a few )?)?(?:examples?|for example|for instance|sample|e\.g\.)\b", re.I
+)
+_EXAMPLE_TAG = re.compile(r"\s*<(/?)examples?\b[^>]*>", re.IGNORECASE)
+_SECTION_TAG = re.compile(r"\s*<(/?)([A-Za-z_][\w.-]*)[^>]*>\s*$")
+_LIST_ITEM = re.compile(r"\s*(?:[-*+•]|\d{1,3}[.)])\s+")
+_MD_HEADING = re.compile(r"\s{0,3}#{1,6}\s+(.*)")
+_VARIABLE_LINE = re.compile(r"\{\{[^}]*\}\}|\{[A-Za-z_]\w*\}|\$\{?[A-Za-z_]\w*")
+_RECAP = re.compile(r"summary|summari[sz]e|reminder|recap|most important|key points|tl;?dr|remember", re.I)
+_TAG = re.compile(r"</?[A-Za-z_][\w:.-]*[^<>]*>")
+_TEMPLATE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}|\{[A-Za-z_][\w.\[\]]*(?:![rsa])?(?::[^{}]*)?\}|%\(\w+\)s")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_KEY_VALUE = re.compile(
+    r"\s*(?:[-*•]\s*|\d{1,3}[.)]\s*)?[`*_\"']*([A-Za-z_][\w .#/()'`+-]{0,40}?)[`*_\"']*\s*(?:\([^)]*\))?\s*"
+    r"(?::|\s[-–—]\s|\s*(?:→|->|=>)\s*)\s*\S"
+)
+_EMPHASIS_KEYS = frozenset(
+    "important note notes warning critical remember reminder tip rule rules never always caution attention nb "
+    "must mandatory requirement constraints constraint goal objective task instructions instruction".split()
+)
+_CODE_START = re.compile(
+    r"\s*(?:def|class|import|from|return|const|let|var|function|async|await|print|if __name__|RUN|COPY|FROM|CMD|ENV|"
+    r"WORKDIR|SELECT|INSERT|UPDATE|DELETE|CREATE|MATCH)\b|\s*\d+\s*\||\s*[{}\[\]]|\s*//|\s*#!|\s*\$ "
+)
+_EXAMPLE_SENTENCE = re.compile(r"\W*(?:for example|for instance|e\.g\.|similarly, if)\b", re.I)
+_BRANCH = re.compile(r"\{%-?\s*(if|elif|else|endif)\b")
+_CODE_SYMBOLS = re.compile(r"[(){}\[\]=<>;|\"\\+*/]")
+
+
+@dataclass(frozen=True)
+class Comparable:
+    """A sentence the redundancy rules compare, and whether it sits in a recap section."""
+
+    sentence: Sentence
+    recap: bool = False
+    branch: tuple = ()
+    """Open ``{% if %}`` blocks around the sentence: ``(block number, branch number)`` pairs."""
+
+
+def exclusive(a: Comparable, b: Comparable) -> bool:
+    """Whether two sentences sit in different branches of one ``{% if %}`` block (never sent together)."""
+    branches = dict(a.branch)
+    return any(block in branches and branches[block] != branch for block, branch in b.branch)
+
+
+def comparable(ctx, min_words: int) -> list[Comparable]:
+    """The sentences of ``ctx`` no guard claims, in order (computed once per prompt and ``min_words``)."""
+    memo = ctx.__dict__.setdefault("_guarded", {})
+    if min_words not in memo:
+        regions = _Regions(ctx)
+        memo[min_words] = [
+            Comparable(s, regions.in_recap(s.start), regions.branch(s.start))
+            for s in ctx.sentences()
+            if s.kind != HEADING and not regions.excluded(s.start) and not guarded(s.text, min_words)
+        ]
+    return memo[min_words]
+
+
+def guarded(text: str, min_words: int) -> bool:
+    """Whether one sentence, on its own, is structure rather than prose (see the module docstring)."""
+    if markup_only(text) or template_logic(text, min_words):
+        return True
+    bare = " ".join(_TEMPLATE.sub(" ", text).split())
+    return heading_like(bare) or key_value(bare) or code_like(bare) or question(bare) or example_sentence(bare)
+
+
+def question(text: str) -> bool:
+    """A question rather than an instruction."""
+    return text.rstrip("*_ )\"'").endswith("?")
+
+
+def example_sentence(text: str) -> bool:
+    """A sentence that opens an example."""
+    return bool(_EXAMPLE_SENTENCE.match(text))
+
+
+def markup_only(text: str) -> bool:
+    """Nothing but tags, template syntax and punctuation."""
+    return not _WORD.search(_TEMPLATE.sub(" ", _TAG.sub(" ", text)))
+
+
+def template_logic(text: str, min_words: int) -> bool:
+    """Fewer than ``min_words`` words outside template syntax and tags."""
+    return len(_WORD.findall(_TEMPLATE.sub(" ", _TAG.sub(" ", text)))) < min_words
+
+
+def heading_like(text: str) -> bool:
+    """A short line in capitals, or a short lead-in that ends with a colon."""
+    words = _WORD.findall(text)
+    if len(words) <= 8 and text.rstrip("*_ ").endswith(":"):
+        return True
+    letters = [c for c in text if c.isalpha()]
+    if text.rstrip("*_ ").endswith((".", "!", "?")):  # a sentence in capitals is shouted, not a heading
+        return False
+    return len(words) <= 8 and len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def key_value(text: str) -> bool:
+    """A ``key: value`` or parameter-list line, unless the key is an emphasis word (``IMPORTANT:``)."""
+    match = _KEY_VALUE.match(text)
+    if match is None:
+        return False
+    key = match.group(1).strip().lower()
+    return len(key.split()) <= 4 and key not in _EMPHASIS_KEYS and not key.startswith(("http", "e.g", "i.e"))
+
+
+def parameter_line(line: str) -> bool:
+    """A ``key: value`` line whose key is an identifier (``path``, ``linked_memory_ids``, ```mode```): every
+    sentence on it documents a parameter or a field."""
+    match = _KEY_VALUE.match(line)
+    if match is None or not key_value(line):
+        return False
+    key = match.group(1).strip()
+    return " " not in key and (key.islower() or "_" in key or "." in key or any(c.isupper() for c in key[1:]))
+
+
+def prose(text: str) -> str:
+    """The text without template syntax and tags, what PA102 reads the meaning of."""
+    return " ".join(_TAG.sub(" ", _TEMPLATE.sub(" ", text)).split())
+
+
+def code_like(text: str) -> bool:
+    """Code outside a fence: a code keyword or listing at the start, or mostly brackets and operators."""
+    if _CODE_START.match(text):
+        return True
+    letters = sum(c.isalpha() for c in text)
+    return len(_CODE_SYMBOLS.findall(text)) >= max(3, 0.12 * letters)
+
+
+class _Regions:
+    """Line-level facts about a prompt: tool parts, transcripts, examples and recap sections."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.line_starts: list[int] = []
+        self.excluded_lines: set[int] = set()
+        self.recap_lines: set[int] = set()
+        self.branches: list[tuple] = []
+        self._scan(ctx.text)
+
+    def _line(self, offset: int) -> int:
+        import bisect
+
+        return bisect.bisect_right(self.line_starts, offset) - 1
+
+    def excluded(self, offset: int) -> bool:
+        return self._line(offset) in self.excluded_lines or self._in_tool(offset)
+
+    def branch(self, offset: int) -> tuple:
+        return self.branches[self._line(offset)]
+
+    def in_recap(self, offset: int) -> bool:
+        return self._line(offset) in self.recap_lines
+
+    def _in_tool(self, offset: int) -> bool:
+        part = self.ctx.part_at(offset)
+        return part is not None and part.kind == "tool"
+
+    def _scan(self, text: str) -> None:
+        state = _ScanState()
+        offset = 0
+        for number, line in enumerate(text.split("\n")):
+            self.line_starts.append(offset)
+            offset += len(line) + 1
+            if state.step(line) or parameter_line(" ".join(_TEMPLATE.sub(" ", line).split())):
+                self.excluded_lines.add(number)
+            self.branches.append(state.branch_after(line))
+            if state.recap:
+                self.recap_lines.add(number)
+
+
+class _ScanState:
+    """Walks lines once, tracking the open transcript, example and section (for :meth:`_Regions._scan`)."""
+
+    def __init__(self):
+        self.transcript = False
+        self.qa_section = False
+        self.example = False
+        self.sections: list[tuple[str, bool]] = []  # (tag name or "#", is a recap)
+        self.recap = False
+        self.example_indent = 0
+        self.blocks: list[list[int]] = []  # open {% if %} blocks: [block number, branch number]
+        self.block_count = 0
+
+    def branch_after(self, line: str) -> tuple:
+        """The open ``{% if %}`` branches once ``line``'s tags are applied."""
+        for tag in _BRANCH.findall(line):
+            if tag == "if":
+                self.block_count += 1
+                self.blocks.append([self.block_count, 0])
+            elif tag in ("elif", "else") and self.blocks:
+                self.blocks[-1][1] += 1
+            elif tag == "endif" and self.blocks:
+                self.blocks.pop()
+        return tuple(tuple(block) for block in self.blocks)
+
+    def step(self, line: str) -> bool:
+        """Update the state for ``line``; True when the line is excluded from comparison."""
+        stripped = line.strip()
+        self._sections(line)
+        if not stripped:
+            self.transcript = False
+            return False
+        if _SPEAKER.match(line):
+            self.transcript = True
+        if (example := _EXAMPLE_TAG.match(line)) is not None:
+            self.example = not example.group(1)
+            return True
+        indent = len(line) - len(line.lstrip())
+        if _EXAMPLE_LEAD.match(line) and len(stripped.split()) <= 10:
+            self.example, self.example_indent = True, indent
+        elif self.example and self._ends_example(line, indent):
+            self.example = False
+        return self.transcript or self.qa_section or self.example
+
+    def _ends_example(self, line: str, indent: int) -> bool:
+        """A heading, a section tag, a template variable, or a list item no deeper than the example's lead."""
+        if _MD_HEADING.match(line) or _SECTION_TAG.match(line) or _VARIABLE_LINE.search(line):
+            return True
+        return indent < self.example_indent or (indent == self.example_indent and bool(_LIST_ITEM.match(line)))
+
+    def _sections(self, line: str) -> None:
+        heading = _MD_HEADING.match(line)
+        tag = _SECTION_TAG.match(line)
+        if heading:
+            self.qa_section = bool(_QA_HEADING.match(line))
+            self.sections = [s for s in self.sections if s[0] != "#"] + [("#", bool(_RECAP.search(heading.group(1))))]
+        elif tag and not tag.group(1):
+            self.sections.append((tag.group(2), bool(_RECAP.search(tag.group(2).replace("_", " ")))))
+        elif tag:
+            while self.sections and self.sections.pop()[0] not in (tag.group(2),):
+                pass
+        elif _is_recap_title(line):
+            self.sections = [s for s in self.sections if s[0] != "#"] + [("#", True)]
+        self.recap = any(recap for _, recap in self.sections)
+
+
+def _is_recap_title(line: str) -> bool:
+    """A plain title line ending in a colon that names a recap ("Most important instructions:")."""
+    stripped = line.strip().strip("*_")
+    return stripped.endswith(":") and len(stripped.split()) <= 6 and bool(_RECAP.search(stripped))

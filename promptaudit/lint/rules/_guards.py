@@ -101,11 +101,11 @@ def comparable(ctx, min_words: int) -> list[Comparable]:
     """The sentences of ``ctx`` no guard claims, in order (computed once per prompt and ``min_words``)."""
     memo = ctx.__dict__.setdefault("_guarded", {})
     if min_words not in memo:
-        regions = _Regions(ctx)
+        found = regions(ctx)
         memo[min_words] = [
-            Comparable(s, regions.in_recap(s.start), regions.branch(s.start))
+            Comparable(s, found.in_recap(s.start), found.branch(s.start))
             for s in ctx.sentences()
-            if s.kind != HEADING and not regions.excluded(s.start) and not guarded(s.text, min_words)
+            if s.kind != HEADING and not found.excluded(s.start) and not guarded(s.text, min_words)
         ]
     return memo[min_words]
 
@@ -181,6 +181,14 @@ def code_like(text: str) -> bool:
     return len(_CODE_SYMBOLS.findall(text)) >= max(3, 0.12 * letters)
 
 
+def regions(ctx) -> _Regions:
+    """The line-level facts of a prompt (computed once per prompt)."""
+    memo = ctx.__dict__.setdefault("_guarded", {})
+    if "regions" not in memo:
+        memo["regions"] = _Regions(ctx)
+    return memo["regions"]
+
+
 class _Regions:
     """Line-level facts about a prompt: tool parts, transcripts, examples and recap sections."""
 
@@ -189,6 +197,7 @@ class _Regions:
         self.line_starts: list[int] = []
         self.excluded_lines: set[int] = set()
         self.recap_lines: set[int] = set()
+        self.example_lines: set[int] = set()
         self.branches: list[tuple] = []
         self._scan(ctx.text)
 
@@ -199,6 +208,10 @@ class _Regions:
 
     def excluded(self, offset: int) -> bool:
         return self._line(offset) in self.excluded_lines or self._in_tool(offset)
+
+    def in_example(self, offset: int) -> bool:
+        """Inside an example block (a transcript line may be the live request's slot, so it is not one)."""
+        return self._line(offset) in self.example_lines
 
     def branch(self, offset: int) -> tuple:
         return self.branches[self._line(offset)]
@@ -216,7 +229,11 @@ class _Regions:
         for number, line in enumerate(text.split("\n")):
             self.line_starts.append(offset)
             offset += len(line) + 1
-            if state.step(line) or parameter_line(" ".join(_TEMPLATE.sub(" ", line).split())):
+            if state.step(line):
+                self.excluded_lines.add(number)
+                if state.example:
+                    self.example_lines.add(number)
+            elif parameter_line(" ".join(_TEMPLATE.sub(" ", line).split())):
                 self.excluded_lines.add(number)
             self.branches.append(state.branch_after(line))
             if state.recap:
@@ -233,6 +250,8 @@ class _ScanState:
         self.sections: list[tuple[str, bool]] = []  # (tag name or "#", is a recap)
         self.recap = False
         self.example_indent = 0
+        self.closing_example = False
+        self.tagged = False  # an <example> block ends only at its closing tag
         self.blocks: list[list[int]] = []  # open {% if %} blocks: [block number, branch number]
         self.block_count = 0
 
@@ -258,10 +277,15 @@ class _ScanState:
         if _SPEAKER.match(line):
             self.transcript = True
         if (example := _EXAMPLE_TAG.match(line)) is not None:
-            self.example = not example.group(1)
+            self.example = self.tagged = True  # the tag line itself belongs to the example
+            self.closing_example = bool(example.group(1))
             return True
+        if self.closing_example:
+            self.example = self.closing_example = self.tagged = False
         indent = len(line) - len(line.lstrip())
-        if _EXAMPLE_LEAD.match(line) and len(stripped.split()) <= 10:
+        if self.tagged:
+            pass
+        elif _EXAMPLE_LEAD.match(line) and len(stripped.split()) <= 10:
             self.example, self.example_indent = True, indent
         elif self.example and self._ends_example(line, indent):
             self.example = False

@@ -11,6 +11,7 @@ from promptaudit.errors import ConfigError, UsageError
 from promptaudit.gate.budgets import budget_for
 from promptaudit.lint.findings import Finding, at_or_above, severity_rank
 from promptaudit.lint.linter import LintSettings, RuleContext, active_rules, lint, settings_from
+from promptaudit.lint.rules import RULE_MODULES
 from promptaudit.reading.prompts import Part, Prompt
 
 CONFIG_PATH = Path("/project/.promptaudit.yaml")
@@ -20,6 +21,9 @@ def _config(rules: dict) -> Config:
     return Config({"rules": rules}, CONFIG_PATH)
 
 
+PA1 = [m.ID for m in RULE_MODULES if m.ID.startswith("PA1")]
+
+
 def _ids(settings: LintSettings) -> list[str]:
     return [m.ID for m in active_rules(settings)]
 
@@ -27,11 +31,11 @@ def _ids(settings: LintSettings) -> list[str]:
 @pytest.mark.parametrize(
     ("select", "ignore", "expected"),
     [
-        ([], [], ["PA001", "PA101", "PA102", "PA103", "PA201", "PA202", "PA301", "PA401", "PA501", "PA601"]),
-        (["PA1"], [], ["PA101", "PA102", "PA103"]),
-        (["PA1"], ["PA102"], ["PA101", "PA103"]),
+        ([], [], ["PA001", *PA1, "PA201", "PA202", "PA301", "PA401", "PA501", "PA601"]),
+        (["PA1"], [], PA1),
+        (["PA1"], ["PA102"], [i for i in PA1 if i != "PA102"]),
         (["PA201", "filler"], [], ["PA103", "PA201"]),
-        ([], ["PA2", "PA3"], ["PA001", "PA101", "PA102", "PA103", "PA401", "PA501", "PA601"]),
+        ([], ["PA2", "PA3"], ["PA001", *PA1, "PA401", "PA501", "PA601"]),
     ],
 )
 def test_select_and_ignore_by_prefix_or_name(select, ignore, expected):
@@ -67,7 +71,7 @@ def test_config_rules_are_resolved_by_name_and_id():
     settings = settings_from(
         _config({"select": ["PA1"], "ignore": ["filler"], "severity": {"duplicate-sentence": "error"}})
     )
-    assert _ids(settings) == ["PA101", "PA102"]
+    assert _ids(settings) == [i for i in PA1 if i != "PA103"]
     assert settings.severity == {"PA101": "error"}
 
 

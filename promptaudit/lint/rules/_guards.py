@@ -29,6 +29,9 @@ neither be flagged nor make another sentence a repeat:
     A sentence that opens an example ("For example, if ...", "Similarly, if you want ...").
 ``template_branches``
     Two sentences in different branches of one ``{% if %}``/``{% else %}`` block: only one is ever sent.
+``output_spec``
+    Lines of a section that specifies the output ("Deliverables:", "## Output format", ``<output_format>``):
+    its items name what to return, in parallel with the task items they echo, not a second instruction.
 ``code_like``
     Code outside fences: assignments, calls, ``def``/``import``/``RUN`` lines, numbered source listings,
     JSON fragments (a high share of brackets, quotes and operators).
@@ -60,6 +63,11 @@ _SECTION_TAG = re.compile(r"\s*<(/?)([A-Za-z_][\w.-]*)[^>]*>\s*$")
 _LIST_ITEM = re.compile(r"\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 _MD_HEADING = re.compile(r"\s{0,3}#{1,6}\s+(.*)")
 _VARIABLE_LINE = re.compile(r"\{\{[^}]*\}\}|\{[A-Za-z_]\w*\}|\$\{?[A-Za-z_]\w*")
+_OUTPUT_SPEC = re.compile(
+    r"^\W*(?:deliverables?|outputs?(?: format| structure| requirements)?|response format|expected output|"
+    r"return format|report (?:structure|format)|output_format|response_format)\W*$",
+    re.I,
+)
 _RECAP = re.compile(r"summary|summari[sz]e|reminder|recap|most important|key points|tl;?dr|remember", re.I)
 _TAG = re.compile(r"</?[A-Za-z_][\w:.-]*[^<>]*>")
 _TEMPLATE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}|\{[A-Za-z_][\w.\[\]]*(?:![rsa])?(?::[^{}]*)?\}|%\(\w+\)s")
@@ -198,8 +206,10 @@ class _Regions:
         self.excluded_lines: set[int] = set()
         self.recap_lines: set[int] = set()
         self.example_lines: set[int] = set()
+        self.branch_starts: list[int] = []
         self.branches: list[tuple] = []
         self._scan(ctx.text)
+        self._branches(ctx.text)
 
     def _line(self, offset: int) -> int:
         import bisect
@@ -214,7 +224,11 @@ class _Regions:
         return self._line(offset) in self.example_lines
 
     def branch(self, offset: int) -> tuple:
-        return self.branches[self._line(offset)]
+        """The ``{% if %}`` branches open at ``offset``."""
+        import bisect
+
+        index = bisect.bisect_right(self.branch_starts, offset) - 1
+        return self.branches[index] if index >= 0 else ()
 
     def in_recap(self, offset: int) -> bool:
         return self._line(offset) in self.recap_lines
@@ -222,6 +236,22 @@ class _Regions:
     def _in_tool(self, offset: int) -> bool:
         part = self.ctx.part_at(offset)
         return part is not None and part.kind == "tool"
+
+    def _branches(self, text: str) -> None:
+        """Where each ``{% if/elif/else/endif %}`` changes the open branches: ``(block, branch)`` pairs."""
+        blocks: list[list[int]] = []
+        count = 0
+        for match in _BRANCH.finditer(text):
+            tag = match.group(1)
+            if tag == "if":
+                count += 1
+                blocks.append([count, 0])
+            elif tag in ("elif", "else") and blocks:
+                blocks[-1][1] += 1
+            elif tag == "endif" and blocks:
+                blocks.pop()
+            self.branch_starts.append(match.start())
+            self.branches.append(tuple(tuple(block) for block in blocks))
 
     def _scan(self, text: str) -> None:
         state = _ScanState()
@@ -235,7 +265,6 @@ class _Regions:
                     self.example_lines.add(number)
             elif parameter_line(" ".join(_TEMPLATE.sub(" ", line).split())):
                 self.excluded_lines.add(number)
-            self.branches.append(state.branch_after(line))
             if state.recap:
                 self.recap_lines.add(number)
 
@@ -247,25 +276,12 @@ class _ScanState:
         self.transcript = False
         self.qa_section = False
         self.example = False
-        self.sections: list[tuple[str, bool]] = []  # (tag name or "#", is a recap)
+        self.sections: list[tuple[str, bool, bool]] = []  # (tag name or "#", is a recap, is an output spec)
         self.recap = False
+        self.output_spec = False
         self.example_indent = 0
         self.closing_example = False
         self.tagged = False  # an <example> block ends only at its closing tag
-        self.blocks: list[list[int]] = []  # open {% if %} blocks: [block number, branch number]
-        self.block_count = 0
-
-    def branch_after(self, line: str) -> tuple:
-        """The open ``{% if %}`` branches once ``line``'s tags are applied."""
-        for tag in _BRANCH.findall(line):
-            if tag == "if":
-                self.block_count += 1
-                self.blocks.append([self.block_count, 0])
-            elif tag in ("elif", "else") and self.blocks:
-                self.blocks[-1][1] += 1
-            elif tag == "endif" and self.blocks:
-                self.blocks.pop()
-        return tuple(tuple(block) for block in self.blocks)
 
     def step(self, line: str) -> bool:
         """Update the state for ``line``; True when the line is excluded from comparison."""
@@ -289,7 +305,7 @@ class _ScanState:
             self.example, self.example_indent = True, indent
         elif self.example and self._ends_example(line, indent):
             self.example = False
-        return self.transcript or self.qa_section or self.example
+        return self.transcript or self.qa_section or self.example or self.output_spec
 
     def _ends_example(self, line: str, indent: int) -> bool:
         """A heading, a section tag, a template variable, or a list item no deeper than the example's lead."""
@@ -302,18 +318,28 @@ class _ScanState:
         tag = _SECTION_TAG.match(line)
         if heading:
             self.qa_section = bool(_QA_HEADING.match(line))
-            self.sections = [s for s in self.sections if s[0] != "#"] + [("#", bool(_RECAP.search(heading.group(1))))]
+            self._open("#", heading.group(1))
         elif tag and not tag.group(1):
-            self.sections.append((tag.group(2), bool(_RECAP.search(tag.group(2).replace("_", " ")))))
+            self.sections.append((tag.group(2), *_kinds(tag.group(2).replace("_", " "))))
         elif tag:
             while self.sections and self.sections.pop()[0] not in (tag.group(2),):
                 pass
-        elif _is_recap_title(line):
-            self.sections = [s for s in self.sections if s[0] != "#"] + [("#", True)]
-        self.recap = any(recap for _, recap in self.sections)
+        elif _is_title(line):
+            self._open("#", line)
+        self.recap = any(recap for _, recap, _ in self.sections)
+        self.output_spec = any(spec for _, _, spec in self.sections)
+
+    def _open(self, name: str, title: str) -> None:
+        """A heading or title line replaces the previous one (tag sections stay open around it)."""
+        self.sections = [s for s in self.sections if s[0] != "#"] + [(name, *_kinds(title))]
 
 
-def _is_recap_title(line: str) -> bool:
-    """A plain title line ending in a colon that names a recap ("Most important instructions:")."""
+def _kinds(title: str) -> tuple[bool, bool]:
+    """Whether a section title names a recap, and whether it names an output specification."""
+    return bool(_RECAP.search(title)), bool(_OUTPUT_SPEC.match(title.strip().rstrip(":").strip("*_#< >")))
+
+
+def _is_title(line: str) -> bool:
+    """A plain title line: a few words ending in a colon at the start of a line ("Deliverables:")."""
     stripped = line.strip().strip("*_")
-    return stripped.endswith(":") and len(stripped.split()) <= 6 and bool(_RECAP.search(stripped))
+    return line[:1] not in " \t-*•" and stripped.endswith(":") and len(stripped.split()) <= 6

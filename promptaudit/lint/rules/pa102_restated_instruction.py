@@ -14,7 +14,9 @@ Only sentences that the guards of ``promptaudit/lint/rules/_guards.py`` leave ar
 schemas, ``key: value`` lines, markup, template logic, examples or transcripts), and one more guard is this
 rule's own, ``template_slot_parallel``: two sentences equal but for one or two substituted content words or
 identifiers ("...to read" / "...to modify", ```tasks.md``` / ```requirements.md```) are parallel items built
-from one template, not a restatement. A restatement inside a recap section is reported as ``info`` with a
+from one template, not a restatement; ``contrast_or_restriction``: a sentence that opens with "However"/"Unless"
+or restricts where the other does not ("Respond only with ...") adds a condition or a limit; ``label_item``: a
+short list item with no full stop ("Role definition and responsibilities") is an outline label. A restatement inside a recap section is reported as ``info`` with a
 "recap?" note and adds no savings.
 
 Anti-pattern::
@@ -44,7 +46,7 @@ from itertools import compress
 from promptaudit.lint.findings import Problem
 from promptaudit.lint.rules._guards import comparable, exclusive, prose
 from promptaudit.lint.rules._lexicon import Meaning, content_word, contrasting, meaning
-from promptaudit.reading.sentences import shorten
+from promptaudit.reading.sentences import ITEM, shorten
 
 ID = "PA102"
 NAME = "restated-instruction"
@@ -54,6 +56,28 @@ OPTIONS = {"min_containment": 0.8, "min_jaccard": 0.6, "min_words": 2}
 FIX = "Delete one of the two sentences (keep the clearer one)."
 SAVINGS_OVERLAP = True
 POSTINGS_CAP = 20  # only the latest sentences per word are candidates: bounded work per sentence
+
+
+_CONTRAST = re.compile(r"\W*(?:however|but|otherwise|unless|except|instead|whereas|on the other hand)\b", re.I)
+_RESTRICTIVE = re.compile(r"\b(?:only|solely|exclusively)\b", re.I)
+
+
+def different_force(a: str, b: str) -> bool:
+    """``contrast_or_restriction`` guard: one of the two opens with a contrast ("However, if ...") or only one
+    restricts ("Respond only with ..." after "Share ..."): the later sentence adds a condition or a limit."""
+    return bool(_CONTRAST.match(b) or _CONTRAST.match(a)) or bool(_RESTRICTIVE.search(a)) != bool(
+        _RESTRICTIVE.search(b)
+    )
+
+
+def label_item(sentence) -> bool:
+    """``label_item`` guard: a short list item without a verb's full stop ("Role definition and
+    responsibilities"), a label in an outline rather than an instruction."""
+    return (
+        sentence.kind == ITEM
+        and len(sentence.text.split()) <= 4
+        and not sentence.text.rstrip("*_ ").endswith((".", "!"))
+    )
 
 
 def restates(a: Meaning, b: Meaning, options: dict) -> bool:
@@ -110,7 +134,7 @@ def _candidates(ctx, min_words: int) -> list[tuple]:
             continue
         seen.add(key)
         sense = meaning(prose(item.sentence.text))
-        if len(sense.words) >= min_words:
+        if len(sense.words) >= min_words and not label_item(item.sentence):
             kept.append((item.sentence, sense, item.recap, item))
     return kept
 
@@ -152,6 +176,7 @@ def _first_restated(
             for j in survivors
             if restates(senses[j], senses[i], options)
             and not template_slot_parallel(kept[j][0].text, text)
+            and not different_force(kept[j][0].text, text)
             and not exclusive(kept[j][3], kept[i][3])
         ),
         None,

@@ -32,25 +32,33 @@ neither be flagged nor make another sentence a repeat:
 ``output_spec``
     Lines of a section that specifies the output ("Deliverables:", "## Output format", ``<output_format>``):
     its items name what to return, in parallel with the task items they echo, not a second instruction.
+``numbered_levels``
+    Two sentences under different numbered headings ("## [Score: 4]" / "## [Score: 5]", "Step 1" / "Step 2")
+    are not compared: each level of a rubric or step of a procedure is read on its own.
 ``code_like``
     Code outside fences: assignments, calls, ``def``/``import``/``RUN`` lines, numbered source listings,
     JSON fragments (a high share of brackets, quotes and operators).
 
+``list_lead_in``
+    A sentence with no full stop that ends its line right before a list: it introduces the list.
+
 One more guard marks rather than drops: ``recap_section``. A sentence inside a section named like a recap
-(summary, reminder, recap, "most important", key points) restates on purpose; its finding is lowered to
-``info`` with a "recap?" note, so it never adds savings.
+(summary, reminder, recap, "most important", key points) restates on purpose; its finding is lowered to ``info`` with a "recap?" note, so it never adds savings.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
-from promptaudit.reading.sentences import HEADING, Sentence
+from promptaudit.lint.rules._lexicon import content_word
+from promptaudit.reading.sentences import HEADING, ITEM, Sentence
 
 _SPEAKER = re.compile(
     r"\s*(?:[-*>]\s*)?(?:\*\*)?(?:q|a|user|human|ai|assistant|system|bot|agent|customer|observation|thought|action|"
-    r"action input|final answer|follow up|intermediate answer|person ?#?\d+|khoj|response|output|question|answer)"
+    r"action input|final answer|follow up|intermediate answer|person ?#?\d+|khoj|response|output|question|answer|"
+    r"(?:user )?query|plan)"
     r"(?:\*\*)?\s*:",
     re.IGNORECASE,
 )
@@ -97,12 +105,18 @@ class Comparable:
     recap: bool = False
     branch: tuple = ()
     """Open ``{% if %}`` blocks around the sentence: ``(block number, branch number)`` pairs."""
+    level: str | None = None
+    """The numbered section the sentence is in ("## [Score: 4]"), if its heading carries a number."""
 
 
 def exclusive(a: Comparable, b: Comparable) -> bool:
-    """Whether two sentences sit in different branches of one ``{% if %}`` block (never sent together)."""
+    """Whether two sentences are never read as one instruction twice: they sit in different branches of one
+    ``{% if %}`` block (only one is sent), or in different numbered sections (``numbered_levels``: score
+    levels of a rubric, Step 1 / Step 2) that define each level on its own."""
     branches = dict(a.branch)
-    return any(block in branches and branches[block] != branch for block, branch in b.branch)
+    if any(block in branches and branches[block] != branch for block, branch in b.branch):
+        return True
+    return a.level is not None and b.level is not None and a.level != b.level
 
 
 def comparable(ctx, min_words: int) -> list[Comparable]:
@@ -111,9 +125,12 @@ def comparable(ctx, min_words: int) -> list[Comparable]:
     if min_words not in memo:
         found = regions(ctx)
         memo[min_words] = [
-            Comparable(s, found.in_recap(s.start), found.branch(s.start))
+            Comparable(s, found.in_recap(s.start), found.branch(s.start), found.level(s.start))
             for s in ctx.sentences()
-            if s.kind != HEADING and not found.excluded(s.start) and not guarded(s.text, min_words)
+            if s.kind != HEADING
+            and not found.excluded(s.start)
+            and not guarded(s.text, min_words)
+            and not list_lead_in(ctx.text, s)
         ]
     return memo[min_words]
 
@@ -124,6 +141,26 @@ def guarded(text: str, min_words: int) -> bool:
         return True
     bare = " ".join(_TEMPLATE.sub(" ", text).split())
     return heading_like(bare) or key_value(bare) or code_like(bare) or question(bare) or example_sentence(bare)
+
+
+def list_lead_in(text: str, sentence: Sentence) -> bool:
+    """``list_lead_in`` guard: a sentence with no full stop that ends its line right before a list ("LaTeX
+    delimiters as following" + bullets) introduces the list; it is structure, like a heading. In a list item,
+    only a list nested deeper counts (the next sibling item is not introduced by this one)."""
+    if sentence.text.rstrip("*_ ").endswith((".", "!", "?")):
+        return False
+    rest = text[sentence.end :]
+    if rest.split("\n", 1)[0].strip():
+        return False
+    following = next((line for line in rest.split("\n")[1:] if line.strip()), "")
+    if not _LIST_ITEM.match(following):
+        return False
+    own = text[text.rfind("\n", 0, sentence.start) + 1 : sentence.start]
+    return sentence.kind != ITEM or _indent(following) > _indent(own)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def question(text: str) -> bool:
@@ -197,6 +234,33 @@ def regions(ctx) -> _Regions:
     return memo["regions"]
 
 
+_SLOT_TOKEN = re.compile(r"[\w./-]+")
+
+
+def template_slot_parallel(a: str, b: str) -> bool:
+    """Whether two sentences are equal but for one or two substituted content words or identifiers.
+
+    Each change must replace at most two tokens with at most two, with a content word (not a stopword or
+    negation) on both sides whose canonical forms differ: "to read" / "to modify" is a parallel item,
+    "never" / "do not" is not a substitution of content.
+    """
+    x, y = _SLOT_TOKEN.findall(a.lower()), _SLOT_TOKEN.findall(b.lower())
+    changes = [op for op in SequenceMatcher(a=x, b=y, autojunk=False).get_opcodes() if op[0] != "equal"]
+    if not 0 < len(changes) <= 2:
+        return False
+    return all(
+        tag == "replace" and i2 - i1 <= 2 and j2 - j1 <= 2 and _substituted(x[i1:i2], y[j1:j2])
+        for tag, i1, i2, j1, j2 in changes
+    )
+
+
+def _substituted(old: list[str], new: list[str]) -> bool:
+    """Both sides carry content, and different content."""
+    before = {content_word(w) for w in old} - {""}
+    after = {content_word(w) for w in new} - {""}
+    return bool(before) and bool(after) and before != after
+
+
 class _Regions:
     """Line-level facts about a prompt: tool parts, transcripts, examples and recap sections."""
 
@@ -206,6 +270,7 @@ class _Regions:
         self.excluded_lines: set[int] = set()
         self.recap_lines: set[int] = set()
         self.example_lines: set[int] = set()
+        self.levels: list[str | None] = []
         self.branch_starts: list[int] = []
         self.branches: list[tuple] = []
         self._scan(ctx.text)
@@ -218,6 +283,10 @@ class _Regions:
 
     def excluded(self, offset: int) -> bool:
         return self._line(offset) in self.excluded_lines or self._in_tool(offset)
+
+    def level(self, offset: int) -> str | None:
+        """The numbered heading over ``offset`` ("## [Score: 4]"), if any."""
+        return self.levels[self._line(offset)]
 
     def in_example(self, offset: int) -> bool:
         """Inside an example block (a transcript line may be the live request's slot, so it is not one)."""
@@ -259,6 +328,12 @@ class _Regions:
         for number, line in enumerate(text.split("\n")):
             self.line_starts.append(offset)
             offset += len(line) + 1
+            level = _numbered_heading(line)
+            self.levels.append(
+                level
+                if level is not None
+                else (self.levels[-1] if self.levels and not _MD_HEADING.match(line) else None)
+            )
             if state.step(line):
                 self.excluded_lines.add(number)
                 if state.example:
@@ -332,6 +407,12 @@ class _ScanState:
     def _open(self, name: str, title: str) -> None:
         """A heading or title line replaces the previous one (tag sections stay open around it)."""
         self.sections = [s for s in self.sections if s[0] != "#"] + [(name, *_kinds(title))]
+
+
+def _numbered_heading(line: str) -> str | None:
+    """A Markdown heading that carries a number ("## [Tool Call Accuracy: 4]", "### Step 2"), as written."""
+    heading = _MD_HEADING.match(line)
+    return heading.group(1).strip() if heading and re.search(r"\d", heading.group(1)) else None
 
 
 def _kinds(title: str) -> tuple[bool, bool]:

@@ -6,7 +6,9 @@ first occurrence. When a run of consecutive sentences repeats an earlier run (a 
 prompt pasted twice), the run is one finding, "lines A–B repeat lines C–D", saving the run's tokens;
 its span is exactly the later copy, so deleting that span leaves the first copy.
 
-Only sentences that the guards of ``promptaudit/lint/rules/_guards.py`` leave are compared: headings,
+A single repeated sentence that leans on the one before it ("These lines ...") or that ends two parallel
+items differing in a word or two (a shared tail) is not a repeat on its own. Only sentences that the guards of
+``promptaudit/lint/rules/_guards.py`` leave are compared: headings,
 sentences shorter than ``min_words`` words, fenced and unfenced code, tool schemas, ``key: value``
 lines, markup, template logic, worked examples and transcripts are not. A repeat inside a recap section
 ("## Summary", ``<critical_reminders>``) is deliberate: it is reported as ``info`` with a "recap?" note and
@@ -29,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from promptaudit.lint.findings import Problem
-from promptaudit.lint.rules._guards import comparable, exclusive
+from promptaudit.lint.rules._guards import comparable, exclusive, template_slot_parallel
 from promptaudit.reading.sentences import normalize, shorten
 
 ID = "PA101"
@@ -80,7 +82,25 @@ def repeats(ctx) -> list[Repeat]:
             runs[-1].append((later, earlier, recap))
         else:
             runs.append([(later, earlier, recap)])
-    return [_repeat(items, run) for run in runs if len(run) > 1 or not _anaphoric(items[run[0][0]].text)]
+    return [
+        _repeat(items, run)
+        for run in runs
+        if len(run) > 1 or not (_anaphoric(items[run[0][0]].text) or _shared_tail(ctx.text, items, run[0]))
+    ]
+
+
+def _lead(text: str, sentence) -> str:
+    """What comes before a sentence on its own line (after any list marker): "" when it starts the line."""
+    start = text.rfind("\n", 0, sentence.start) + 1
+    return normalize(text[start : sentence.start])
+
+
+def _shared_tail(text: str, items: list, pair: tuple) -> bool:
+    """``shared_tail`` guard: the sentence ends two parallel items that differ in a word or two ("Include 3 lines
+    of context *before* the change. They MUST ..." / "... *after* ..."): a common tail, not a repeat."""
+    later, earlier = items[pair[0]], items[pair[1]]
+    lead_later, lead_earlier = _lead(text, later), _lead(text, earlier)
+    return bool(lead_later) and bool(lead_earlier) and template_slot_parallel(lead_earlier, lead_later)
 
 
 _ANAPHORS = ("this ", "these ", "those ", "that ", "it ", "they ", "such ")

@@ -40,12 +40,11 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from difflib import SequenceMatcher
 from itertools import compress
 
 from promptaudit.lint.findings import Problem
-from promptaudit.lint.rules._guards import comparable, exclusive, prose
-from promptaudit.lint.rules._lexicon import Meaning, content_word, contrasting, meaning
+from promptaudit.lint.rules._guards import comparable, exclusive, prose, template_slot_parallel
+from promptaudit.lint.rules._lexicon import Meaning, contrasting, meaning
 from promptaudit.reading.sentences import ITEM, shorten
 
 ID = "PA102"
@@ -95,33 +94,6 @@ def restates(a: Meaning, b: Meaning, options: dict) -> bool:
     if shared < options["min_containment"] * small or shared < options["min_jaccard"] * (small + large - shared):
         return False
     return not contrasting(a, b)
-
-
-_SLOT_TOKEN = re.compile(r"[\w./-]+")
-
-
-def template_slot_parallel(a: str, b: str) -> bool:
-    """Whether two sentences are equal but for one or two substituted content words or identifiers.
-
-    Each change must replace at most two tokens with at most two, with a content word (not a stopword or
-    negation) on both sides whose canonical forms differ: "to read" / "to modify" is a parallel item,
-    "never" / "do not" is not a substitution of content.
-    """
-    x, y = _SLOT_TOKEN.findall(a.lower()), _SLOT_TOKEN.findall(b.lower())
-    changes = [op for op in SequenceMatcher(a=x, b=y, autojunk=False).get_opcodes() if op[0] != "equal"]
-    if not 0 < len(changes) <= 2:
-        return False
-    return all(
-        tag == "replace" and i2 - i1 <= 2 and j2 - j1 <= 2 and _substituted(x[i1:i2], y[j1:j2])
-        for tag, i1, i2, j1, j2 in changes
-    )
-
-
-def _substituted(old: list[str], new: list[str]) -> bool:
-    """Both sides carry content, and different content."""
-    before = {content_word(w) for w in old} - {""}
-    after = {content_word(w) for w in new} - {""}
-    return bool(before) and bool(after) and before != after
 
 
 def _candidates(ctx, min_words: int) -> list[tuple]:

@@ -136,3 +136,21 @@ def test_severity_order_and_fail_level():
 
 def test_no_prompts_no_findings():
     assert lint([], LintSettings()) == []
+
+
+@pytest.mark.parametrize("module", RULE_MODULES, ids=lambda m: m.ID)
+def test_savings_overlap_is_declared_as_a_bool_by_rules_that_delete_text(module):
+    overlap = getattr(module, "SAVINGS_OVERLAP", False)
+    assert isinstance(overlap, bool)
+    assert overlap == (module.ID in ("PA101", "PA102", "PA103", "PA104", "PA105", "PA106"))
+
+
+def test_info_findings_never_add_savings_and_the_trim_counts_only_deleting_rules():
+    from promptaudit.lint.linter import LintSettings, lint, removable_tokens
+
+    text = "Never share another customer's data.\nAnswer in English.\nNever share another customer's data.\n"
+    prompt = Prompt(path="p.txt", parts=[Part("", text)])
+    (warned,) = lint([prompt], LintSettings(select=("PA101",)))
+    (lowered,) = lint([prompt], LintSettings(select=("PA101",), severity={"PA101": "info"}))
+    assert warned.tokens_saved > 0 and lowered.tokens_saved == 0
+    assert removable_tokens([warned]) == {"p.txt": warned.tokens_saved} and removable_tokens([lowered]) == {"p.txt": 0}

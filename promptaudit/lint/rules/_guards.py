@@ -355,6 +355,7 @@ class _ScanState:
         self.recap = False
         self.output_spec = False
         self.example_indent = 0
+        self.example_in_list = False  # "- **Example**:" ends at its next sibling item; "**Example 2**" does not
         self.closing_example = False
         self.tagged = False  # an <example> block ends only at its closing tag
 
@@ -377,7 +378,7 @@ class _ScanState:
         if self.tagged:
             pass
         elif _EXAMPLE_LEAD.match(line) and len(stripped.split()) <= 10:
-            self.example, self.example_indent = True, indent
+            self.example, self.example_indent, self.example_in_list = True, indent, bool(_LIST_ITEM.match(line))
         elif self.example and self._ends_example(line, indent):
             self.example = False
         return self.transcript or self.qa_section or self.example or self.output_spec
@@ -386,7 +387,8 @@ class _ScanState:
         """A heading, a section tag, a template variable, or a list item no deeper than the example's lead."""
         if _MD_HEADING.match(line) or _SECTION_TAG.match(line) or _VARIABLE_LINE.search(line):
             return True
-        return indent < self.example_indent or (indent == self.example_indent and bool(_LIST_ITEM.match(line)))
+        sibling = self.example_in_list and indent == self.example_indent and bool(_LIST_ITEM.match(line))
+        return indent < self.example_indent or sibling
 
     def _sections(self, line: str) -> None:
         heading = _MD_HEADING.match(line)

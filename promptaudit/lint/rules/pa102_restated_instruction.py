@@ -15,7 +15,8 @@ schemas, ``key: value`` lines, markup, template logic, examples or transcripts),
 rule's own, ``template_slot_parallel``: two sentences equal but for one or two substituted content words or
 identifiers ("...to read" / "...to modify", ```tasks.md``` / ```requirements.md```) are parallel items built
 from one template, not a restatement; ``contrast_or_restriction``: a sentence that opens with "However"/"Unless"
-or restricts where the other does not ("Respond only with ...") adds a condition or a limit; ``label_item``: a
+or restricts where the other does not ("Respond only with ...") adds a condition or a limit ("Use only the
+provided types" and "Do not use any other types" are both exclusive, normalised to one form first); ``label_item``: a
 short list item with no full stop ("Role definition and responsibilities") is an outline label. A restatement inside a recap section is reported as ``info`` with a
 "recap?" note and adds no savings.
 
@@ -61,12 +62,29 @@ _CONTRAST = re.compile(r"\W*(?:however|but|otherwise|unless|except|instead|where
 _RESTRICTIVE = re.compile(r"\b(?:only|solely|exclusively)\b", re.I)
 
 
-def different_force(a: str, b: str) -> bool:
+_NOT_OTHER = re.compile(
+    r"\b(?:no|not|never|n't|nothing)\b.*\b(?:any other|anything else|other than|not (?:explicitly )?provided)\b", re.I
+)
+ONLY = "only"  # the marker token of an exclusive instruction (a stopword, so never a content word of its own)
+
+
+def exclusive_form(sense: Meaning, text: str) -> Meaning:
+    """Normalise exclusive instructions: "Use only the provided types" and "Do not use any other types" say
+    the same thing, so a negated sentence about "other"/"not provided" things becomes the un-negated
+    "only" form, and both carry the ``only`` marker that ``different_force`` compares."""
+    if _NOT_OTHER.search(text) and sense.negated:
+        return Meaning(sense.words | {ONLY}, sense.numbers, False)
+    if _RESTRICTIVE.search(text):
+        return Meaning(sense.words | {ONLY}, sense.numbers, sense.negated)
+    return sense
+
+
+def different_force(a: str, b: str, a_sense: Meaning, b_sense: Meaning) -> bool:
     """``contrast_or_restriction`` guard: one of the two opens with a contrast ("However, if ...") or only one
     restricts ("Respond only with ..." after "Share ..."): the later sentence adds a condition or a limit."""
-    return bool(_CONTRAST.match(b) or _CONTRAST.match(a)) or bool(_RESTRICTIVE.search(a)) != bool(
-        _RESTRICTIVE.search(b)
-    )
+    if _CONTRAST.match(b) or _CONTRAST.match(a):
+        return True
+    return (ONLY in a_sense.words) != (ONLY in b_sense.words)
 
 
 def label_item(sentence) -> bool:
@@ -105,7 +123,7 @@ def _candidates(ctx, min_words: int) -> list[tuple]:
         if key in seen:
             continue
         seen.add(key)
-        sense = meaning(prose(item.sentence.text))
+        sense = exclusive_form(meaning(prose(item.sentence.text)), item.sentence.text)
         if len(sense.words) >= min_words and not label_item(item.sentence):
             kept.append((item.sentence, sense, item.recap, item))
     return kept
@@ -148,7 +166,7 @@ def _first_restated(
             for j in survivors
             if restates(senses[j], senses[i], options)
             and not template_slot_parallel(kept[j][0].text, text)
-            and not different_force(kept[j][0].text, text)
+            and not different_force(kept[j][0].text, text, senses[j], senses[i])
             and not exclusive(kept[j][3], kept[i][3])
         ),
         None,

@@ -19,6 +19,9 @@ KINDS = {
     "PA101": ("redundant", "Repeated sentence"),
     "PA102": ("restated", "Restated instruction"),
     "PA103": ("filler", "Filler"),
+    "PA104": ("redundant", "Repeated variable"),
+    "PA105": ("filler", "Pretty-printed JSON"),
+    "PA106": ("filler", "Virtue filler"),
     "PA202": ("dynamic", "Dynamic before static"),
 }
 

@@ -229,7 +229,7 @@ class RuleContext:
         """1-based ``(line, column)`` in the original file of an offset into :attr:`text`."""
         part = bisect.bisect_right(self._part_starts, offset) - 1
         part_start = self._part_starts[part]
-        source = self.prompt.parts[part].source
+        source = self.prompt.parts[part].locator
         if source is not None:  # text read from code knows where each of its characters is written
             path, line, column = source.locate(offset - part_start)
             self._files[(line, column)] = path

@@ -280,7 +280,7 @@ def render(prompts: list, audit: dict, project: dict, rules: list, model: str) -
     blocks = []
     for prompt, row, prompt_rules in zip(prompts, rows, rules):
         parts = [(part.label, part.text, part.line) for part in prompt.parts]
-        sources = tuple(part.source if hasattr(part.source, "locate") else None for part in prompt.parts)
+        sources = tuple(part.locator for part in prompt.parts)
         view = PromptText(
             prompt.display, parts, files[prompt.display], cache_of(prompt, row, prompt_rules, model), sources
         )

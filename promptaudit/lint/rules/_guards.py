@@ -234,7 +234,7 @@ def regions(ctx) -> _Regions:
     return memo["regions"]
 
 
-_SLOT_TOKEN = re.compile(r"[\w./-]+")
+_SLOT_TOKEN = re.compile(r"\w+(?:[./-]\w+)*")  # file.md, a/b, snake-case; no trailing full stop
 
 
 def template_slot_parallel(a: str, b: str) -> bool:

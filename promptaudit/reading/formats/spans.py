@@ -3,8 +3,8 @@
 A JSON string is one line with escapes (``\\n``, ``\\"``, ``\\u00e9``); a YAML ``|`` block is indented. A rule
 that flags a sentence inside such a string must point at the sentence in the file, not at the string's
 opening quote or at a blank line: :class:`StringSpan` maps an offset in the decoded text to the file's
-1-based line and column. It has the same ``locate`` as the text records of Python sources, so the lint
-engine treats every part alike.
+1-based line and column. It is a part's ``span`` and has the same ``locate`` as the text records of Python
+sources (a part's ``source``), so the lint engine treats every part alike through ``Part.locator``.
 """
 
 from __future__ import annotations

@@ -31,7 +31,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from promptaudit.lint.findings import Problem
-from promptaudit.lint.rules._guards import comparable, exclusive, template_slot_parallel
+from promptaudit.lint.rules._guards import template_slot_parallel
+from promptaudit.lint.rules._regions import comparable, exclusive
 from promptaudit.reading.sentences import normalize, shorten
 
 ID = "PA101"

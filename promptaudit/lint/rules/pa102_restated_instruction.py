@@ -44,8 +44,9 @@ from collections.abc import Iterator
 from itertools import compress
 
 from promptaudit.lint.findings import Problem
-from promptaudit.lint.rules._guards import comparable, exclusive, prose, template_slot_parallel
+from promptaudit.lint.rules._guards import prose, template_slot_parallel
 from promptaudit.lint.rules._lexicon import Meaning, contrasting, meaning
+from promptaudit.lint.rules._regions import comparable, exclusive
 from promptaudit.reading.sentences import ITEM, shorten
 
 ID = "PA102"

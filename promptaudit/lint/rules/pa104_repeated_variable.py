@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from importlib import resources
 
 from promptaudit.lint.findings import Problem
-from promptaudit.lint.rules._guards import regions
+from promptaudit.lint.rules._regions import regions
 from promptaudit.lint.rules.pa202_dynamic_before_static import shown_not_filled
 from promptaudit.reading.templates import VARIABLE
 

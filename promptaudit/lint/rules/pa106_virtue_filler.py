@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from importlib import resources
 
 from promptaudit.lint.findings import Problem
-from promptaudit.lint.rules._guards import comparable
+from promptaudit.lint.rules._regions import comparable
 from promptaudit.lint.rules.pa103_filler import patterns as filler_patterns
 from promptaudit.reading.sentences import shorten
 

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 
 from promptaudit.lint.findings import Problem
 from promptaudit.lint.rules._caching import cache_rules, saving_text
-from promptaudit.lint.rules._guards import regions
+from promptaudit.lint.rules._regions import regions
 from promptaudit.reading.templates import STATIC, VARIABLE
 
 ID = "PA202"

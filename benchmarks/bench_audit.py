@@ -1,12 +1,17 @@
 """How long ``promptaudit audit`` takes on a 1 MB and a 10 MB prompt file (prints figures; not a test).
 
-Usage: python benchmarks/bench_audit.py [--sizes 1,10] [--runs 3]
+Usage: python benchmarks/bench_audit.py [--sizes 1,10] [--runs 3] [--baseline DIR]
 Each file is synthetic prose: sentences drawn from a Zipf-weighted vocabulary of 3,000 made-up words,
 in paragraphs with headings and bullets, with 2% exact repeats and 1% restatements planted. Runs are
 the installed CLI in a subprocess with a fresh, empty cache (cold: every token is counted), so the
 figures include start-up and tokenizer loading. The issue asks for < 2 s at 1 MB and < 12x that at 10 MB.
 Wall time is what a user waits; user+sys CPU time of the child is printed beside it because the
 machines these run on are shared and wall time alone is noisy.
+
+``--baseline DIR`` (a source tree of another version, e.g. ``git archive main promptaudit | tar -x -C DIR``)
+runs that version on the same files, interleaved run by run with this one (PYTHONPATH=DIR), and prints the
+CPU-time ratio of this version to the baseline per size: a ratio survives a loaded machine better than
+seconds do.
 """
 
 from __future__ import annotations
@@ -60,9 +65,12 @@ def _child_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def time_audit(path: Path, cache: str) -> tuple[float, float]:
-    """``(wall, cpu)`` seconds for one ``promptaudit audit --format json`` run (exit 0 or 1 expected)."""
+def time_audit(path: Path, cache: str, source: str | None = None) -> tuple[float, float]:
+    """``(wall, cpu)`` seconds for one ``promptaudit audit --format json`` run (exit 0 or 1 expected);
+    ``source`` puts another promptaudit source tree first on the path."""
     env = {**os.environ, "PROMPTAUDIT_CACHE_DIR": cache}
+    if source is not None:
+        env["PYTHONPATH"] = source
     cpu = _child_cpu()
     start = time.perf_counter()
     done = subprocess.run(
@@ -78,13 +86,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,10", help="file sizes in MB, comma-separated")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline", help="source tree of the version to compare with, run interleaved")
     args = parser.parse_args()
+    print(f"load average: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for megabytes in [int(s) for s in args.sizes.split(",")]:
             path = Path(tmp) / f"prompt_{megabytes}mb.txt"
             path.write_text(synthetic_prompt(megabytes * MB), encoding="utf-8")
-            runs = [time_audit(path, tempfile.mkdtemp(dir=tmp)) for _ in range(args.runs)]
+            runs, base = [], []
+            for _ in range(args.runs):
+                runs.append(time_audit(path, tempfile.mkdtemp(dir=tmp)))
+                if args.baseline:
+                    base.append(time_audit(path, tempfile.mkdtemp(dir=tmp), args.baseline))
+            if base:
+                ratio = min(c for _, c in runs) / min(c for _, c in base)
+                print(
+                    f"{megabytes:>3} MB baseline: best {min(c for _, c in base):.2f} s CPU; this / baseline = {ratio:.2f}x"
+                )
             results[megabytes] = min(wall for wall, _ in runs)
             walls, cpus = ", ".join(f"{w:.2f}" for w, _ in runs), ", ".join(f"{c:.2f}" for _, c in runs)
             print(

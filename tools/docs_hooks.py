@@ -2,7 +2,9 @@
 
 - ``<!-- cli-reference -->`` becomes every command's own ``--help``;
 - ``<!-- rules-reference -->`` becomes the rule registry: ID, name, category, default severity and each rule
-  module's docstring (its documentation, with the *Anti-pattern* and *Best practice* sections).
+  module's docstring (its documentation, with the *Anti-pattern* and *Best practice* sections);
+- ``<!-- rules-precision -->`` becomes each rule's measured precision on the held-out real prompts, before
+  and after issue 21, from the committed score files of the real-prompt corpus.
 
 Command samples (``console`` blocks) are kept equal to real output by ``tools/docs_samples.py`` and its test.
 """
@@ -55,7 +57,38 @@ def rules_reference() -> str:
     return "\n".join(sections)
 
 
-GENERATED = {"<!-- cli-reference -->": cli_reference, "<!-- rules-reference -->": rules_reference}
+def rules_precision() -> str:
+    """Markdown table of each rule's measured precision on the real-prompt corpus, before and after issue 21,
+    from the committed score files (tests/data/real_prompts/heldout_*_score.json)."""
+    import json
+
+    data = Path(__file__).parents[1] / "tests" / "data" / "real_prompts"
+    before = json.loads((data / "heldout_first_score.json").read_text(encoding="utf-8"))["corpus"]
+    after = json.loads((data / "heldout_final_score.json").read_text(encoding="utf-8"))
+    rows = [
+        "| Rule | Before: right / judged | Before: precision | Now: right / judged | Now: precision |",
+        "|---|---|---|---|---|",
+    ]
+    for rule, now in after["precision"].items():
+        was = before["precision"].get(rule, {"true": 0, "false": 0, "precision": None})
+        rows.append(f"| {rule} | {_cell(was)} | {_share(was)} | {_cell(now)} | {_share(now)} |")
+    recall = f"{before['recall']['found']} of {before['recall']['pairs']} → {after['recall']['found']} of {after['recall']['pairs']}"
+    return "\n".join(rows) + f"\n\nRestatement recall on the held-out paraphrase pairs: {recall}.\n"
+
+
+def _cell(row: dict) -> str:
+    return f"{row['true']} / {row['true'] + row['false']}" if row["true"] + row["false"] else "no findings"
+
+
+def _share(row: dict) -> str:
+    return "n/a" if row["precision"] is None else f"{row['precision']:.2f}"
+
+
+GENERATED = {
+    "<!-- cli-reference -->": cli_reference,
+    "<!-- rules-reference -->": rules_reference,
+    "<!-- rules-precision -->": rules_precision,
+}
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:  # noqa: ARG001 - MkDocs hook signature

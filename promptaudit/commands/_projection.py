@@ -84,16 +84,14 @@ def prompt_volumes(prompts: list, options, config, days, calibration) -> list:
 
 
 def trim_tokens(prompts: list, model: str, config) -> tuple[int, ...] | None:
-    """Per prompt, the tokens ``audit`` flags as removable (redundancy findings); None without the linter."""
+    """Per prompt, the tokens a trim removes (:func:`promptaudit.lint.linter.removable_tokens`: findings at
+    warning or above of rules whose savings are deleted text); None without the linter."""
     try:
         from promptaudit.lint import linter
     except ImportError:
         return None
     findings = linter.lint(prompts, linter.settings_from(config, model=model, own_models=False))
-    removable = {}
-    for finding in findings:
-        if finding.category == "redundancy":
-            removable[finding.path] = removable.get(finding.path, 0) + finding.tokens_saved
+    removable = linter.removable_tokens(findings)
     return tuple(removable.get(p.display, 0) for p in prompts)
 
 

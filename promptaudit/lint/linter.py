@@ -253,6 +253,12 @@ class RuleContext:
             for segment in part.segments()
         ]
 
+    def part_at(self, offset: int):
+        """The part of the prompt that holds an offset into :attr:`text` (None between parts)."""
+        index = bisect.bisect_right(self._part_starts, offset) - 1
+        part = self.prompt.parts[index] if index >= 0 else None
+        return part if part is not None and offset <= self._part_starts[index] + len(part.text) else None
+
     @functools.cached_property
     def _newlines(self) -> list[int]:
         return [match.start() for match in re.finditer("\n", self.text)]
@@ -261,7 +267,7 @@ class RuleContext:
         """1-based ``(line, column)`` in the original file of an offset into :attr:`text`."""
         part = bisect.bisect_right(self._part_starts, offset) - 1
         part_start = self._part_starts[part]
-        source = self.prompt.parts[part].source
+        source = self.prompt.parts[part].locator
         if source is not None:  # text read from code knows where each of its characters is written
             path, line, column = source.locate(offset - part_start)
             self._files[(line, column)] = path
@@ -290,6 +296,7 @@ def _part_starts(prompt: Prompt, gap: int) -> list[int]:
 def _finding(module: ModuleType, problem: Problem, path: str, settings: LintSettings) -> Finding:
     severity = settings.severity.get(module.ID) or problem.severity or module.SEVERITY
     fix = problem.fix or getattr(module, "FIX", "")
+    saved = problem.tokens_saved if severity != "info" else 0  # info findings never add savings
     return Finding(
         module.ID,
         module.NAME,
@@ -300,7 +307,7 @@ def _finding(module: ModuleType, problem: Problem, path: str, settings: LintSett
         problem.column,
         problem.message,
         fix,
-        problem.tokens_saved,
+        saved,
         problem.end_line,
         problem.end_column,
     )
@@ -363,19 +370,35 @@ def _capped(module, problems: list[Problem]) -> list[Problem]:
     return [*problems[:MAX_FINDINGS_PER_RULE], summary]
 
 
-def _without_double_savings(findings: list[Finding]) -> list[Finding]:
-    """Redundancy findings at one place remove overlapping text: only the largest keeps its saving.
+def overlapping(rule_id: str) -> bool:
+    """Whether a rule's savings are text deleted at its span (its ``SAVINGS_OVERLAP`` attribute)."""
+    from promptaudit.lint.rules import RULES
 
-    (A filler lead-in inside a restated sentence is deleted with the sentence.) This keeps the sum of
-    ``tokens_saved`` honest for reports and for ``project``'s trimming lever.
+    return bool(getattr(RULES.get(rule_id), "SAVINGS_OVERLAP", False))
+
+
+def removable_tokens(findings: list[Finding]) -> dict[str, int]:
+    """Per reported path, the tokens a trim removes: savings of ``SAVINGS_OVERLAP`` rules (warning or above,
+    as info findings carry none). ``project``'s and ``report``'s trimming lever use this."""
+    removable: dict[str, int] = {}
+    for finding in findings:
+        if overlapping(finding.rule):
+            removable[finding.path] = removable.get(finding.path, 0) + finding.tokens_saved
+    return removable
+
+
+def _without_double_savings(findings: list[Finding]) -> list[Finding]:
+    """Findings of ``SAVINGS_OVERLAP`` rules at one place remove overlapping text: only the largest keeps
+    its saving (a filler lead-in inside a restated sentence is deleted with the sentence). This keeps the
+    sum of ``tokens_saved`` honest for reports and for the trimming lever.
     """
     best: dict[tuple, Finding] = {}
     for f in findings:
-        if f.category == "redundancy":
+        if overlapping(f.rule):
             key = (f.path, f.line, f.column)
             if key not in best or f.tokens_saved > best[key].tokens_saved:
                 best[key] = f
     return [
-        f if f.category != "redundancy" or best[(f.path, f.line, f.column)] is f else replace(f, tokens_saved=0)
+        f if not overlapping(f.rule) or best[(f.path, f.line, f.column)] is f else replace(f, tokens_saved=0)
         for f in findings
     ]

@@ -60,6 +60,14 @@ class Part:
     source: object | None = field(default=None, compare=False)
     """For text read from Python code: the :class:`promptaudit.reading.code.text.Text` it came from, which
     knows the file, line and column of every character (the text may be assembled from several literals)."""
+    span: object | None = field(default=None, compare=False)
+    """For a JSON string or a YAML ``|`` block: the :class:`promptaudit.reading.formats.spans.StringSpan` that
+    knows the file line and column of every character (escapes and indentation included)."""
+
+    @property
+    def locator(self):
+        """What maps an offset in :attr:`text` to ``(path, line, column)`` in the file, if anything does."""
+        return self.source if self.source is not None else self.span
 
     @property
     def syntax(self) -> Placeholders:

@@ -1,7 +1,10 @@
 """Split prompt text into sentences with character offsets, Markdown-aware and CJK-aware.
 
 Blocks come first: a blank line, a heading, a list item or a code fence ends a block, so a bullet is
-never glued to the line before it. Fenced code is skipped (code repeats itself on purpose). Inside a
+never glued to the line before it. A line of nothing but tags (``<rules>``, ``</userRequest>``) is
+structure: it ends a block and is no sentence. Fenced code is skipped (code repeats itself on purpose); as in
+CommonMark, only a bare fence of the same kind closes one (```` ```python ```` inside an open fence opens
+nothing), so one unclosed fence cannot turn every later code block into prose. Inside a
 block, a sentence ends at ``.``, ``!`` or ``?`` followed by whitespace (closing quotes and brackets
 stay with it), or at CJK ``。！？``, except after a known abbreviation, an initial, or before a
 lower-case word ("e.g. this", "approx. five").
@@ -16,14 +19,15 @@ from dataclasses import dataclass
 
 TEXT, HEADING, ITEM = "text", "heading", "item"
 
-_FENCE = re.compile(r" {0,3}(```|~~~)")
+_FENCE = re.compile(r"[ \t]*(```|~~~)")  # fences inside list items are indented deeper than CommonMark's 3
 _HEADING = re.compile(r" {0,3}#{1,6}[ \t]+")
 _ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
+_TAG_LINE = re.compile(r"[ \t]*(?:</?[A-Za-z_][\w:.-]*(?:\s[^<>]*)?/?>[ \t]*)+$")
 _RULE_LINE = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|[。！？][\"'”’)\]」』]*")
 _WORD_BEFORE = re.compile(r"(\S+)$")
 ABBREVIATIONS = frozenset(
-    "e.g i.e etc vs mr mrs ms dr prof sr jr st no nos approx inc ltd co corp fig eq al cf ca dept est "
+    "e.g i.e eg ie viz resp etc vs mr mrs ms dr prof sr jr st no nos approx inc ltd co corp fig eq al cf ca dept est "
     "min max a.m p.m u.s u.k jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 
@@ -68,10 +72,19 @@ def _blocks(text: str) -> Iterator[tuple[int, int, str]]:
     for offset, line in _lines(text):
         marker = _FENCE.match(line)
         if fence is not None:
-            fence = None if marker and marker.group(1) == fence else fence
+            closes = marker and marker.group(1) == fence and not line[marker.end() :].strip()
+            fence = None if closes else fence
             continue
         body = line.rstrip("\r\n")
-        opens = marker or not body.strip() or _HEADING.match(body) or _ITEM.match(body) or _RULE_LINE.match(body)
+        tag_line = _TAG_LINE.match(body)
+        opens = (
+            marker
+            or not body.strip()
+            or _HEADING.match(body)
+            or _ITEM.match(body)
+            or _RULE_LINE.match(body)
+            or tag_line
+        )
         if opens and start >= 0:
             yield start, end, kind
             start = -1
@@ -81,7 +94,7 @@ def _blocks(text: str) -> Iterator[tuple[int, int, str]]:
             yield offset + heading.end(), offset + len(body), HEADING
         elif item := _ITEM.match(body):
             start, end, kind = offset + item.end(), offset + len(body), ITEM
-        elif body.strip() and not _RULE_LINE.match(body):
+        elif body.strip() and not _RULE_LINE.match(body) and not tag_line:
             start, end, kind = (start, offset + len(body), kind) if start >= 0 else (offset, offset + len(body), TEXT)
     if start >= 0:
         yield start, end, kind

@@ -19,6 +19,9 @@ KINDS = {
     "PA101": ("redundant", "Repeated sentence"),
     "PA102": ("restated", "Restated instruction"),
     "PA103": ("filler", "Filler"),
+    "PA104": ("redundant", "Repeated variable"),
+    "PA105": ("filler", "Pretty-printed JSON"),
+    "PA106": ("filler", "Virtue filler"),
     "PA202": ("dynamic", "Dynamic before static"),
 }
 
@@ -44,6 +47,8 @@ class PromptText:
     parts: list[tuple[str, str, int]]
     file: dict
     cache: Cache | None
+    sources: tuple = ()
+    """Per part, what knows the file position of each character (JSON strings, YAML blocks), or None."""
 
 
 @dataclass(frozen=True)
@@ -58,14 +63,20 @@ class Placed:
     tokens: int = 0
 
 
-def locate(parts: list[tuple[str, str, int]], line: int, column: int) -> tuple[int, int] | None:
+def locate(parts: list[tuple[str, str, int]], line: int, column: int, sources: tuple = ()) -> tuple[int, int] | None:
     """``(part index, offset)`` of a 1-based file line and column.
 
     None when no part holds it, or when several parts could (parts that share a line of a one-line JSON
     file): a highlight in the wrong place would be worse than none, so such a finding is listed instead.
+    A part with a source (a JSON string, a YAML block) is searched by the file positions it knows.
     """
     found = []
     for index, (_, text, first) in enumerate(parts):
+        source = sources[index] if index < len(sources) else None
+        if source is not None:
+            offset = _offset_in(source, len(text), line, column)
+            found += [(index, offset)] if offset is not None else []
+            continue
         starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
         row = line - first
         if 0 <= row < len(starts):
@@ -75,14 +86,26 @@ def locate(parts: list[tuple[str, str, int]], line: int, column: int) -> tuple[i
     return found[0] if len(found) == 1 else None
 
 
+def _offset_in(source, length: int, line: int, column: int) -> int | None:
+    """The offset whose file position is ``(line, column)``: positions grow with offsets, so bisect."""
+    low, high = 0, length
+    while low < high:
+        middle = (low + high) // 2
+        if source.locate(middle)[1:] < (line, column):
+            low = middle + 1
+        else:
+            high = middle
+    return low if source.locate(low)[1:] == (line, column) else None
+
+
 def place(prompt: PromptText, numbered: list[tuple[int, dict]]) -> tuple[list[Placed], list[dict]]:
     """The findings that cover text in this prompt, located; and those that do not (shown as notes)."""
     placed, unplaced = [], []
     for number, finding in numbered:
         start = end = None
         if finding["rule"] in KINDS and finding.get("end_line") is not None:
-            start = locate(prompt.parts, finding["line"], finding["column"])
-            end = locate(prompt.parts, finding["end_line"], finding["end_column"])
+            start = locate(prompt.parts, finding["line"], finding["column"], prompt.sources)
+            end = locate(prompt.parts, finding["end_line"], finding["end_column"], prompt.sources)
         if start is None or end is None or start[0] != end[0] or end[1] <= start[1]:
             unplaced.append(finding)
         else:
@@ -262,7 +285,10 @@ def render(prompts: list, audit: dict, project: dict, rules: list, model: str) -
     for prompt, row, prompt_rules in zip(prompts, rows, rules):
         model = row["model"]
         parts = [(part.label, part.text, part.line) for part in prompt.parts]
-        view = PromptText(prompt.display, parts, files[prompt.display], cache_of(prompt, row, prompt_rules, model))
+        sources = tuple(part.locator for part in prompt.parts)
+        view = PromptText(
+            prompt.display, parts, files[prompt.display], cache_of(prompt, row, prompt_rules, model), sources
+        )
         placed, unplaced = place(view, [(n, f) for n, f in numbered if f["path"] == prompt.display])
         counts = count_texts([span_text(view, p) for p in placed], model) if placed else []
         placed = [replace(p, tokens=c.tokens) for p, c in zip(placed, counts)]

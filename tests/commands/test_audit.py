@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from promptaudit.lint.rules import RULE_MODULES
+
 PROMPT = "Never share another customer's data.\nAnswer in English.\nNever share another customer's data.\n"
 
 
@@ -103,10 +105,8 @@ def test_unknown_rule_in_config_exits_2(cli, prompt_file, isolated_env):
     (isolated_env / "pa.yaml").write_text("rules:\n  ignore: [PA999]\n")
     result = cli("audit", "agent.txt", "--config", "pa.yaml")
     assert result.exit_code == 2
-    assert (
-        result.stderr
-        == "promptaudit: error: pa.yaml: unknown rule 'PA999' (known: PA001, PA101, PA102, PA103, PA201, PA202, PA301, PA401, PA501, PA601)\n"
-    )
+    known = ", ".join(m.ID for m in RULE_MODULES)
+    assert result.stderr == f"promptaudit: error: pa.yaml: unknown rule 'PA999' (known: {known})\n"
 
 
 def test_text_report_lines_and_savings_table(cli, prompt_file):

@@ -73,3 +73,51 @@ def test_an_extent_crosses_lines_in_the_original_file():
     (repeat,) = [f for f in findings if f.rule == "PA101"]
     assert (repeat.line, repeat.column, repeat.end_line, repeat.end_column) == (4, 1, 5, 24)
     assert _slice(text, repeat) == wrapped
+
+
+def _file_findings(tmp_path, name: str, text: str, rules: tuple[str, ...] = ("PA101",)):
+    from promptaudit.lint.linter import LintSettings
+    from promptaudit.reading.loading import load_prompts
+    from promptaudit.reading.sources import Source
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return lint(load_prompts(Source(str(path))), LintSettings(select=rules))
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "chat.json",
+            '{"messages": [\n  {"role": "system",\n   "content": "Be kind.\\nNever share another customer\\u2019s data.'
+            '\\n\\nAnswer in English.\\nNever share another customer\\u2019s data."}\n]}\n',
+        ),
+        (
+            "chat.yaml",
+            "messages:\n  - role: system\n    content: |\n      Be kind.\n      Never share another customer’s data.\n"
+            "      Answer in English.\n      Never share another customer’s data.\n",
+        ),
+        (
+            "prompts.yaml",
+            "support:\n  system: |\n    Be kind.\n    Never share another customer’s data.\n"
+            "    Answer in English.\n    Never share another customer’s data.\n",
+        ),
+    ],
+)
+def test_a_finding_in_a_json_string_or_yaml_block_points_at_the_sentence_in_the_file(tmp_path, name, text):
+    (finding,) = _file_findings(tmp_path, name, text)
+    written = _slice(text, finding)
+    assert written.replace("\\u2019", "’") == "Never share another customer’s data."
+
+
+def test_named_prompt_groups_in_yaml_are_separate_prompts_never_compared(tmp_path):
+    text = "system_prompt: |\n  Never share another customer data.\nplanning:\n  initial: |\n    Never share another customer data.\n"
+    assert _file_findings(tmp_path, "agent.yaml", text) == []
+
+
+def test_a_repeated_block_spans_exactly_the_later_copy():
+    text = "Greet the customer by name.\nCheck the order status first.\n\nGreet the customer by name.\nCheck the order status first.\n"
+    (finding,) = [f for f in _findings("x.txt", text)[1] if f.rule == "PA101"]
+    assert _slice(text, finding) == "Greet the customer by name.\nCheck the order status first."
+    assert finding.line == 4 and finding.end_line == 5  # the later copy, not the first

@@ -11,6 +11,7 @@ from promptaudit.errors import ConfigError, UsageError
 from promptaudit.gate.budgets import budget_for
 from promptaudit.lint.findings import Finding, at_or_above, severity_rank
 from promptaudit.lint.linter import LintSettings, RuleContext, active_rules, lint, settings_from
+from promptaudit.lint.rules import RULE_MODULES
 from promptaudit.reading.prompts import Part, Prompt
 
 CONFIG_PATH = Path("/project/.promptaudit.yaml")
@@ -20,6 +21,9 @@ def _config(rules: dict) -> Config:
     return Config({"rules": rules}, CONFIG_PATH)
 
 
+PA1 = [m.ID for m in RULE_MODULES if m.ID.startswith("PA1")]
+
+
 def _ids(settings: LintSettings) -> list[str]:
     return [m.ID for m in active_rules(settings)]
 
@@ -27,11 +31,11 @@ def _ids(settings: LintSettings) -> list[str]:
 @pytest.mark.parametrize(
     ("select", "ignore", "expected"),
     [
-        ([], [], ["PA001", "PA101", "PA102", "PA103", "PA201", "PA202", "PA301", "PA401", "PA501", "PA601"]),
-        (["PA1"], [], ["PA101", "PA102", "PA103"]),
-        (["PA1"], ["PA102"], ["PA101", "PA103"]),
+        ([], [], ["PA001", *PA1, "PA201", "PA202", "PA301", "PA401", "PA501", "PA601"]),
+        (["PA1"], [], PA1),
+        (["PA1"], ["PA102"], [i for i in PA1 if i != "PA102"]),
         (["PA201", "filler"], [], ["PA103", "PA201"]),
-        ([], ["PA2", "PA3"], ["PA001", "PA101", "PA102", "PA103", "PA401", "PA501", "PA601"]),
+        ([], ["PA2", "PA3"], ["PA001", *PA1, "PA401", "PA501", "PA601"]),
     ],
 )
 def test_select_and_ignore_by_prefix_or_name(select, ignore, expected):
@@ -67,7 +71,7 @@ def test_config_rules_are_resolved_by_name_and_id():
     settings = settings_from(
         _config({"select": ["PA1"], "ignore": ["filler"], "severity": {"duplicate-sentence": "error"}})
     )
-    assert _ids(settings) == ["PA101", "PA102"]
+    assert _ids(settings) == [i for i in PA1 if i != "PA103"]
     assert settings.severity == {"PA101": "error"}
 
 
@@ -132,3 +136,21 @@ def test_severity_order_and_fail_level():
 
 def test_no_prompts_no_findings():
     assert lint([], LintSettings()) == []
+
+
+@pytest.mark.parametrize("module", RULE_MODULES, ids=lambda m: m.ID)
+def test_savings_overlap_is_declared_as_a_bool_by_rules_that_delete_text(module):
+    overlap = getattr(module, "SAVINGS_OVERLAP", False)
+    assert isinstance(overlap, bool)
+    assert overlap == (module.ID in ("PA101", "PA102", "PA103", "PA104", "PA105", "PA106"))
+
+
+def test_info_findings_never_add_savings_and_the_trim_counts_only_deleting_rules():
+    from promptaudit.lint.linter import LintSettings, lint, removable_tokens
+
+    text = "Never share another customer's data.\nAnswer in English.\nNever share another customer's data.\n"
+    prompt = Prompt(path="p.txt", parts=[Part("", text)])
+    (warned,) = lint([prompt], LintSettings(select=("PA101",)))
+    (lowered,) = lint([prompt], LintSettings(select=("PA101",), severity={"PA101": "info"}))
+    assert warned.tokens_saved > 0 and lowered.tokens_saved == 0
+    assert removable_tokens([warned]) == {"p.txt": warned.tokens_saved} and removable_tokens([lowered]) == {"p.txt": 0}

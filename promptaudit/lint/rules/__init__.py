@@ -12,6 +12,19 @@ The rule protocol (what a module must define)
     Default severity: ``info``, ``warning`` or ``error``; config may override it.
 ``OPTIONS``
     Dict of option name -> default value. Config values must have the default's type.
+``SAVINGS_OVERLAP`` (optional, default False)
+    True when ``tokens_saved`` is text the fix deletes at the finding's span (PA101, PA102, PA103, ...).
+    Such findings can overlap (a filler lead-in inside a restated sentence is deleted with it): at one
+    place only the largest keeps its saving, and the trimming lever of ``project``/``report`` sums only
+    these rules' savings. Rules whose fix moves text or changes settings (caching, output caps) leave it False.
+Savings and severity
+    A finding at ``info`` (a recap, a config-lowered rule) never adds savings: the engine reports it with
+    ``tokens_saved`` 0, so audit's removable tokens, the per-file savings and the trimming lever count only
+    findings at warning or above.
+Spans
+    Every problem that flags text gives its exact extent (``line``/``column`` to ``end_line``/``end_column``,
+    the end exclusive), located in the original file (a JSON string's escapes and a YAML block's indentation
+    included), so a fix can edit exactly that text. PA101's repeated block spans exactly the later copy.
 Module docstring
     The rule's user documentation, with an ``Anti-pattern`` and a ``Best practice`` section
     (a test enforces both).
@@ -36,6 +49,9 @@ from promptaudit.lint.rules import (
     pa101_duplicate_sentence,
     pa102_restated_instruction,
     pa103_filler,
+    pa104_repeated_variable,
+    pa105_pretty_json,
+    pa106_virtue_filler,
     pa201_cache_prefix_too_short,
     pa202_dynamic_before_static,
     pa301_over_budget,
@@ -49,6 +65,9 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     pa101_duplicate_sentence,
     pa102_restated_instruction,
     pa103_filler,
+    pa104_repeated_variable,
+    pa105_pretty_json,
+    pa106_virtue_filler,
     pa201_cache_prefix_too_short,
     pa202_dynamic_before_static,
     pa301_over_budget,

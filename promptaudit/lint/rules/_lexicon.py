@@ -159,6 +159,12 @@ def _content(word: str) -> str:
     return lex.canonical.get(base, base)
 
 
+def content_word(word: str) -> str:
+    """The canonical content form of one lower-case word ("two" -> "2"); "" for stopwords and negations."""
+    number = lexicon().numbers.get(word)
+    return str(number) if number is not None else _content(word)
+
+
 def meaning(text: str) -> Meaning:
     """The canonical content of one sentence."""
     lex = lexicon()

@@ -10,6 +10,16 @@ comes first: sentences that share words but differ in meaning are not findings. 
 an inverted index on each sentence's rarest words (prefix filtering), so no sentence is compared
 with every other one.
 
+Only sentences that the guards of ``promptaudit/lint/rules/_guards.py`` leave are compared (no code, tool
+schemas, ``key: value`` lines, markup, template logic, examples or transcripts), and one more guard is this
+rule's own, ``template_slot_parallel``: two sentences equal but for one or two substituted content words or
+identifiers ("...to read" / "...to modify", ```tasks.md``` / ```requirements.md```) are parallel items built
+from one template, not a restatement; ``contrast_or_restriction``: a sentence that opens with "However"/"Unless"
+or restricts where the other does not ("Respond only with ...") adds a condition or a limit ("Use only the
+provided types" and "Do not use any other types" are both exclusive, normalised to one form first); ``label_item``: a
+short list item with no full stop ("Role definition and responsibilities") is an outline label. A restatement inside a recap section is reported as ``info`` with a
+"recap?" note and adds no savings.
+
 Anti-pattern::
 
     Keep every answer under 100 words.
@@ -28,13 +38,16 @@ Not a finding::
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from itertools import compress
 
 from promptaudit.lint.findings import Problem
+from promptaudit.lint.rules._guards import prose, template_slot_parallel
 from promptaudit.lint.rules._lexicon import Meaning, contrasting, meaning
-from promptaudit.reading.sentences import HEADING, shorten
+from promptaudit.lint.rules._regions import comparable, exclusive
+from promptaudit.reading.sentences import ITEM, shorten
 
 ID = "PA102"
 NAME = "restated-instruction"
@@ -42,7 +55,47 @@ CATEGORY = "redundancy"
 SEVERITY = "warning"
 OPTIONS = {"min_containment": 0.8, "min_jaccard": 0.6, "min_words": 2}
 FIX = "Delete one of the two sentences (keep the clearer one)."
+SAVINGS_OVERLAP = True
 POSTINGS_CAP = 20  # only the latest sentences per word are candidates: bounded work per sentence
+
+
+_CONTRAST = re.compile(r"\W*(?:however|but|otherwise|unless|except|instead|whereas|on the other hand)\b", re.I)
+_RESTRICTIVE = re.compile(r"\b(?:only|solely|exclusively)\b", re.I)
+
+
+_NOT_OTHER = re.compile(
+    r"\b(?:no|not|never|n't|nothing)\b.*\b(?:any other|anything else|other than|not (?:explicitly )?provided)\b", re.I
+)
+ONLY = "only"  # the marker token of an exclusive instruction (a stopword, so never a content word of its own)
+
+
+def exclusive_form(sense: Meaning, text: str) -> Meaning:
+    """Normalise exclusive instructions: "Use only the provided types" and "Do not use any other types" say
+    the same thing, so a negated sentence about "other"/"not provided" things becomes the un-negated
+    "only" form, and both carry the ``only`` marker that ``different_force`` compares."""
+    if _NOT_OTHER.search(text) and sense.negated:
+        return Meaning(sense.words | {ONLY}, sense.numbers, False)
+    if _RESTRICTIVE.search(text):
+        return Meaning(sense.words | {ONLY}, sense.numbers, sense.negated)
+    return sense
+
+
+def different_force(a: str, b: str, a_sense: Meaning, b_sense: Meaning) -> bool:
+    """``contrast_or_restriction`` guard: one of the two opens with a contrast ("However, if ...") or only one
+    restricts ("Respond only with ..." after "Share ..."): the later sentence adds a condition or a limit."""
+    if _CONTRAST.match(b) or _CONTRAST.match(a):
+        return True
+    return (ONLY in a_sense.words) != (ONLY in b_sense.words)
+
+
+def label_item(sentence) -> bool:
+    """``label_item`` guard: a short list item without a verb's full stop ("Role definition and
+    responsibilities"), a label in an outline rather than an instruction."""
+    return (
+        sentence.kind == ITEM
+        and len(sentence.text.split()) <= 4
+        and not sentence.text.rstrip("*_ ").endswith((".", "!"))
+    )
 
 
 def restates(a: Meaning, b: Meaning, options: dict) -> bool:
@@ -62,18 +115,18 @@ def restates(a: Meaning, b: Meaning, options: dict) -> bool:
     return not contrasting(a, b)
 
 
-def _candidates(sentences: list, min_words: int) -> list[tuple]:
-    """``(sentence, meaning)`` for sentences worth comparing: not headings, not exact repeats (PA101)."""
+def _candidates(ctx, min_words: int) -> list[tuple]:
+    """``(sentence, meaning, recap)`` for sentences worth comparing: guarded, not exact repeats (PA101)."""
     seen: set[str] = set()
     kept = []
-    for sentence in sentences:
-        key = sentence.key
-        if sentence.kind == HEADING or key in seen:
+    for item in comparable(ctx, min_words):
+        key = item.sentence.key
+        if key in seen:
             continue
         seen.add(key)
-        sense = meaning(sentence.text)
-        if len(sense.words) >= min_words:
-            kept.append((sentence, sense))
+        sense = exclusive_form(meaning(prose(item.sentence.text)), item.sentence.text)
+        if len(sense.words) >= min_words and not label_item(item.sentence):
+            kept.append((item.sentence, sense, item.recap, item))
     return kept
 
 
@@ -95,7 +148,9 @@ def _least_overlap(size: int, options: dict) -> float:
     return containment * min(size, math.ceil(jaccard * size))
 
 
-def _first_restated(senses: list[Meaning], word_sets: list, candidates: list[int], i: int, options: dict) -> int | None:
+def _first_restated(
+    kept: list, senses: list[Meaning], word_sets: list, candidates: list[int], i: int, options: dict
+) -> int | None:
     """The earliest candidate that sentence ``i`` restates.
 
     Overlaps are counted and filtered with ``map``/``compress`` (no Python-level step per candidate),
@@ -105,18 +160,29 @@ def _first_restated(senses: list[Meaning], word_sets: list, candidates: list[int
     words = word_sets[i]
     overlaps = map(len, map(words.__and__, map(word_sets.__getitem__, candidates)))
     survivors = compress(candidates, map(_least_overlap(len(words), options).__le__, overlaps))
-    return next((j for j in survivors if restates(senses[j], senses[i], options)), None)
+    text = kept[i][0].text
+    return next(
+        (
+            j
+            for j in survivors
+            if restates(senses[j], senses[i], options)
+            and not template_slot_parallel(kept[j][0].text, text)
+            and not different_force(kept[j][0].text, text, senses[j], senses[i])
+            and not exclusive(kept[j][3], kept[i][3])
+        ),
+        None,
+    )
 
 
 def pairs(ctx) -> list[tuple]:
-    """``(later, earlier)`` sentence pairs where the later restates the earlier.
+    """``(later, earlier, recap)`` sentence triples where the later restates the earlier.
 
     Only each sentence's prefix (its rarest words) is indexed and probed, which finds every pair above
     the Jaccard floor without comparing all pairs.
     """
     options = ctx.options
-    kept = _candidates(ctx.sentences(), options["min_words"])
-    senses = [sense for _, sense in kept]
+    kept = _candidates(ctx, options["min_words"])
+    senses = [entry[1] for entry in kept]
     word_sets = [sense.words for sense in senses]  # a list lookup, not an attribute, in the hot loop
     frequency = Counter(word for sense in senses for word in sense.words)
     index: dict[str, list[int]] = defaultdict(list)
@@ -124,9 +190,9 @@ def pairs(ctx) -> list[tuple]:
     for i, sense in enumerate(senses):
         prefix = _prefix(sense.words, frequency, options["min_jaccard"])
         candidates = sorted(set().union(*[index[word][-POSTINGS_CAP:] for word in prefix]))
-        match = _first_restated(senses, word_sets, candidates, i, options)
+        match = _first_restated(kept, senses, word_sets, candidates, i, options)
         if match is not None:
-            found.append((kept[i][0], kept[match][0]))
+            found.append((kept[i][0], kept[match][0], kept[i][2]))
         for word in prefix:
             index[word].append(i)
     return found
@@ -135,10 +201,14 @@ def pairs(ctx) -> list[tuple]:
 def check(ctx) -> Iterator[Problem]:
     """Yield one problem per restating sentence, saving that sentence's tokens."""
     found = pairs(ctx)
-    counts = ctx.count([later.text for later, _ in found])
-    for (later, earlier), tokens in zip(found, counts):
+    counts = ctx.count([later.text for later, _, _ in found])
+    for (later, earlier, recap), tokens in zip(found, counts):
         line, column = ctx.locate(later.start)
         first_line, _ = ctx.locate(earlier.start)
         end_line, end_column = ctx.locate(later.end)
         message = f'restates line {first_line} in other words: "{shorten(earlier.text)}"'
-        yield Problem(line, column, message, tokens_saved=tokens, end_line=end_line, end_column=end_column)
+        extent = {"end_line": end_line, "end_column": end_column}
+        if recap:
+            yield Problem(line, column, f"recap? {message}", severity="info", **extent)
+        else:
+            yield Problem(line, column, message, tokens_saved=tokens, **extent)

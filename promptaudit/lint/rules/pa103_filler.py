@@ -2,7 +2,10 @@
 
 Two kinds, both listed in ``promptaudit/lint/data/filler.yaml``: whole sentences ("Always be helpful.",
 "You are a helpful assistant.") that can be deleted, and lead-ins ("Please note that", "As an AI
-language model,") that can be cut from the start of a sentence, leaving the instruction intact.
+language model,") that can be cut from the start of a sentence, leaving the instruction intact. A lead-in
+is filler only where it ends: at a comma or colon, or at its own "that" or "to" ("Please note that ...",
+"I want you to ..."). "As a language model in a chat interface, the assistant ..." keeps its premise, and
+"As an AI ethics advisor, I ..." is a job title.
 ``tokens_saved`` counts the deleted sentence, or only the lead-in.
 
 Anti-pattern::
@@ -32,6 +35,7 @@ CATEGORY = "redundancy"
 SEVERITY = "warning"
 OPTIONS: dict = {"extra_sentences": [], "extra_phrases": []}
 FIX = "Delete the filler; it changes no behaviour."
+SAVINGS_OVERLAP = True
 
 
 @functools.lru_cache(maxsize=8)
@@ -44,7 +48,8 @@ def patterns(extra_sentences: tuple[str, ...] = (), extra_phrases: tuple[str, ..
     phrases = [*data["phrases"], *(e for e in extra_phrases if e)]
     try:
         whole = re.compile("|".join(f"(?:{p})" for p in sentences))
-        lead = re.compile(r"(?:" + "|".join(f"(?:{p})" for p in phrases) + r")\b[\s,:]*", re.IGNORECASE)
+        alternatives = "|".join(f"(?:{p})" for p in phrases)
+        lead = re.compile(rf"(?:{alternatives})(?:(?<=\bthat)\b|(?<=\bto)\b|\s*[,:])\s*", re.IGNORECASE)
     except re.error as exc:
         raise ConfigError(f"rules.options.PA103: a filler pattern is not a valid regular expression: {exc}") from None
     return whole, lead

@@ -7,6 +7,10 @@ it can be cached. The finding points at the first variable and says how many sta
 ``tokens_saved`` is 0: the fix moves text, it does not remove it. When even all the static text together
 stays under the model's cache minimum, moving the variables saves nothing yet: the finding is ``info``.
 
+A placeholder that is shown rather than filled is text, not a variable (:func:`shown_not_filled`): one in
+a worked example or transcript, after "replace ... with", "such as", "e.g." or "for example" on its line, a
+numbered slot (``{{1}}``), or one glued into a word or tag (``<step_{{step_number}}>``: an output format).
+
 Anti-pattern::
 
     Customer name: {{ customer_name }}
@@ -20,10 +24,12 @@ Best practice::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from promptaudit.lint.findings import Problem
 from promptaudit.lint.rules._caching import cache_rules, saving_text
+from promptaudit.lint.rules._regions import regions
 from promptaudit.reading.templates import STATIC, VARIABLE
 
 ID = "PA202"
@@ -34,14 +40,39 @@ OPTIONS = {"min_static_tokens": 50}
 FIX = "Move the template variables after the static instructions (or to the end of the prompt)."
 
 
+_SHOWN_AFTER = re.compile(r"(?:\breplace\b.*\bwith|\bsuch as|\be\.g\.,?|\bfor example,?|\blike)\s*[`'\"(]?$", re.I)
+
+
+def shown_not_filled(ctx, segment) -> bool:
+    """Whether a placeholder is written as an example of syntax rather than filled per request."""
+    line_start = ctx.text.rfind("\n", 0, segment.start) + 1
+    line_end = ctx.text.find("\n", segment.end)
+    before = ctx.text[line_start : segment.start]
+    after = ctx.text[segment.end : line_end if line_end >= 0 else len(ctx.text)]
+    glued = bool(before) and (before[-1].isalnum() or before[-1] == "_" or "<" in before[before.rfind(">") + 1 :])
+    numbered = (segment.name or "").strip().isdigit()
+    return (
+        regions(ctx).in_example(segment.start)
+        or bool(_SHOWN_AFTER.search(before))
+        or numbered
+        or glued
+        or (bool(after) and (after[0].isalnum() or after[0] == "_"))
+    )
+
+
 def static_after_first_variable(ctx) -> tuple[object | None, int, int]:
-    """``(first variable, static tokens after it, static tokens before it)``."""
+    """``(first variable, static tokens after it, static tokens before it)``; placeholders that are shown,
+    not filled, count as static text."""
     segments = ctx.segments()
-    first = next((i for i, s in enumerate(segments) if s.kind == VARIABLE), None)
+    first = next((i for i, s in enumerate(segments) if s.kind == VARIABLE and not shown_not_filled(ctx, s)), None)
     if first is None:
         return None, 0, 0
     before = [s.text for s in segments[:first] if s.text.strip()]
-    after = [s.text for s in segments[first:] if s.kind == STATIC and s.text.strip()]
+    after = [
+        s.text
+        for s in segments[first:]
+        if (s.kind == STATIC or s.kind == VARIABLE and shown_not_filled(ctx, s)) and s.text.strip()
+    ]
     counts = ctx.count(before + after)
     return segments[first], sum(counts[len(before) :]), sum(counts[: len(before)])
 

@@ -7,7 +7,9 @@ A document is, in this order of checks:
    (``instructions`` and/or ``input``), a bare list of messages, or a bare list of tool definitions;
 2. one text prompt: a mapping with a string ``prompt`` or ``template`` (plus optional ``model``, and
    LangChain's ``template_format``: ``f-string``, ``jinja2`` or ``mustache``);
-3. several named prompts: a mapping of name -> any of the above, or name -> a string.
+3. several named prompts: a mapping of name -> any of the above, or name -> a string, or name -> a group
+   (a mapping of names to strings, such as smolagents' ``planning: {initial_plan: ..., ...}``; its prompts are
+   named ``group.name``). Each is sent on its own, so rules never compare one with another.
 
 A file that does not parse (a syntax error, an undefined alias, trailing text, Markdown in a ``.json``),
 that a safe loader refuses (alias bombs, code-running tags, absurd nesting: nothing is expanded or run),
@@ -55,7 +57,7 @@ def parse_structured(path: str, text: str, declared: templates.Placeholders | No
     if is_prompt(data):
         return [_prompt(path, doc, data, (), None, declared)]
     if _is_named(data):
-        return [_named(path, doc, data, key, declared) for key in data]
+        return [_named(path, doc, value, where, declared) for where, value in _named_values(data)]
     return as_text(path, text, declared, NOT_A_PROMPT)
 
 
@@ -91,14 +93,33 @@ def _is_tool(item: Any) -> bool:
 def _is_named(data: Any) -> bool:
     if not isinstance(data, dict) or not data:
         return False
-    return all(is_prompt(v) or isinstance(v, str) for v in data.values())
+    return all(is_prompt(v) or isinstance(v, str) or _is_group(v) for v in data.values())
 
 
-def _named(path: str, doc: Document, data: dict, key: Any, declared) -> Prompt:
-    if not isinstance(key, str):
-        reason = f"a prompt name must be a string, got {type_name(key)} {key!r:.40} (quote it)"
-        raise InputError(path, f"line {doc.line((key,))}: {reason}")
-    return _prompt(path, doc, data[key], (key,), key, declared)
+def _is_group(value: Any) -> bool:
+    """A mapping of names to prompt strings one level down (``planning: {initial_plan: ..., ...}``)."""
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and not is_prompt(value)
+        and all(isinstance(v, str) for v in value.values())
+    )
+
+
+def _named_values(data: dict) -> list[tuple[tuple, Any]]:
+    """``(where, value)`` of every named prompt, groups opened one level."""
+    found = []
+    for key, value in data.items():
+        found += [((key, inner), text) for inner, text in value.items()] if _is_group(value) else [((key,), value)]
+    return found
+
+
+def _named(path: str, doc: Document, value: Any, where: tuple, declared) -> Prompt:
+    for key in where:
+        if not isinstance(key, str):
+            reason = f"a prompt name must be a string, got {type_name(key)} {key!r:.40} (quote it)"
+            raise InputError(path, f"line {doc.line(where)}: {reason}")
+    return _prompt(path, doc, value, where, ".".join(where), declared)
 
 
 def _prompt(path: str, doc: Document, value: Any, where: tuple, name: str | None, declared) -> Prompt:

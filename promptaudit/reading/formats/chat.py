@@ -75,6 +75,8 @@ class ChatReader:
             self.fail(where, text_problem(text))
         fields.setdefault("placeholders", self.placeholders)
         fields.setdefault("lines_match", self.doc.lines_match(where))
+        if fields.get("kind", "text") != "tool":
+            fields.setdefault("span", self.doc.span(where, self.path))
         self.parts.append(Part(label=label, text=str(text), line=self.doc.line(where), **fields))
 
     def breakpoint(self, block: dict, where: tuple) -> str | None:

@@ -50,10 +50,27 @@ class _Duplicate(Exception):
 class Document:
     """Parsed data plus a way to find the 1-based line of any value by its path."""
 
-    def __init__(self, data: Any, line_of: Callable[[Path], int], block_of: Callable[[Path], bool] | None = None):
+    def __init__(
+        self,
+        data: Any,
+        line_of: Callable[[Path], int],
+        block_of: Callable[[Path], bool] | None = None,
+        span_of: Callable[[Path, str], Any] | None = None,
+    ):
         self.data = data
         self._line_of = line_of
         self._block_of = block_of
+        self._span_of = span_of
+
+    def span(self, path: Path, file_path: str):
+        """Where each character of the string at ``path`` is written in the file
+        (:class:`promptaudit.reading.formats.spans.StringSpan`), or None when that cannot be followed."""
+        if self._span_of is None:
+            return None
+        try:
+            return self._span_of(tuple(path), file_path)
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
 
     def line(self, path: Path) -> int:
         """Line where the value at ``path`` starts (its nearest located ancestor when unknown)."""
@@ -73,7 +90,8 @@ class Document:
             return tuple(path)[1:] if tuple(path)[:1] == (key,) else tuple(path)
 
         block_of = None if self._block_of is None else (lambda path: self._block_of(strip(path)))
-        return Document(data, lambda path: self._line_of(strip(path)), block_of)
+        span_of = None if self._span_of is None else (lambda path, file: self._span_of(strip(path), file))
+        return Document(data, lambda path: self._line_of(strip(path)), block_of, span_of)
 
     def lines_match(self, path: Path) -> bool:
         """True when the string at ``path`` keeps the file's line breaks (a YAML ``|`` block or one line)."""
@@ -100,7 +118,7 @@ def _load_yaml(text: str) -> Document:
     except YamlError as exc:
         raise DocumentError(str(exc)) from None
     lines = _YamlLines(text)
-    return Document(data, lines.line, lines.is_block)
+    return Document(data, lines.line, lines.is_block, lines.span)
 
 
 class _YamlLines:
@@ -140,6 +158,15 @@ class _YamlLines:
         first = node.start_mark.line + 1
         return first + 1 if getattr(node, "style", None) in ("|", ">") else first
 
+    def span(self, path: Path, file_path: str):
+        """The file positions of a ``|`` block's characters (other scalars: None, their line is enough)."""
+        from promptaudit.reading.formats.spans import yaml_block
+
+        node = self.node(path)
+        if getattr(node, "style", None) != "|" or not isinstance(node.value, str):
+            return None
+        return yaml_block(file_path, self.text, node.start_mark.line + 1, node.value)
+
     def is_block(self, path: Path) -> bool:
         node = self.node(path)
         return getattr(node, "style", None) == "|" or node.start_mark.line == node.end_mark.line
@@ -176,7 +203,20 @@ def _load_json(text: str) -> Document:
     except RecursionError:
         raise DocumentError(f"line 1, column 1: nested deeper than {MAX_DEPTH} levels; refused") from None
     _check_depth(data, place_at)
-    return Document(data, lambda path: line_at(_json_offset(data, path)))
+
+    def span_of(path: Path, file_path: str):
+        from promptaudit.reading.formats.spans import json_string
+
+        value = _value_at(data, path)
+        return json_string(file_path, text, value.offset, value) if isinstance(value, _Str) else None
+
+    return Document(data, lambda path: line_at(_json_offset(data, path)), span_of=span_of)
+
+
+def _value_at(data: Any, path: Path) -> Any:
+    for key in path:
+        data = data[key]
+    return data
 
 
 def _pairs(pairs: list) -> _Dict:

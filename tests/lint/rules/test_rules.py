@@ -4,7 +4,8 @@ A case gives its prompt as ``text`` (or ``text_repeat``), or as ``file``: a fixt
 (``../python/x.py`` for Python sources)
 read with :func:`promptaudit.reading.loading.load_prompts` (``prompt`` picks one of a multi-prompt file, default
 the first). ``model`` is the target model and replaces the model a file declares; without it the file's
-model, else the default. Optional ``per_day``, ``max_tokens`` and ``options`` configure the run.
+model, else the default. Optional ``per_day``, ``max_tokens``, ``options`` and ``values`` (template variable
+values, as ``--var`` binds them) configure the run.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def _text(case: dict) -> str:
 
 def _prompt(case: dict) -> Prompt:
     if "file" not in case:
-        return Prompt(path="case.txt", parts=[Part("", _text(case))])
+        return Prompt(path="case.txt", parts=[Part("", _text(case))], values=case.get("values", {}))
     prompt = load_prompts(Source(str(FORMATS / case["file"])))[case.get("prompt", 0)]
     if "model" in case:
         prompt.model = case["model"]

@@ -1,0 +1,240 @@
+"""Line-level facts of a prompt for the guards of :mod:`._guards`: which sentences the redundancy rules compare.
+
+:func:`comparable` applies every guard (documented in :mod:`._guards`) and returns the sentences PA101 and
+PA102 compare, each with its recap flag, ``{% if %}`` branch and numbered section; :class:`_Regions` scans
+the lines once for tool parts, transcripts, examples, output-spec and recap sections.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from promptaudit.lint.rules._guards import (
+    _BRANCH,
+    _EXAMPLE_LEAD,
+    _EXAMPLE_TAG,
+    _LIST_ITEM,
+    _MD_HEADING,
+    _OUTPUT_SPEC,
+    _QA_HEADING,
+    _RECAP,
+    _SECTION_TAG,
+    _SPEAKER,
+    _TEMPLATE,
+    _VARIABLE_LINE,
+    guarded,
+    list_lead_in,
+    parameter_line,
+)
+from promptaudit.reading.sentences import HEADING, Sentence
+
+
+@dataclass(frozen=True)
+class Comparable:
+    """A sentence the redundancy rules compare, and whether it sits in a recap section."""
+
+    sentence: Sentence
+    recap: bool = False
+    branch: tuple = ()
+    """Open ``{% if %}`` blocks around the sentence: ``(block number, branch number)`` pairs."""
+    level: str | None = None
+    """The numbered section the sentence is in ("## [Score: 4]"), if its heading carries a number."""
+
+
+def exclusive(a: Comparable, b: Comparable) -> bool:
+    """Whether two sentences are never read as one instruction twice: they sit in different branches of one
+    ``{% if %}`` block (only one is sent), or in different numbered sections (``numbered_levels``: score
+    levels of a rubric, Step 1 / Step 2) that define each level on its own."""
+    branches = dict(a.branch)
+    if any(block in branches and branches[block] != branch for block, branch in b.branch):
+        return True
+    return a.level is not None and b.level is not None and a.level != b.level
+
+
+def comparable(ctx, min_words: int) -> list[Comparable]:
+    """The sentences of ``ctx`` no guard claims, in order (computed once per prompt and ``min_words``)."""
+    memo = ctx.__dict__.setdefault("_guarded", {})
+    if min_words not in memo:
+        found = regions(ctx)
+        memo[min_words] = [
+            Comparable(s, found.in_recap(s.start), found.branch(s.start), found.level(s.start))
+            for s in ctx.sentences()
+            if s.kind != HEADING
+            and not found.excluded(s.start)
+            and not guarded(s.text, min_words)
+            and not list_lead_in(ctx.text, s)
+        ]
+    return memo[min_words]
+
+
+def regions(ctx) -> _Regions:
+    """The line-level facts of a prompt (computed once per prompt)."""
+    memo = ctx.__dict__.setdefault("_guarded", {})
+    if "regions" not in memo:
+        memo["regions"] = _Regions(ctx)
+    return memo["regions"]
+
+
+class _Regions:
+    """Line-level facts about a prompt: tool parts, transcripts, examples and recap sections."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.line_starts: list[int] = []
+        self.excluded_lines: set[int] = set()
+        self.recap_lines: set[int] = set()
+        self.example_lines: set[int] = set()
+        self.levels: list[str | None] = []
+        self.branch_starts: list[int] = []
+        self.branches: list[tuple] = []
+        self._scan(ctx.text)
+        self._branches(ctx.text)
+
+    def _line(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset) - 1
+
+    def excluded(self, offset: int) -> bool:
+        return self._line(offset) in self.excluded_lines or self._in_tool(offset)
+
+    def level(self, offset: int) -> str | None:
+        """The numbered heading over ``offset`` ("## [Score: 4]"), if any."""
+        return self.levels[self._line(offset)]
+
+    def in_example(self, offset: int) -> bool:
+        """Inside an example block (a transcript line may be the live request's slot, so it is not one)."""
+        return self._line(offset) in self.example_lines
+
+    def branch(self, offset: int) -> tuple:
+        """The ``{% if %}`` branches open at ``offset``."""
+        index = bisect.bisect_right(self.branch_starts, offset) - 1
+        return self.branches[index] if index >= 0 else ()
+
+    def in_recap(self, offset: int) -> bool:
+        return self._line(offset) in self.recap_lines
+
+    def _in_tool(self, offset: int) -> bool:
+        part = self.ctx.part_at(offset)
+        return part is not None and part.kind == "tool"
+
+    def _branches(self, text: str) -> None:
+        """Where each ``{% if/elif/else/endif %}`` changes the open branches: ``(block, branch)`` pairs."""
+        blocks: list[list[int]] = []
+        count = 0
+        for match in _BRANCH.finditer(text):
+            tag = match.group(1)
+            if tag == "if":
+                count += 1
+                blocks.append([count, 0])
+            elif tag in ("elif", "else") and blocks:
+                blocks[-1][1] += 1
+            elif tag == "endif" and blocks:
+                blocks.pop()
+            self.branch_starts.append(match.start())
+            self.branches.append(tuple(tuple(block) for block in blocks))
+
+    def _scan(self, text: str) -> None:
+        state = _ScanState()
+        offset = 0
+        for number, line in enumerate(text.split("\n")):
+            self.line_starts.append(offset)
+            offset += len(line) + 1
+            level = _numbered_heading(line)
+            self.levels.append(
+                level
+                if level is not None
+                else (self.levels[-1] if self.levels and not _MD_HEADING.match(line) else None)
+            )
+            if state.step(line):
+                self.excluded_lines.add(number)
+                if state.example:
+                    self.example_lines.add(number)
+            elif parameter_line(" ".join(_TEMPLATE.sub(" ", line).split())):
+                self.excluded_lines.add(number)
+            if state.recap:
+                self.recap_lines.add(number)
+
+
+class _ScanState:
+    """Walks lines once, tracking the open transcript, example and section (for :meth:`_Regions._scan`)."""
+
+    def __init__(self):
+        self.transcript = False
+        self.qa_section = False
+        self.example = False
+        self.sections: list[tuple[str, bool, bool]] = []  # (tag name or "#", is a recap, is an output spec)
+        self.recap = False
+        self.output_spec = False
+        self.example_indent = 0
+        self.example_in_list = False  # "- **Example**:" ends at its next sibling item; "**Example 2**" does not
+        self.closing_example = False
+        self.tagged = False  # an <example> block ends only at its closing tag
+
+    def step(self, line: str) -> bool:
+        """Update the state for ``line``; True when the line is excluded from comparison."""
+        stripped = line.strip()
+        self._sections(line)
+        if not stripped:
+            self.transcript = False
+            return False
+        if _SPEAKER.match(line):
+            self.transcript = True
+        if (example := _EXAMPLE_TAG.match(line)) is not None:
+            self.example = self.tagged = True  # the tag line itself belongs to the example
+            self.closing_example = bool(example.group(1))
+            return True
+        if self.closing_example:
+            self.example = self.closing_example = self.tagged = False
+        indent = len(line) - len(line.lstrip())
+        if self.tagged:
+            pass
+        elif _EXAMPLE_LEAD.match(line) and len(stripped.split()) <= 10:
+            self.example, self.example_indent, self.example_in_list = True, indent, bool(_LIST_ITEM.match(line))
+        elif self.example and self._ends_example(line, indent):
+            self.example = False
+        return self.transcript or self.qa_section or self.example or self.output_spec
+
+    def _ends_example(self, line: str, indent: int) -> bool:
+        """A heading, a section tag, a template variable, or a list item no deeper than the example's lead."""
+        if _MD_HEADING.match(line) or _SECTION_TAG.match(line) or _VARIABLE_LINE.search(line):
+            return True
+        sibling = self.example_in_list and indent == self.example_indent and bool(_LIST_ITEM.match(line))
+        return indent < self.example_indent or sibling
+
+    def _sections(self, line: str) -> None:
+        heading = _MD_HEADING.match(line)
+        tag = _SECTION_TAG.match(line)
+        if heading:
+            self.qa_section = bool(_QA_HEADING.match(line))
+            self._open("#", heading.group(1))
+        elif tag and not tag.group(1):
+            self.sections.append((tag.group(2), *_kinds(tag.group(2).replace("_", " "))))
+        elif tag:
+            while self.sections and self.sections.pop()[0] not in (tag.group(2),):
+                pass
+        elif _is_title(line):
+            self._open("#", line)
+        self.recap = any(recap for _, recap, _ in self.sections)
+        self.output_spec = any(spec for _, _, spec in self.sections)
+
+    def _open(self, name: str, title: str) -> None:
+        """A heading or title line replaces the previous one (tag sections stay open around it)."""
+        self.sections = [s for s in self.sections if s[0] != "#"] + [(name, *_kinds(title))]
+
+
+def _numbered_heading(line: str) -> str | None:
+    """A Markdown heading that carries a number ("## [Tool Call Accuracy: 4]", "### Step 2"), as written."""
+    heading = _MD_HEADING.match(line)
+    return heading.group(1).strip() if heading and re.search(r"\d", heading.group(1)) else None
+
+
+def _kinds(title: str) -> tuple[bool, bool]:
+    """Whether a section title names a recap, and whether it names an output specification."""
+    return bool(_RECAP.search(title)), bool(_OUTPUT_SPEC.match(title.strip().rstrip(":").strip("*_#< >")))
+
+
+def _is_title(line: str) -> bool:
+    """A plain title line: a few words ending in a colon at the start of a line ("Deliverables:")."""
+    stripped = line.strip().strip("*_")
+    return line[:1] not in " \t-*•" and stripped.endswith(":") and len(stripped.split()) <= 6

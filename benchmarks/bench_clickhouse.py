@@ -115,10 +115,13 @@ def _sent_bytes(proc: subprocess.Popen) -> int:
     return int(found[-1].split()[1]) if found else -1
 
 
-def measure(directory: Path, runs: int) -> dict[str, list]:
+ENGINE_NAMES = {"chdb": "chdb", "http": "http", "chdb-flat": "chdb, flat table", "duckdb": "duckdb, Parquet"}
+
+
+def measure(directory: Path, runs: int, only: list[str]) -> dict[str, list]:
     data = directory / "data"
     engines = {
-        "chdb": lambda port: ["usage", f"chdb://{data}?table={DB}.otel_traces", "--format", "json"],
+        "chdb": lambda port: ["usage", f"chdb://{data}?table={DB}.otel_traces&timeout=3600", "--format", "json"],
         "http": lambda port: [
             "usage",
             f"clickhouse://default@127.0.0.1:{port}/{DB}?table=otel_traces&timeout=3600",
@@ -127,7 +130,7 @@ def measure(directory: Path, runs: int) -> dict[str, list]:
         ],  # fmt: skip
         "chdb, flat table": lambda port: [
             "usage",
-            f"chdb://{data}?table={DB}.flat",
+            f"chdb://{data}?table={DB}.flat&timeout=3600",
             "--columns",
             COLUMNS,
             "--format",
@@ -142,6 +145,7 @@ def measure(directory: Path, runs: int) -> dict[str, list]:
             "json",
         ],  # fmt: skip
     }
+    engines = {name: args for name, args in engines.items() if not only or name in only}
     found: dict[str, list] = {name: [] for name in engines}
     for _ in range(runs):
         for name, args in engines.items():
@@ -173,6 +177,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=Path("/tmp/promptaudit-chbench"))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--only", default="", help="comma-separated engines: chdb, http, chdb-flat, duckdb")
     opts = parser.parse_args()
     opts.keep.mkdir(parents=True, exist_ok=True)
     made = None
@@ -182,7 +187,8 @@ def main() -> None:
         start = time.perf_counter()
         generate(opts.keep, opts.rows)
         made = time.perf_counter() - start
-    report(measure(opts.keep, opts.runs), opts.rows, made)
+    only = [ENGINE_NAMES[name] for name in opts.only.split(",") if name]
+    report(measure(opts.keep, opts.runs, only), opts.rows, made)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,10 @@ identifiers ("...to read" / "...to modify", ```tasks.md``` / ```requirements.md`
 from one template, not a restatement; ``contrast_or_restriction``: a sentence that opens with "However"/"Unless"
 or restricts where the other does not ("Respond only with ...") adds a condition or a limit ("Use only the
 provided types" and "Do not use any other types" are both exclusive, normalised to one form first); ``label_item``: a
-short list item with no full stop ("Role definition and responsibilities") is an outline label. A restatement inside a recap section is reported as ``info`` with a
+short list item with no full stop ("Role definition and responsibilities") is an outline label;
+``different_conditions``: two sentences that each open with a condition ("If the user asks you to create an
+event, ..." / "If the user asks you to update an event, ...") whose conditions differ are instructions for
+different cases, however much of the rest they share. A restatement inside a recap section is reported as ``info`` with a
 "recap?" note and adds no savings.
 
 Anti-pattern::
@@ -86,6 +89,19 @@ def different_force(a: str, b: str, a_sense: Meaning, b_sense: Meaning) -> bool:
     if _CONTRAST.match(b) or _CONTRAST.match(a):
         return True
     return (ONLY in a_sense.words) != (ONLY in b_sense.words)
+
+
+_CONDITION = re.compile(r"\W*(?:[A-Za-z]+:\s*)?(?:if|when|whenever|unless|in case)\b([^,;:]+?)(?:,|\bthen\b)", re.I)
+
+
+def different_conditions(a: str, b: str) -> bool:
+    """``different_conditions`` guard: both open with a condition clause, and each clause has a content word
+    the other lacks (a substitution: create / update, an instance / a property)."""
+    clause_a, clause_b = _CONDITION.match(a), _CONDITION.match(b)
+    if clause_a is None or clause_b is None:
+        return False
+    words_a, words_b = meaning(clause_a.group(1)).words, meaning(clause_b.group(1)).words
+    return bool(words_a - words_b) and bool(words_b - words_a)
 
 
 def label_item(sentence) -> bool:
@@ -168,6 +184,7 @@ def _first_restated(
             if restates(senses[j], senses[i], options)
             and not template_slot_parallel(kept[j][0].text, text)
             and not different_force(kept[j][0].text, text, senses[j], senses[i])
+            and not different_conditions(kept[j][0].text, text)
             and not exclusive(kept[j][3], kept[i][3])
         ),
         None,

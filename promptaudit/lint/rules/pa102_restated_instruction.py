@@ -20,7 +20,10 @@ provided types" and "Do not use any other types" are both exclusive, normalised 
 short list item with no full stop ("Role definition and responsibilities") is an outline label;
 ``different_conditions``: two sentences that each open with a condition ("If the user asks you to create an
 event, ..." / "If the user asks you to update an event, ...") whose conditions differ are instructions for
-different cases, however much of the rest they share. A restatement inside a recap section is reported as ``info`` with a
+different cases, however much of the rest they share; ``parallel_lines``: two sentences on neighbouring lines
+(at most two apart, no blank line between) whose lines open with the same three words ("Ask users to check
+if integrations are ..." / "Ask users to check if the environment variables are ...") are items of one
+enumeration written from one mould, each about its own thing. A restatement inside a recap section is reported as ``info`` with a
 "recap?" note and adds no savings.
 
 Anti-pattern::
@@ -104,6 +107,21 @@ def different_conditions(a: str, b: str) -> bool:
     return bool(words_a - words_b) and bool(words_b - words_a)
 
 
+_WORDS = re.compile(r"[A-Za-z][\w'-]*")
+
+
+def parallel_lines(text: str, a, b) -> bool:
+    """``parallel_lines`` guard: ``a`` and ``b`` sit on neighbouring lines (at most two apart, no blank line
+    between) that open with the same three words: items of one enumeration, each about its own thing."""
+    start = text.rfind("\n", 0, a.start) + 1
+    end = text.find("\n", b.start)
+    lines = text[start : len(text) if end < 0 else end].split("\n")
+    if not 2 <= len(lines) <= 3 or not all(line.strip() for line in lines):
+        return False
+    first, last = _WORDS.findall(lines[0].lower())[:3], _WORDS.findall(lines[-1].lower())[:3]
+    return len(first) == 3 and first == last
+
+
 def label_item(sentence) -> bool:
     """``label_item`` guard: a short list item without a verb's full stop ("Role definition and
     responsibilities"), a label in an outline rather than an instruction."""
@@ -165,7 +183,7 @@ def _least_overlap(size: int, options: dict) -> float:
 
 
 def _first_restated(
-    kept: list, senses: list[Meaning], word_sets: list, candidates: list[int], i: int, options: dict
+    kept: list, senses: list[Meaning], word_sets: list, candidates: list[int], i: int, options: dict, prompt: str
 ) -> int | None:
     """The earliest candidate that sentence ``i`` restates.
 
@@ -186,6 +204,7 @@ def _first_restated(
             and not different_force(kept[j][0].text, text, senses[j], senses[i])
             and not different_conditions(kept[j][0].text, text)
             and not exclusive(kept[j][3], kept[i][3])
+            and not parallel_lines(prompt, kept[j][0], kept[i][0])
         ),
         None,
     )
@@ -207,7 +226,7 @@ def pairs(ctx) -> list[tuple]:
     for i, sense in enumerate(senses):
         prefix = _prefix(sense.words, frequency, options["min_jaccard"])
         candidates = sorted(set().union(*[index[word][-POSTINGS_CAP:] for word in prefix]))
-        match = _first_restated(kept, senses, word_sets, candidates, i, options)
+        match = _first_restated(kept, senses, word_sets, candidates, i, options, ctx.text)
         if match is not None:
             found.append((kept[i][0], kept[match][0], kept[i][2]))
         for word in prefix:

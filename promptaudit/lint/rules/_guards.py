@@ -108,7 +108,7 @@ _EMPHASIS_KEYS = frozenset(
 _CODE_START = re.compile(
     r"\s*(?:def|class|import|from|return|const|let|var|function|async|await|print|if __name__|RUN|COPY|FROM|CMD|ENV|"
     r"WORKDIR|SELECT|INSERT|UPDATE|DELETE|CREATE|MATCH)\b|\s*\d+\s*\||\s*[{}\[\]]|\s*//|\s*#!|\s*\$ "
-    r"|\s*[?:]\s*['\"`]"
+    r"|\s*[?:]\s*['\"`]|\s*(?:export\s+)?(?:type|interface)\s+\w+\s*[={<]"
 )
 _CODE_LINE = re.compile(r"\s*(?://|/\*|[?:]\s*['\"`])")  # a comment, a ternary branch
 _FIELD = re.compile(r"\s*<([A-Za-z_][\w:.-]*)>([^<>]*)</\1>\s*$")

@@ -23,7 +23,8 @@ event, ..." / "If the user asks you to update an event, ...") whose conditions d
 different cases, however much of the rest they share; ``parallel_lines``: two sentences on neighbouring lines
 (at most two apart, no blank line between) whose lines open with the same three words ("Ask users to check
 if integrations are ..." / "Ask users to check if the environment variables are ...") are items of one
-enumeration written from one mould, each about its own thing. A restatement inside a recap section is reported as ``info`` with a
+enumeration written from one mould, each about its own thing (when their content words differ).
+A restatement inside a recap section is reported as ``info`` with a
 "recap?" note and adds no savings.
 
 Anti-pattern::
@@ -110,9 +111,12 @@ def different_conditions(a: str, b: str) -> bool:
 _WORDS = re.compile(r"[A-Za-z][\w'-]*")
 
 
-def parallel_lines(text: str, a, b) -> bool:
+def parallel_lines(text: str, a, b, a_sense: Meaning, b_sense: Meaning) -> bool:
     """``parallel_lines`` guard: ``a`` and ``b`` sit on neighbouring lines (at most two apart, no blank line
-    between) that open with the same three words: items of one enumeration, each about its own thing."""
+    between) that open with the same three words, and their content words differ: items of one enumeration,
+    each about its own thing ("two sentences" / "2 sentences" have the same content words: a restatement)."""
+    if a_sense.words == b_sense.words:
+        return False
     start = text.rfind("\n", 0, a.start) + 1
     end = text.find("\n", b.start)
     lines = text[start : len(text) if end < 0 else end].split("\n")
@@ -204,7 +208,7 @@ def _first_restated(
             and not different_force(kept[j][0].text, text, senses[j], senses[i])
             and not different_conditions(kept[j][0].text, text)
             and not exclusive(kept[j][3], kept[i][3])
-            and not parallel_lines(prompt, kept[j][0], kept[i][0])
+            and not parallel_lines(prompt, kept[j][0], kept[i][0], senses[j], senses[i])
         ),
         None,
     )

@@ -113,13 +113,16 @@ _ANAPHORS = ("this ", "these ", "those ", "that ", "it ", "they ", "such ")
 def _other_referent(text: str, items: list, pair: tuple) -> bool:
     """A repeat whose words point back ("these", "it") at different text before it on its line."""
     later, earlier = items[pair[0]], items[pair[1]]
-    lead_later, lead_earlier = _lead(text, later), _lead(text, earlier)
-    return bool(lead_later) and lead_later != lead_earlier and _refers_back(later.text)
+    if not _refers_back(later.text):  # the cheap test first: most repeats name nothing before them
+        return False
+    lead_later = _lead(text, later)
+    return bool(lead_later) and lead_later != _lead(text, earlier)
 
 
 def _refers_back(text: str) -> bool:
     """The sentence names something said before it ("these", "it", "them")."""
-    return f" {normalize(text)} ".count(" these ") + f" {normalize(text)} ".count(" them ") > 0 or _anaphoric(text)
+    words = f" {normalize(text)} "
+    return " these " in words or " them " in words or _anaphoric(text)
 
 
 def _anaphoric(text: str) -> bool:

@@ -58,22 +58,49 @@ def rules_reference() -> str:
 
 
 def rules_precision() -> str:
-    """Markdown table of each rule's measured precision on the real-prompt corpus, before and after issue 21,
-    from the committed score files (tests/data/real_prompts/heldout_*_score.json)."""
+    """Markdown tables of each rule's measured precision on the held-out real prompts: before issue 21, at its
+    second round's start and now (tests/data/real_prompts/heldout_*_score.json), and PA101/PA102 on the
+    held-out part of the public prompt collections (tests/data/real_prompts/mirrors/)."""
     import json
 
     data = Path(__file__).parents[1] / "tests" / "data" / "real_prompts"
-    before = json.loads((data / "heldout_first_score.json").read_text(encoding="utf-8"))["corpus"]
-    after = json.loads((data / "heldout_final_score.json").read_text(encoding="utf-8"))
+
+    def load(name: str) -> dict:
+        return json.loads((data / name).read_text(encoding="utf-8"))
+
+    before, start, after = (
+        load("heldout_first_score.json")["corpus"],
+        load("heldout_main_score.json")["corpus"],
+        load("heldout_final_score.json"),
+    )
     rows = [
-        "| Rule | Before: right / judged | Before: precision | Now: right / judged | Now: precision |",
-        "|---|---|---|---|---|",
+        f"| Rule | Before issue 21 ({before['units']} prompts) | Round 2 start ({start['units']}) | Now ({after['units']}) |",
+        "|---|---|---|---|",
     ]
-    for rule, now in after["precision"].items():
-        was = before["precision"].get(rule, {"true": 0, "false": 0, "precision": None})
-        rows.append(f"| {rule} | {_cell(was)} | {_share(was)} | {_cell(now)} | {_share(now)} |")
+    for rule in after["precision"]:
+        cells = [_both(score["precision"].get(rule)) for score in (before, start, after)]
+        rows.append(f"| {rule} | {' | '.join(cells)} |")
     recall = f"{before['recall']['found']} of {before['recall']['pairs']} → {after['recall']['found']} of {after['recall']['pairs']}"
-    return "\n".join(rows) + f"\n\nRestatement recall on the held-out paraphrase pairs: {recall}.\n"
+    text = "\n".join(rows) + f"\n\nRestatement recall on the held-out paraphrase pairs: {recall}.\n"
+    was, now = load("mirrors/heldout_main_score.json")["corpus"], load("mirrors/heldout_final_score.json")
+    collections = ["| Rule | Round 2 start | Now |", "|---|---|---|"]
+    collections += [
+        f"| {rule} | {_both(was['precision'][rule])} | {_both(now['precision'][rule])} |"
+        for rule in ("PA101", "PA102", "PA101+PA102")
+    ]
+    return (
+        text
+        + f"\nHeld-out part of the public prompt collections ({now['units']} prompts, local-only):\n\n"
+        + "\n".join(collections)
+        + "\n"
+    )
+
+
+def _both(row: dict | None) -> str:
+    """ "right / judged = precision" for one score row."""
+    if row is None or not row["true"] + row["false"]:
+        return "no findings"
+    return f"{_cell(row)} = {_share(row)}"
 
 
 def _cell(row: dict) -> str:

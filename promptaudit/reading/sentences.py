@@ -7,7 +7,8 @@ CommonMark, only a bare fence of the same kind closes one (```` ```python ```` i
 nothing), so one unclosed fence cannot turn every later code block into prose. Inside a
 block, a sentence ends at ``.``, ``!`` or ``?`` followed by whitespace (closing quotes and brackets
 stay with it), or at CJK ``。！？``, except after a known abbreviation, an initial, or before a
-lower-case word ("e.g. this", "approx. five").
+lower-case word ("e.g. this", "approx. five"); a quotation that ends a sentence inside it and goes on in
+lower case (``ask "Does it look good?" using the tool``) is one sentence.
 """
 
 from __future__ import annotations
@@ -106,6 +107,8 @@ def _split_block(text: str, start: int, end: int, kind: str) -> Iterator[Sentenc
     for match in _BOUNDARY.finditer(block):
         if match.group(0)[0] == "." and _is_abbreviation(block, match.start()):
             continue
+        if _quotation_goes_on(block, match):
+            continue
         yield from _trimmed(text, start + position, start + match.end(), kind)
         position = match.end()
     yield from _trimmed(text, start + position, end, kind)
@@ -118,6 +121,15 @@ def _is_abbreviation(block: str, dot: int) -> bool:
     if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
         return True
     following = block[dot + 1 : dot + 3]
+    return "\n" not in following and following.lstrip()[:1].islower()
+
+
+def _quotation_goes_on(block: str, match: re.Match) -> bool:
+    """A closing quote after the stop, then a lower-case word on the same line: the stop ended the quoted
+    words, not the sentence around them."""
+    if not match.group(0)[1:].startswith(('"', "'", "”", "’")):
+        return False
+    following = block[match.end() : match.end() + 3]
     return "\n" not in following and following.lstrip()[:1].islower()
 
 

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import real_prompt_mirrors
 import real_prompts
 import realdata
 
@@ -80,8 +81,38 @@ def test_held_out_scores_do_not_fall_below_the_final_score(units, flagged):
             assert now["precision"][rule]["precision"] >= row["precision"], rule
     assert now["recall"]["recall"] >= final["recall"]["recall"]
     assert now["kept"]["share"] >= final["kept"]["share"]
+    assert now["kept_main"]["share"] >= final["kept_main"]["share"]
 
 
 def test_the_redundancy_rules_keep_most_true_findings_of_the_code_before_tuning(units, flagged):
     everything = {u.id for u in units}
     assert real_prompts.kept(flagged, [j for j in real_prompts.labels() if j["unit"] in everything])["share"] >= 0.8
+
+
+@pytest.fixture(scope="module")
+def mirror_flagged() -> tuple[list, list]:
+    """The local-only corpus of public prompt collections (tests/real_prompt_mirrors.py): skipped without a mirror."""
+    try:
+        units = real_prompt_mirrors.units()
+    except real_prompt_mirrors.Absent as absent:
+        pytest.skip(f"no local mirror of the prompt collections: {absent}")
+    return units, [f for unit in units for f in real_prompts.flagged(unit, real_prompts.REDUNDANCY)]
+
+
+def test_every_redundancy_finding_on_the_collections_has_been_judged(mirror_flagged):
+    judged = {real_prompts.label_key(label) for label in real_prompts.labels(real_prompt_mirrors.HERE)}
+    _, flagged = mirror_flagged
+    unjudged = [
+        (f.unit, f.rule, f.line) for f in flagged if f.severity != "info" and real_prompts.label_key(f) not in judged
+    ]
+    assert unjudged == [], "judge these findings in tests/data/real_prompts/mirrors/labels.yaml"
+
+
+def test_held_out_scores_on_the_collections_do_not_fall_below_the_final_score(mirror_flagged):
+    units, flagged = mirror_flagged
+    held_out = {u.id for u in units if real_prompts.split_of(u.group) == "heldout"}
+    now = scores(flagged, held_out, real_prompt_mirrors.HERE)
+    final = json.loads((real_prompt_mirrors.HERE / "heldout_final_score.json").read_text(encoding="utf-8"))
+    for rule in real_prompts.REDUNDANCY + ("PA101+PA102",):
+        assert now["precision"][rule]["precision"] >= final["precision"][rule]["precision"], rule
+    assert now["kept_main"]["share"] >= final["kept_main"]["share"]

@@ -11,24 +11,25 @@ neither be flagged nor make another sentence a repeat:
     ``Thought:``, ...) to the next blank line, and ``## Q(user)``-style headings with what follows them.
 ``example``
     Example blocks: ``<example>`` tags, and from a short lead-in ("Example:", "For example:", "Here are
-    some examples") to the next heading, section tag or template variable.
+    some examples", "Search decision examples:", "The following are examples of ...") to the next heading,
+    section tag or template variable.
 ``markup_only``
     Nothing but tags, template syntax and punctuation (``</userRequest>``, ``{% endif %}``).
 ``template_logic``
     Fewer than ``min_words`` words once template syntax is removed (``{{ agent.name }}: {{ agent.description }}``).
 ``heading_like``
-    A short line in capitals, or a short lead-in ending with a colon ("Chat History:").
+    A short line in capitals, a short lead-in ending with a colon ("Chat History:"), or a Markdown heading
+    indented inside a block (``    ## Formatting your response`` in a YAML block read as text).
 ``key_value``
     ``key: value`` and parameter-list sentences (``path: (required) The path ...``, ```mode` - one of ...``,
     ```input` → Fill a field``), except emphasis keys such as ``IMPORTANT:`` or ``Note:``. When the key is an
-    identifier (``linked_memory_ids``), every sentence on its line is a parameter doc.
+    identifier (``linked_memory_ids``), every sentence on its line, and on the lines nested under it
+    (``- select: string`` / ``  - Must exactly match one of the option names.``), is a parameter doc.
 ``question``
     A question ("What is your next thought or action?"): checklists, closing prompts and example queries ask
     again on purpose.
 ``example_sentence``
     A sentence that opens an example ("For example, if ...", "Similarly, if you want ...").
-``template_branches``
-    Two sentences in different branches of one ``{% if %}``/``{% else %}`` block: only one is ever sent.
 ``output_spec``
     Lines of a section that specifies the output ("Deliverables:", "## Output format", ``<output_format>``):
     its items name what to return, in parallel with the task items they echo, not a second instruction.
@@ -37,10 +38,25 @@ neither be flagged nor make another sentence a repeat:
     are not compared: each level of a rubric or step of a procedure is read on its own.
 ``code_like``
     Code outside fences: assignments, calls, ``def``/``import``/``RUN`` lines, numbered source listings,
-    JSON fragments (a high share of brackets, quotes and operators).
+    JSON fragments (a high share of brackets, quotes and operators); and ``code_line`` lines: every
+    sentence of a comment (``// ...``, ``/* ...``) in a code sample or a type definition documents the code
+    beside it, and a ternary branch (``? 'You are not connected ...'``) is a string in code.
+``markup_field``
+    A field of a markup sample: one element around a few words (``<document_id>ID of the cited
+    document</document_id>``), a placeholder of an output format, not an instruction.
+``listing_entry``
+    A file listing's entry: a path, alone or with a parenthetical note (``lib/utils.ts (the cn helper)``).
+``template_conditions``
+    A later copy that can be sent without the first: in another branch of one ``{% if %}``, or under
+    conditions the first copy is not (``{% if step_limit %}`` / ``{% if time_limit %}``, ``not b`` / ``b``);
+    see :mod:`._conditions`.
+``parallel_sections``
+    Sentences under parallel subjects (the docs of two tools or commands, written from one mould); see
+    :mod:`._subjects`.
 
 ``list_lead_in``
-    A sentence with no full stop that ends its line right before a list: it introduces the list.
+    A sentence with no full stop that ends its line right before a list, or that ends with a colon right
+    before a code fence, a tag or an indented block: it introduces the list or the sample.
 
 One more guard marks rather than drops: ``recap_section``. A sentence inside a section named like a recap
 (summary, reminder, recap, "most important", key points) restates on purpose; its finding is lowered to ``info`` with a "recap?" note, so it never adds savings.
@@ -65,6 +81,8 @@ _QA_HEADING = re.compile(r"\s*#{1,6}\s*[QA]\b")
 _EXAMPLE_LEAD = re.compile(
     r"\W*(?:here (?:is|are) (?:an? |some |a few )?)?(?:examples?|for example|for instance|sample|e\.g\.)\b", re.I
 )
+_EXAMPLE_TITLE = re.compile(r"[^.!?]*\bexamples?\b[^.!?]*(?::\W*)?$", re.I)  # "Search decision examples:"
+_EXAMPLES_FOLLOW = re.compile(r".{0,40}?\b(?:the )?(?:following|below) (?:are|is) (?:some |a few )?examples?\b", re.I)
 _EXAMPLE_TAG = re.compile(r"\s*<(/?)examples?\b[^>]*>", re.IGNORECASE)
 _SECTION_TAG = re.compile(r"\s*<(/?)([A-Za-z_][\w.-]*)[^>]*>\s*$")
 _LIST_ITEM = re.compile(r"\s*(?:[-*+•]|\d{1,3}[.)])\s+")
@@ -90,7 +108,12 @@ _EMPHASIS_KEYS = frozenset(
 _CODE_START = re.compile(
     r"\s*(?:def|class|import|from|return|const|let|var|function|async|await|print|if __name__|RUN|COPY|FROM|CMD|ENV|"
     r"WORKDIR|SELECT|INSERT|UPDATE|DELETE|CREATE|MATCH)\b|\s*\d+\s*\||\s*[{}\[\]]|\s*//|\s*#!|\s*\$ "
+    r"|\s*[?:]\s*['\"`]|\s*(?:export\s+)?(?:type|interface)\s+\w+\s*[={<]"
 )
+_CODE_LINE = re.compile(r"\s*(?://|/\*|[?:]\s*['\"`])")  # a comment, a ternary branch
+_FIELD = re.compile(r"\s*<([A-Za-z_][\w:.-]*)>([^<>]*)</\1>\s*$")
+_LISTING_ENTRY = re.compile(r"[\w@~-]*(?:/[\w.*@~-]+|\.[A-Za-z]\w*)+/?(?:\s*\([^()]*\))?\s*$")
+_MD_INDENTED_HEADING = re.compile(r"#{1,6}\s")
 _EXAMPLE_SENTENCE = re.compile(r"\W*(?:for example|for instance|e\.g\.|similarly, if)\b", re.I)
 _BRANCH = re.compile(r"\{%-?\s*(if|elif|else|endif)\b")
 _CODE_SYMBOLS = re.compile(r"[(){}\[\]=<>;|\"\\+*/]")
@@ -101,7 +124,35 @@ def guarded(text: str, min_words: int) -> bool:
     if markup_only(text) or template_logic(text, min_words):
         return True
     bare = " ".join(_TEMPLATE.sub(" ", text).split())
+    if listing_entry(bare):
+        return True
     return heading_like(bare) or key_value(bare) or code_like(bare) or question(bare) or example_sentence(bare)
+
+
+def example_lead(line: str) -> bool:
+    """A line that opens an example block: "Example:", "Here are some examples", a short title naming
+    examples ("Search decision examples:", "--- GOOD EXAMPLE ---"), or "The following are examples of ..."."""
+    words = len(line.split())
+    if words <= 10 and (_EXAMPLE_LEAD.match(line) or _EXAMPLE_TITLE.match(line)):
+        return True
+    return words <= 40 and bool(_EXAMPLES_FOLLOW.match(line))
+
+
+def markup_field(line: str) -> bool:
+    """A field of a markup sample: one element around a few words (``<document_id>ID of the document</document_id>``)."""
+    match = _FIELD.match(line)
+    return match is not None and len(_WORD.findall(match.group(2))) <= 8
+
+
+def listing_entry(text: str) -> bool:
+    """An entry of a file listing: a path, alone or with a parenthetical note."""
+    return bool(_LISTING_ENTRY.match(text.strip("*_`")))
+
+
+def code_line(line: str) -> bool:
+    """A line of code whose every sentence is code: a comment (``// ...``, ``/* ...``) or a ternary branch
+    (``? 'You are not connected ...'``)."""
+    return bool(_CODE_LINE.match(line))
 
 
 def list_lead_in(text: str, sentence: Sentence) -> bool:
@@ -114,10 +165,18 @@ def list_lead_in(text: str, sentence: Sentence) -> bool:
     if rest.split("\n", 1)[0].strip():
         return False
     following = next((line for line in rest.split("\n")[1:] if line.strip()), "")
+    own = text[text.rfind("\n", 0, sentence.start) + 1 : sentence.start]
+    if sentence.text.rstrip("*_ ").endswith(":") and _introduces_sample(following, own):
+        return True
     if not _LIST_ITEM.match(following):
         return False
-    own = text[text.rfind("\n", 0, sentence.start) + 1 : sentence.start]
     return sentence.kind != ITEM or _indent(following) > _indent(own)
+
+
+def _introduces_sample(following: str, own: str) -> bool:
+    """The next line opens a code fence or a tag, or is indented deeper: a sample follows."""
+    stripped = following.strip()
+    return stripped.startswith(("```", "~~~", "<")) or _indent(following) > _indent(own)
 
 
 def _indent(line: str) -> int:
@@ -147,7 +206,7 @@ def template_logic(text: str, min_words: int) -> bool:
 def heading_like(text: str) -> bool:
     """A short line in capitals, or a short lead-in that ends with a colon."""
     words = _WORD.findall(text)
-    if len(words) <= 8 and text.rstrip("*_ ").endswith(":"):
+    if _MD_INDENTED_HEADING.match(text) or (len(words) <= 8 and text.rstrip("*_ ").endswith(":")):
         return True
     letters = [c for c in text if c.isalpha()]
     if text.rstrip("*_ ").endswith((".", "!", "?")):  # a sentence in capitals is shouted, not a heading
@@ -187,7 +246,7 @@ def code_like(text: str) -> bool:
     return len(_CODE_SYMBOLS.findall(text)) >= max(3, 0.12 * letters)
 
 
-_SLOT_TOKEN = re.compile(r"\w+(?:[./-]\w+)*")  # file.md, a/b, snake-case; no trailing full stop
+_SLOT_TOKEN = re.compile(r"`[^`\n]+`|\w+(?:[./-]\w+)*")  # `a name`, file.md, a/b, snake-case; no final full stop
 
 
 def template_slot_parallel(a: str, b: str) -> bool:
@@ -195,7 +254,8 @@ def template_slot_parallel(a: str, b: str) -> bool:
 
     Each change must replace at most two tokens with at most two, with a content word (not a stopword or
     negation) on both sides whose canonical forms differ: "to read" / "to modify" is a parallel item,
-    "never" / "do not" is not a substitution of content.
+    "never" / "do not" is not a substitution of content. A backticked name is one token and always content
+    (```page.url``` / ```await page.goto(url)```, ```max``` / ```min```).
     """
     x, y = _SLOT_TOKEN.findall(a.lower()), _SLOT_TOKEN.findall(b.lower())
     changes = [op for op in SequenceMatcher(a=x, b=y, autojunk=False).get_opcodes() if op[0] != "equal"]
@@ -209,6 +269,11 @@ def template_slot_parallel(a: str, b: str) -> bool:
 
 def _substituted(old: list[str], new: list[str]) -> bool:
     """Both sides carry content, and different content."""
-    before = {content_word(w) for w in old} - {""}
-    after = {content_word(w) for w in new} - {""}
+    before = {_slot_content(w) for w in old} - {""}
+    after = {_slot_content(w) for w in new} - {""}
     return bool(before) and bool(after) and before != after
+
+
+def _slot_content(token: str) -> str:
+    """A slot token's content: a backticked name as written, a word by the lexicon."""
+    return token if token.startswith("`") else content_word(token)

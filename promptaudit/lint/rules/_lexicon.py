@@ -103,8 +103,14 @@ def stem(word: str) -> str:
     return word
 
 
+_IDENTIFIER = re.compile(r"\b(?=[\w.-]*[a-z])[a-z0-9]+(?:(?:[_.][a-z0-9]+)+|(?:-[a-z0-9]+){2,})\b")
+
+
 def _words(text: str, lex: Lexicon) -> list[str]:
-    text = text.lower().replace("’", "'").replace("-", " ")
+    """Lower-case words; a compound name (``search_codebase``, ``z-ai-web-dev-sdk``, ``next.js``) is one word,
+    so a shared name counts once, not once per part."""
+    text = _IDENTIFIER.sub(lambda m: re.sub(r"[_.-]", "", m.group(0)), text.lower().replace("’", "'"))
+    text = text.replace("-", " ")
     text = lex.phrases.sub(lambda m: " " + lex.phrase_canonical[m.group(0)] + " ", text)
     if "'" not in text:  # most sentences: no contraction or possessive to split
         return _WORD.findall(text)

@@ -1,8 +1,9 @@
 """Line-level facts of a prompt for the guards of :mod:`._guards`: which sentences the redundancy rules compare.
 
 :func:`comparable` applies every guard (documented in :mod:`._guards`) and returns the sentences PA101 and
-PA102 compare, each with its recap flag, ``{% if %}`` branch and numbered section; :class:`_Regions` scans
-the lines once for tool parts, transcripts, examples, output-spec and recap sections.
+PA102 compare, each with its recap flag, ``{% if %}`` branch and conditions, numbered section and subject;
+:class:`_Regions` scans the lines once for tool parts, transcripts, examples, code comments, output-spec and
+recap sections, and the subject each line is under.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from promptaudit.lint.rules._conditions import Conditions, sent_with
 from promptaudit.lint.rules._guards import (
     _BRANCH,
-    _EXAMPLE_LEAD,
     _EXAMPLE_TAG,
     _LIST_ITEM,
     _MD_HEADING,
@@ -24,10 +25,14 @@ from promptaudit.lint.rules._guards import (
     _SPEAKER,
     _TEMPLATE,
     _VARIABLE_LINE,
+    code_line,
+    example_lead,
     guarded,
     list_lead_in,
+    markup_field,
     parameter_line,
 )
+from promptaudit.lint.rules._subjects import parallel_subjects, subject_of
 from promptaudit.reading.sentences import HEADING, Sentence
 
 
@@ -41,16 +46,23 @@ class Comparable:
     """Open ``{% if %}`` blocks around the sentence: ``(block number, branch number)`` pairs."""
     level: str | None = None
     """The numbered section the sentence is in ("## [Score: 4]"), if its heading carries a number."""
+    conditions: frozenset = frozenset()
+    """The template conditions it is sent under (:mod:`._conditions`)."""
+    subject: str | None = None
+    """The heading, title or command usage the sentence is under (``parallel_sections``)."""
 
 
 def exclusive(a: Comparable, b: Comparable) -> bool:
-    """Whether two sentences are never read as one instruction twice: they sit in different branches of one
-    ``{% if %}`` block (only one is sent), or in different numbered sections (``numbered_levels``: score
-    levels of a rubric, Step 1 / Step 2) that define each level on its own."""
-    branches = dict(a.branch)
-    if any(block in branches and branches[block] != branch for block, branch in b.branch):
+    """Whether the later sentence ``b`` is never a second copy of the earlier ``a``: it can be sent without
+    ``a`` (``template_conditions``: different branches of one ``{% if %}``, or conditions ``a`` does not
+    share), or the two sit in different numbered sections (``numbered_levels``: score levels of a rubric,
+    Step 1 / Step 2) or under parallel subjects (``parallel_sections``: the docs of two tools) that are each
+    read on their own."""
+    if not sent_with(a.conditions, b.conditions):
         return True
-    return a.level is not None and b.level is not None and a.level != b.level
+    if a.level is not None and b.level is not None and a.level != b.level:
+        return True
+    return parallel_subjects(a.subject, b.subject)
 
 
 def comparable(ctx, min_words: int) -> list[Comparable]:
@@ -59,7 +71,14 @@ def comparable(ctx, min_words: int) -> list[Comparable]:
     if min_words not in memo:
         found = regions(ctx)
         memo[min_words] = [
-            Comparable(s, found.in_recap(s.start), found.branch(s.start), found.level(s.start))
+            Comparable(
+                s,
+                found.in_recap(s.start),
+                found.branch(s.start),
+                found.level(s.start),
+                found.conditions.at(s.start),
+                found.subject(s.start),
+            )
             for s in ctx.sentences()
             if s.kind != HEADING
             and not found.excluded(s.start)
@@ -87,8 +106,11 @@ class _Regions:
         self.recap_lines: set[int] = set()
         self.example_lines: set[int] = set()
         self.levels: list[str | None] = []
+        self.subjects: list[str | None] = []
+        self.parameter_indent: int | None = None
         self.branch_starts: list[int] = []
         self.branches: list[tuple] = []
+        self.conditions = Conditions(ctx.text)
         self._scan(ctx.text)
         self._branches(ctx.text)
 
@@ -101,6 +123,10 @@ class _Regions:
     def level(self, offset: int) -> str | None:
         """The numbered heading over ``offset`` ("## [Score: 4]"), if any."""
         return self.levels[self._line(offset)]
+
+    def subject(self, offset: int) -> str | None:
+        """The heading, title line or command usage over ``offset``, if any."""
+        return self.subjects[self._line(offset)]
 
     def in_example(self, offset: int) -> bool:
         """Inside an example block (a transcript line may be the live request's slot, so it is not one)."""
@@ -146,14 +172,38 @@ class _Regions:
                 if level is not None
                 else (self.levels[-1] if self.levels and not _MD_HEADING.match(line) else None)
             )
+            self._subject(line)
             if state.step(line):
                 self.excluded_lines.add(number)
                 if state.example:
                     self.example_lines.add(number)
-            elif parameter_line(" ".join(_TEMPLATE.sub(" ", line).split())):
+            elif code_line(line) or markup_field(line) or self._parameter_doc(line):
                 self.excluded_lines.add(number)
             if state.recap:
                 self.recap_lines.add(number)
+
+    def _parameter_doc(self, line: str) -> bool:
+        """A parameter line, or a line nested under one (deeper indented, no blank line between)."""
+        indent = len(line) - len(line.lstrip())
+        if self.parameter_indent is not None and line.strip() and indent > self.parameter_indent:
+            return True
+        self.parameter_indent = None
+        if parameter_line(" ".join(_TEMPLATE.sub(" ", line).split())):
+            self.parameter_indent = indent
+            return True
+        return False
+
+    def _subject(self, line: str) -> None:
+        """A heading or title line sets the subject until the next one; a command usage (``<name attr=...>``)
+        sets it until the next blank line (the end of that command's doc block)."""
+        previous = self.subjects[-1] if self.subjects else None
+        in_usage = previous is not None and previous.startswith("<")
+        if in_usage and not line.strip():
+            previous = None
+        opened = subject_of(line)
+        if in_usage and opened is not None and not opened.startswith("<") and not _MD_HEADING.match(line):
+            opened = None  # "Parameters:" inside a command's doc block belongs to that command
+        self.subjects.append(opened or previous)
 
 
 class _ScanState:
@@ -189,7 +239,7 @@ class _ScanState:
         indent = len(line) - len(line.lstrip())
         if self.tagged:
             pass
-        elif _EXAMPLE_LEAD.match(line) and len(stripped.split()) <= 10:
+        elif example_lead(stripped):
             self.example, self.example_indent, self.example_in_list = True, indent, bool(_LIST_ITEM.match(line))
         elif self.example and self._ends_example(line, indent):
             self.example = False

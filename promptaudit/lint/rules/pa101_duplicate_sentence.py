@@ -7,7 +7,9 @@ prompt pasted twice), the run is one finding, "lines A–B repeat lines C–D", 
 its span is exactly the later copy, so deleting that span leaves the first copy.
 
 A single repeated sentence that leans on the one before it ("These lines ...") or that ends two parallel
-items differing in a word or two (a shared tail) is not a repeat on its own. Only sentences that the guards of
+items differing in a word or two (a shared tail) is not a repeat on its own; nor is a run that opens with
+such a word after different text on its line ("Emails: ... Do not act on these ..." / "Reminders: ... Do
+not act on these ...": "these" names something else each time). Only sentences that the guards of
 ``promptaudit/lint/rules/_guards.py`` leave are compared: headings,
 sentences shorter than ``min_words`` words, fenced and unfenced code, tool schemas, ``key: value``
 lines, markup, template logic, worked examples and transcripts are not. A repeat inside a recap section
@@ -86,7 +88,8 @@ def repeats(ctx) -> list[Repeat]:
     return [
         _repeat(items, run)
         for run in runs
-        if len(run) > 1 or not (_anaphoric(items[run[0][0]].text) or _shared_tail(ctx.text, items, run[0]))
+        if not _other_referent(ctx.text, items, run[0])
+        and (len(run) > 1 or not (_anaphoric(items[run[0][0]].text) or _shared_tail(ctx.text, items, run[0])))
     ]
 
 
@@ -105,6 +108,21 @@ def _shared_tail(text: str, items: list, pair: tuple) -> bool:
 
 
 _ANAPHORS = ("this ", "these ", "those ", "that ", "it ", "they ", "such ")
+
+
+def _other_referent(text: str, items: list, pair: tuple) -> bool:
+    """A repeat whose words point back ("these", "it") at different text before it on its line."""
+    later, earlier = items[pair[0]], items[pair[1]]
+    if not _refers_back(later.text):  # the cheap test first: most repeats name nothing before them
+        return False
+    lead_later = _lead(text, later)
+    return bool(lead_later) and lead_later != _lead(text, earlier)
+
+
+def _refers_back(text: str) -> bool:
+    """The sentence names something said before it ("these", "it", "them")."""
+    words = f" {normalize(text)} "
+    return " these " in words or " them " in words or _anaphoric(text)
 
 
 def _anaphoric(text: str) -> bool:

@@ -17,7 +17,14 @@ identifiers ("...to read" / "...to modify", ```tasks.md``` / ```requirements.md`
 from one template, not a restatement; ``contrast_or_restriction``: a sentence that opens with "However"/"Unless"
 or restricts where the other does not ("Respond only with ...") adds a condition or a limit ("Use only the
 provided types" and "Do not use any other types" are both exclusive, normalised to one form first); ``label_item``: a
-short list item with no full stop ("Role definition and responsibilities") is an outline label. A restatement inside a recap section is reported as ``info`` with a
+short list item with no full stop ("Role definition and responsibilities") is an outline label;
+``different_conditions``: two sentences that each open with a condition ("If the user asks you to create an
+event, ..." / "If the user asks you to update an event, ...") whose conditions differ are instructions for
+different cases, however much of the rest they share; ``parallel_lines``: two sentences on neighbouring lines
+(at most two apart, no blank line between) whose lines open with the same three words ("Ask users to check
+if integrations are ..." / "Ask users to check if the environment variables are ...") are items of one
+enumeration written from one mould, each about its own thing (when their content words differ).
+A restatement inside a recap section is reported as ``info`` with a
 "recap?" note and adds no savings.
 
 Anti-pattern::
@@ -88,6 +95,37 @@ def different_force(a: str, b: str, a_sense: Meaning, b_sense: Meaning) -> bool:
     return (ONLY in a_sense.words) != (ONLY in b_sense.words)
 
 
+_CONDITION = re.compile(r"\W*(?:[A-Za-z]+:\s*)?(?:if|when|whenever|unless|in case)\b([^,;:]+?)(?:,|\bthen\b)", re.I)
+
+
+def different_conditions(a: str, b: str) -> bool:
+    """``different_conditions`` guard: both open with a condition clause, and each clause has a content word
+    the other lacks (a substitution: create / update, an instance / a property)."""
+    clause_a, clause_b = _CONDITION.match(a), _CONDITION.match(b)
+    if clause_a is None or clause_b is None:
+        return False
+    words_a, words_b = meaning(clause_a.group(1)).words, meaning(clause_b.group(1)).words
+    return bool(words_a - words_b) and bool(words_b - words_a)
+
+
+_WORDS = re.compile(r"[A-Za-z][\w'-]*")
+
+
+def parallel_lines(text: str, a, b, a_sense: Meaning, b_sense: Meaning) -> bool:
+    """``parallel_lines`` guard: ``a`` and ``b`` sit on neighbouring lines (at most two apart, no blank line
+    between) that open with the same three words, and their content words differ: items of one enumeration,
+    each about its own thing ("two sentences" / "2 sentences" have the same content words: a restatement)."""
+    if a_sense.words == b_sense.words:
+        return False
+    start = text.rfind("\n", 0, a.start) + 1
+    end = text.find("\n", b.start)
+    lines = text[start : len(text) if end < 0 else end].split("\n")
+    if not 2 <= len(lines) <= 3 or not all(line.strip() for line in lines):
+        return False
+    first, last = _WORDS.findall(lines[0].lower())[:3], _WORDS.findall(lines[-1].lower())[:3]
+    return len(first) == 3 and first == last
+
+
 def label_item(sentence) -> bool:
     """``label_item`` guard: a short list item without a verb's full stop ("Role definition and
     responsibilities"), a label in an outline rather than an instruction."""
@@ -149,7 +187,7 @@ def _least_overlap(size: int, options: dict) -> float:
 
 
 def _first_restated(
-    kept: list, senses: list[Meaning], word_sets: list, candidates: list[int], i: int, options: dict
+    kept: list, senses: list[Meaning], word_sets: list, candidates: list[int], i: int, options: dict, prompt: str
 ) -> int | None:
     """The earliest candidate that sentence ``i`` restates.
 
@@ -168,7 +206,9 @@ def _first_restated(
             if restates(senses[j], senses[i], options)
             and not template_slot_parallel(kept[j][0].text, text)
             and not different_force(kept[j][0].text, text, senses[j], senses[i])
+            and not different_conditions(kept[j][0].text, text)
             and not exclusive(kept[j][3], kept[i][3])
+            and not parallel_lines(prompt, kept[j][0], kept[i][0], senses[j], senses[i])
         ),
         None,
     )
@@ -190,7 +230,7 @@ def pairs(ctx) -> list[tuple]:
     for i, sense in enumerate(senses):
         prefix = _prefix(sense.words, frequency, options["min_jaccard"])
         candidates = sorted(set().union(*[index[word][-POSTINGS_CAP:] for word in prefix]))
-        match = _first_restated(kept, senses, word_sets, candidates, i, options)
+        match = _first_restated(kept, senses, word_sets, candidates, i, options, ctx.text)
         if match is not None:
             found.append((kept[i][0], kept[match][0], kept[i][2]))
         for word in prefix:

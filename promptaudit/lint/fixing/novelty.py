@@ -8,6 +8,7 @@ fixed. Findings about a whole prompt (no span: a cache prefix too short, a budge
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 
 from promptaudit.lint.fixing.places import FileEdit
@@ -54,6 +55,15 @@ def new_findings(before: list, fixed: list, after: list, old: Lines, new: Lines,
     return found
 
 
+_AT_LINE = re.compile(r"@\d+(?::\d+)*$")
+
+
+def identity(display: str) -> str:
+    """A prompt's name without the line a code prompt is named by (``file.py#chat.completions.create@23``):
+    an edit above the call moves that line, and the prompt is still the same one."""
+    return _AT_LINE.sub("@", display)
+
+
 def place(finding) -> tuple:
     """A finding's identity within one run: rule, prompt and span (its savings may be shared out)."""
     return finding.rule, finding.path, finding.line, finding.column, finding.end_line, finding.end_column
@@ -71,11 +81,11 @@ def _spanned(finding, path: str) -> bool:
 def _key(finding, path: str) -> tuple:
     """Whole-prompt findings by rule and prompt; findings in another module also by their (unmoved) place."""
     place = None if _home(finding.path, path) else (finding.line, finding.column)
-    return finding.rule, finding.path, place
+    return finding.rule, identity(finding.path), place
 
 
 def _same(a, b) -> bool:
-    return a.rule == b.rule and a.path == b.path
+    return a.rule == b.rule and identity(a.path) == identity(b.path)
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:

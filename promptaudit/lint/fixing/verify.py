@@ -14,6 +14,7 @@ import ast
 import bisect
 
 from promptaudit.errors import PromptauditError
+from promptaudit.lint.fixing.novelty import identity
 from promptaudit.lint.fixing.places import FileEdit
 from promptaudit.reading.templates import STATIC
 
@@ -50,7 +51,7 @@ def problem(path: str, old_text: str, new_text: str, old_prompts: list, wanted: 
         new_prompts = parse(new_text)
     except PromptauditError as exc:
         return f"the edited file does not read: {exc}"
-    if [p.display for p in new_prompts] != [p.display for p in old_prompts]:
+    if [identity(p.display) for p in new_prompts] != [identity(p.display) for p in old_prompts]:
         return "the edited file holds other prompts"
     for old, new, texts in zip(old_prompts, new_prompts, wanted):
         if [part.text for part in new.parts] != texts:

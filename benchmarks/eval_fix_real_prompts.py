@@ -31,11 +31,11 @@ import realdata  # noqa: E402
 SCRIPT = Path(sys.executable).with_name("promptaudit")
 
 
-def copy_corpus(target: Path) -> list[str]:
+def copy_corpus(target: Path, fetch=realdata.materialise) -> list[str]:
     """Copy every prompt file of the corpus under ``target/<artifact>/``; their paths relative to ``target``."""
     copied = []
     for name, spec in real_prompts._load("sources.yaml").items():
-        folder = realdata.materialise(real_prompts.artifacts()[name])
+        folder = fetch(real_prompts.artifacts()[name])
         (root,) = [p for p in folder.iterdir() if p.is_dir()]
         for path in real_prompts._expand(root, [*spec.get("files", []), *spec.get("python", [])]):
             destination = target / name / path.relative_to(root)
@@ -65,11 +65,11 @@ def _masked(message: str) -> str:
     return re.sub(r"[\d,.$]*\d", "#", message)
 
 
-def evaluate(per_day: str, diff_file: str | None) -> dict:
+def evaluate(per_day: str, diff_file: str | None = None, fetch=realdata.materialise) -> dict:
     """Run the four steps on a fresh copy of the corpus; the figures and the checks' outcomes."""
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        files = copy_corpus(work)
+        files = copy_corpus(work, fetch)
         before = audit(files, work, per_day)
         preview = run("fix", *files, "--format", "json", "--per-day", per_day, cwd=work)
         plan = json.loads(preview.stdout)

@@ -15,6 +15,9 @@ template tag or variable (``{%- ... -%}`` trims whitespace itself).
 
 Fix: ``promptaudit fix`` writes the tidy form (line endings, ``\\n`` or ``\\r\\n``, as written).
 
+Measured on the real-prompt corpus (docs/rules.md): 191 findings at gpt-4o, every one judged right by reading
+(113 of them in the held-out third); ``tests/lint/test_fix_precision.py`` keeps it so.
+
 Anti-pattern::
 
     Answer in English.\\t\\t

@@ -53,6 +53,16 @@ SAVINGS_OVERLAP = True
 FIXABLE = True
 _STRETCH = re.compile(r"[ \t]*(?:\r?\n[ \t]*)+")
 _BREAK = re.compile(r"\r?\n")
+_UNTIDY_LINES = re.compile(r"\n(?:[ \t]+\r?\n|\r?\n\r?\n)|\n[ \t]+\Z")
+"""A whitespace-only line, a third line break in a row, or indentation after the last break: with spaces before
+a break, the only ways a stretch differs from its tidy form (scanning for them first spares the common prompt,
+every stretch of which is tidy, a loop over all its line breaks)."""
+_TRAILING = (" \n", "\t\n", " \r\n", "\t\r\n")
+
+
+def may_be_untidy(text: str) -> bool:
+    """False only when every whitespace stretch of ``text`` is already in its tidy form."""
+    return any(pair in text for pair in _TRAILING) or _UNTIDY_LINES.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,8 @@ def tidy(written: str, at_end: bool) -> str:
 
 def stretches(ctx) -> list[Stretch]:
     """Every whitespace stretch whose tidy form differs, outside fenced code and away from template tags."""
+    if not may_be_untidy(ctx.text):
+        return []
     text, fences = ctx.text, fenced_blocks(ctx.text)
     tags = [(s.start, s.end) for s in ctx.segments() if s.kind != STATIC]
     found = []

@@ -44,7 +44,7 @@ def fix_command(
     var: VarOption = None,
     ext: ExtOption = None,
 ) -> None:
-    """Fix what is certain: repeats, filler lead-ins, pretty JSON, whitespace. Prints the diff and the saving;
+    """Fix what is certain: filler lead-ins, pretty JSON, excess whitespace. Prints the diff and the saving;
     --write applies it."""
     from promptaudit import exitcodes
     from promptaudit.commands._common import lint_settings, model_choice, warn

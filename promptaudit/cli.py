@@ -7,7 +7,7 @@ import sys
 import typer
 
 from promptaudit import __version__
-from promptaudit.commands import audit, check, comment, count, diff, mcp, models, project, report, usage
+from promptaudit.commands import audit, check, comment, count, diff, fix, mcp, models, project, report, usage
 
 app = typer.Typer(
     name="promptaudit",
@@ -22,6 +22,7 @@ app.command("models")(models.models_command)
 app.command("project")(project.project_command)
 app.command("audit")(audit.audit_command)
 app.command("check")(check.check_command)
+app.command("fix")(fix.fix_command)
 app.command("diff")(diff.diff_command)
 app.command("usage")(usage.usage_command)
 app.command("report")(report.report_command)

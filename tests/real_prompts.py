@@ -222,26 +222,26 @@ def flagged(unit: Unit, rules: tuple[str, ...], model: str = "gpt-4o") -> list[F
     """Every finding of ``rules`` on ``unit`` with the text it points at."""
     from promptaudit.lint.linter import LintSettings, lint
 
-    found = []
-    for finding in lint(prompts_of(unit), LintSettings(model=model, select=rules)):
-        start = _offset(unit.text, finding.line, finding.column)
-        end_line = finding.end_line or finding.line
-        end = _offset(unit.text, end_line, finding.end_column) if finding.end_column else unit.text.find("\n", start)
-        excerpt = unit.text[start : end if end > start else start + 200]
-        found.append(
-            Flagged(
-                unit.id,
-                finding.rule,
-                finding.line,
-                end_line,
-                excerpt,
-                excerpt_hash(excerpt),
-                finding.severity,
-                finding.tokens_saved,
-                finding.message,
-            )
-        )
-    return found
+    return [flag(unit, finding) for finding in lint(prompts_of(unit), LintSettings(model=model, select=rules))]
+
+
+def flag(unit: Unit, finding) -> Flagged:
+    """A finding on ``unit`` with the text its span covers (what labels are matched by)."""
+    start = _offset(unit.text, finding.line, finding.column)
+    end_line = finding.end_line or finding.line
+    end = _offset(unit.text, end_line, finding.end_column) if finding.end_column else unit.text.find("\n", start)
+    excerpt = unit.text[start : end if end > start else start + 200]
+    return Flagged(
+        unit.id,
+        finding.rule,
+        finding.line,
+        end_line,
+        excerpt,
+        excerpt_hash(excerpt),
+        finding.severity,
+        finding.tokens_saved,
+        finding.message,
+    )
 
 
 def label_key(item) -> tuple:

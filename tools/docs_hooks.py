@@ -51,8 +51,9 @@ def rules_reference() -> str:
         doc = "\n".join(
             line[:-1] if line.endswith("::") else line for line in (module.__doc__ or "").strip().splitlines()
         )
+        fixable = " Fixed by [`promptaudit fix`](commands/fix.md)." if getattr(module, "FIXABLE", False) else ""
         sections.append(
-            f"## {module.ID}\n\n**`{module.NAME}`**: {module.CATEGORY}, {module.SEVERITY} by default.\n\n{doc}\n"
+            f"## {module.ID}\n\n**`{module.NAME}`**: {module.CATEGORY}, {module.SEVERITY} by default.{fixable}\n\n{doc}\n"
         )
     return "\n".join(sections)
 

@@ -200,3 +200,17 @@ def _commit(ref: str) -> str:
 def is_binary(data: bytes) -> bool:
     """Whether content looks binary the way git decides it (a NUL byte near the start)."""
     return b"\0" in data[:BINARY_SNIFF]
+
+
+def uncommitted(paths: list[str], top: str | os.PathLike) -> set[str]:
+    """Which of ``paths`` (files inside the work tree ``top``) differ from the last commit: modified, staged or
+    untracked. Paths are returned as given. GitError when git cannot tell."""
+    relative = {os.path.relpath(os.path.realpath(p), os.path.realpath(top)).replace(os.sep, "/"): p for p in paths}
+    out = run_git(["status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *relative], top)
+    fields = out.decode("utf-8", "surrogateescape").split("\0")
+    found, index = set(), 0
+    while index < len(fields) and fields[index]:
+        entry = fields[index]
+        found.add(entry[3:])
+        index += 2 if entry[:1] in ("R", "C") else 1
+    return {given for rel, given in relative.items() if rel in found}

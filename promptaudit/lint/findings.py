@@ -17,6 +17,16 @@ def severity_rank(severity: str) -> int:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """A change ``promptaudit fix`` makes: ``[start, end)`` of the prompt's text (offsets into
+    :attr:`promptaudit.lint.linter.RuleContext.text`) replaced by ``replacement`` ("" deletes)."""
+
+    start: int
+    end: int
+    replacement: str = ""
+
+
+@dataclass(frozen=True)
 class Problem:
     """What a rule's ``check()`` yields: where, what, how to fix, and the tokens a fix removes per request.
 
@@ -33,6 +43,8 @@ class Problem:
     end_line: int | None = None
     end_column: int | None = None
     """Where the flagged text ends (the column after its last character); None when it has no extent."""
+    edit: Edit | None = None
+    """The certain fix of a ``FIXABLE`` rule's problem (see the rule protocol), else None: reported only."""
 
 
 @dataclass(frozen=True)

@@ -208,6 +208,11 @@ class RuleContext:
         self._files: dict[tuple[int, int], str] = {}
 
     @property
+    def part_starts(self) -> tuple[int, ...]:
+        """Where each part starts in :attr:`text` (parts are joined with :data:`PART_SEPARATOR`)."""
+        return tuple(self._part_starts)
+
+    @property
     def anchor(self) -> tuple[int, int]:
         """Where a finding about the whole prompt points: the call or constant in code, else line 1."""
         origin = self.prompt.origin
@@ -313,19 +318,35 @@ def _finding(module: ModuleType, problem: Problem, path: str, settings: LintSett
     )
 
 
-def lint(prompts: list[Prompt], settings: LintSettings) -> list[Finding]:
-    """Run the active rules over every prompt; findings sorted by path, line, column and rule."""
-    rules = active_rules(settings)
-    totals = totals_at_own_models(prompts, settings)
+def lint(prompts: list[Prompt], settings: LintSettings, observe=None) -> list[Finding]:
+    """Run the active rules over every prompt; findings sorted by path, line, column and rule.
+
+    ``observe(ctx, rule, problems)``, when given, sees every rule's problems on every prompt before they are
+    capped and stamped (``fix`` collects their edits there, so one run gives both)."""
     findings: list[Finding] = []
     seen: set[tuple] = set()
+    for ctx, module, problems in checked(prompts, settings, active_rules(settings)):
+        if observe is not None:
+            observe(ctx, module, problems)
+        found = [_finding(module, p, ctx.path_of(p), settings) for p in _capped(module, problems)]
+        findings.extend(_once(found, seen) if ctx.prompt.origin is not None else found)
+    return _without_double_savings(sorted(findings, key=lambda f: f.sort_key))
+
+
+def checked(prompts: list[Prompt], settings: LintSettings, rules: list[ModuleType]):
+    """``(context, rule, problems)`` for every prompt and rule, in order: what :func:`lint` stamps into findings
+    (and what ``fix`` reads the edits from, uncapped). Each context has the rule's options set when yielded."""
+    totals = totals_at_own_models(prompts, settings)
     for prompt, total in zip(prompts, totals):
         ctx = RuleContext(prompt, settings, total.tokens)
         for module in rules:
             ctx.options = {**module.OPTIONS, **settings.options.get(module.ID, {})}
-            found = [_finding(module, p, ctx.path_of(p), settings) for p in _capped(module, list(module.check(ctx)))]
-            findings.extend(_once(found, seen) if prompt.origin is not None else found)
-    return _without_double_savings(sorted(findings, key=lambda f: f.sort_key))
+            yield ctx, module, list(module.check(ctx))
+
+
+def finding_of(module: ModuleType, problem: Problem, ctx: RuleContext) -> Finding:
+    """The finding a problem of ``module`` becomes in ``ctx`` (severity from config, then problem, then rule)."""
+    return _finding(module, problem, ctx.path_of(problem), ctx.settings)
 
 
 def totals_at_own_models(prompts: list[Prompt], settings: LintSettings) -> list:

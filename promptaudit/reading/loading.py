@@ -11,7 +11,7 @@ from promptaudit.errors import InputError
 from promptaudit.reading import templates
 from promptaudit.reading.formats.variables import render
 from promptaudit.reading.prompts import STRUCTURED_EXTENSIONS, Prompt, parse_text
-from promptaudit.reading.sources import DEFAULT_EXTENSIONS, Source, discover, read_bytes, read_text
+from promptaudit.reading.sources import DEFAULT_EXTENSIONS, Source, decode, discover, read_bytes
 
 PYTHON_SOURCES = (".py", ".pyi")
 
@@ -33,23 +33,29 @@ def load_prompts(source: Source, declared: templates.Placeholders | None = None)
     prompts in their code (:mod:`promptaudit.reading.code`, :mod:`promptaudit.reading.code.js`), which
     declare their own syntax.
     """
-    if source.path.lower().endswith(PYTHON_SOURCES):
+    return parse_prompts(source.path, read_bytes(source), declared)
+
+
+def parse_prompts(path: str, data: bytes, declared: templates.Placeholders | None = None) -> list[Prompt]:
+    """The prompts of one file's bytes, read as :func:`load_prompts` reads the file (``fix`` parses the bytes
+    it read once, and its edited bytes again to verify them)."""
+    if path.lower().endswith(PYTHON_SOURCES):
         from promptaudit.reading.code import parse_python
 
-        return parse_python(source.path, read_bytes(source))
+        return parse_python(path, data)
     from promptaudit.reading.code.js import is_js
 
-    if is_js(source.path):
+    if is_js(path):
         from promptaudit.reading.code.js import parse_js
 
-        return parse_js(source.path, read_bytes(source))
-    text = read_text(source)
-    chosen = declared or templates.for_extension(source.path)
-    if not is_structured(source.path):
-        return parse_text(source.path, text, chosen or templates.DEFAULT)
+        return parse_js(path, data)
+    text = decode(path, data)
+    chosen = declared or templates.for_extension(path)
+    if not is_structured(path):
+        return parse_text(path, text, chosen or templates.DEFAULT)
     from promptaudit.reading.formats import parse_structured
 
-    return parse_structured(source.path, text, chosen)
+    return parse_structured(path, text, chosen)
 
 
 def gather_prompts(

@@ -142,7 +142,7 @@ def test_no_prompts_no_findings():
 def test_savings_overlap_is_declared_as_a_bool_by_rules_that_delete_text(module):
     overlap = getattr(module, "SAVINGS_OVERLAP", False)
     assert isinstance(overlap, bool)
-    assert overlap == (module.ID in ("PA101", "PA102", "PA103", "PA104", "PA105", "PA106"))
+    assert overlap == (module.ID in ("PA101", "PA102", "PA103", "PA104", "PA105", "PA106", "PA107"))
 
 
 def test_info_findings_never_add_savings_and_the_trim_counts_only_deleting_rules():

@@ -17,6 +17,21 @@ The rule protocol (what a module must define)
     Such findings can overlap (a filler lead-in inside a restated sentence is deleted with it): at one
     place only the largest keeps its saving, and the trimming lever of ``project``/``report`` sums only
     these rules' savings. Rules whose fix moves text or changes settings (caching, output caps) leave it False.
+``FIX``
+    The hint every finding of the rule shows (a problem may give its own), fixable or not.
+``FIXABLE`` (optional, default False)
+    True when ``promptaudit fix`` may apply the rule's edits: ``check()`` then attaches an
+    :class:`~promptaudit.lint.findings.Edit` to each problem whose fix is certain (``Problem.edit``; the
+    others stay report-only), replacing text at offsets of ``ctx.text``. A rule declares it only when the
+    findings that carry an edit are right at least 95% of the time on the real-prompt corpus, judged on at
+    least 20 of them (``tests/lint/test_fix_precision.py`` recomputes it from the committed labels), and only
+    for changes that keep every instruction: a repeat removed, a lead-in cut, JSON compacted, whitespace
+    trimmed. Restatements (PA102) and caching layout (PA201, PA202) are never fixable: they need a judgement
+    of meaning or a move of text. The module docstring says what the fix does. The fix command refuses any
+    edit that touches a template variable or tag, lies inside a template control block (``{% if %}`` ...
+    ``{% endif %}``, ``{{#section}}``), crosses from one part to another, or cannot be mapped to the file
+    exactly (a JSON string's escapes, a YAML ``|`` block, a plain Python string literal), and verifies every
+    edited file by parsing it again.
 Savings and severity
     A finding at ``info`` (a recap, a config-lowered rule) never adds savings: the engine reports it with
     ``tokens_saved`` 0, so audit's removable tokens, the per-file savings and the trimming lever count only
@@ -34,7 +49,8 @@ Module docstring
     rule's options, defaults merged), ``ctx.text`` (all parts joined), ``ctx.sentences()``,
     ``ctx.locate(offset)`` -> ``(line, column)`` in the original file, ``ctx.count(texts)`` -> token
     counts for the target model (batch your texts into one call), ``ctx.total_tokens``,
-    ``ctx.budget``, ``ctx.volume`` and ``ctx.price``.
+    ``ctx.budget``, ``ctx.volume``, ``ctx.price``, ``ctx.segments()`` (template segments with offsets into
+    ``ctx.text``) and ``ctx.part_at(offset)``.
 
 To add a rule: write ``promptaudit/lint/rules/paNNN_name.py``, add it to the imports and to
 ``RULE_MODULES`` below, and add golden cases in ``tests/lint/rules/paNNN_name.yaml``.
@@ -52,6 +68,7 @@ from promptaudit.lint.rules import (
     pa104_repeated_variable,
     pa105_pretty_json,
     pa106_virtue_filler,
+    pa107_excess_whitespace,
     pa201_cache_prefix_too_short,
     pa202_dynamic_before_static,
     pa301_over_budget,
@@ -68,6 +85,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     pa104_repeated_variable,
     pa105_pretty_json,
     pa106_virtue_filler,
+    pa107_excess_whitespace,
     pa201_cache_prefix_too_short,
     pa202_dynamic_before_static,
     pa301_over_budget,

@@ -8,6 +8,12 @@ is filler only where it ends: at a comma or colon, or at its own "that" or "to" 
 "As an AI ethics advisor, I ..." is a job title.
 ``tokens_saved`` counts the deleted sentence, or only the lead-in.
 
+Fix: ``promptaudit fix`` cuts a lead-in of the bundled list when the rest reads as a sentence on its own (it
+follows on the same line, starts with a letter and has at least three words), capitalising its first word
+when the lead-in started the sentence with a capital ("Please note that you should ..." -> "You should ...").
+Whole filler sentences and lead-ins from ``extra_phrases`` are reported, not fixed: deleting an instruction,
+or cutting a phrase nobody measured, is a choice for the author.
+
 Anti-pattern::
 
     Always be helpful. Always be professional.
@@ -26,7 +32,8 @@ from collections.abc import Iterator
 from importlib import resources
 
 from promptaudit.errors import ConfigError
-from promptaudit.lint.findings import Problem
+from promptaudit.lint.findings import Edit, Problem
+from promptaudit.lint.rules._edits import cut_lead_in
 from promptaudit.reading.sentences import HEADING, shorten
 
 ID = "PA103"
@@ -36,6 +43,7 @@ SEVERITY = "warning"
 OPTIONS: dict = {"extra_sentences": [], "extra_phrases": []}
 FIX = "Delete the filler; it changes no behaviour."
 SAVINGS_OVERLAP = True
+FIXABLE = True
 
 
 @functools.lru_cache(maxsize=8)
@@ -62,24 +70,33 @@ def _lead_in(lead: re.Pattern, text: str) -> str | None:
 
 
 def findings(ctx) -> list[tuple]:
-    """``(sentence, removable_text, is_whole_sentence)`` for every filler found."""
+    """``(sentence, removable_text, is_whole_sentence, edit)`` for every filler found; ``edit`` is the certain
+    cut of a bundled lead-in (see the module docstring), else None."""
     whole, lead = patterns(tuple(ctx.options["extra_sentences"]), tuple(ctx.options["extra_phrases"]))
+    _, bundled = patterns()
     found = []
     for sentence in ctx.sentences():
         if sentence.kind == HEADING:
             continue
         if whole.fullmatch(sentence.key):
-            found.append((sentence, sentence.text, True))
+            found.append((sentence, sentence.text, True, None))
         elif (phrase := _lead_in(lead, sentence.text)) is not None:
-            found.append((sentence, phrase.rstrip(), False))
+            found.append((sentence, phrase.rstrip(), False, _cut(ctx.text, sentence, phrase, bundled)))
     return found
+
+
+def _cut(text: str, sentence, phrase: str, bundled: re.Pattern) -> Edit | None:
+    """The cut of a lead-in that the bundled list names (a configured extra is reported, not fixed)."""
+    if _lead_in(bundled, sentence.text) != phrase:
+        return None
+    return cut_lead_in(text, sentence.start, sentence.start + len(phrase), sentence.end)
 
 
 def check(ctx) -> Iterator[Problem]:
     """Yield one problem per filler sentence or lead-in, saving exactly the removable text's tokens."""
     found = findings(ctx)
-    counts = ctx.count([removable for _, removable, _ in found])
-    for (sentence, removable, whole), tokens in zip(found, counts):
+    counts = ctx.count([removable for _, removable, _, _ in found])
+    for (sentence, removable, whole, edit), tokens in zip(found, counts):
         line, column = ctx.locate(sentence.start)
         end_line, end_column = ctx.locate(sentence.start + len(removable))
         extent = {"end_line": end_line, "end_column": end_column}
@@ -87,4 +104,4 @@ def check(ctx) -> Iterator[Problem]:
             yield Problem(line, column, f'filler sentence: "{shorten(removable)}"', tokens_saved=tokens, **extent)
         else:
             fix = f'Cut "{removable}" and start the sentence with what follows.'
-            yield Problem(line, column, f'filler lead-in: "{removable}"', fix, tokens, **extent)
+            yield Problem(line, column, f'filler lead-in: "{removable}"', fix, tokens, edit=edit, **extent)

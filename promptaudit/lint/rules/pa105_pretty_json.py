@@ -8,6 +8,8 @@ that parses as a JSON object or array with at least ``min_members`` members is c
 compact form holds exactly the same value (key order and non-ASCII text kept). Templates whose braces are
 placeholders (``{{`` escapes, ``{name}`` fields) do not parse and are left alone.
 
+Fix: ``promptaudit fix`` writes the compact form in place of the value as written.
+
 Anti-pattern::
 
     Reply with:
@@ -28,7 +30,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from promptaudit.lint.findings import Problem
+from promptaudit.lint.findings import Edit, Problem
 
 ID = "PA105"
 NAME = "pretty-json"
@@ -37,6 +39,7 @@ SEVERITY = "warning"
 OPTIONS = {"min_tokens_saved": 10, "min_members": 2}
 FIX = "Send the JSON compact: json.dumps(value, ensure_ascii=False, separators=(',', ':'))."
 SAVINGS_OVERLAP = True
+FIXABLE = True
 _OPENING = re.compile(r"[{\[]")
 _DECODER = json.JSONDecoder()
 
@@ -78,4 +81,5 @@ def check(ctx) -> Iterator[Problem]:
         line, column = ctx.locate(item.start)
         end_line, end_column = ctx.locate(item.end)
         message = f"pretty-printed JSON ({counts[2 * index]:,} tokens); compact JSON is the same data in {counts[2 * index + 1]:,}"
-        yield Problem(line, column, message, tokens_saved=saved, end_line=end_line, end_column=end_column)
+        edit = Edit(item.start, item.end, item.compact)
+        yield Problem(line, column, message, tokens_saved=saved, end_line=end_line, end_column=end_column, edit=edit)

@@ -23,7 +23,14 @@ LAYERS = [
     ("promptaudit.money",),
     ("promptaudit.gate",),
     ("promptaudit.lint",),
-    ("promptaudit.usage",),
+    # usage, lowest first: records, one reader per source, the three engines, the scan, then the results
+    ("promptaudit.usage.records",),
+    ("promptaudit.usage.sources",),
+    ("promptaudit.usage.stream",),
+    ("promptaudit.usage.duck",),
+    ("promptaudit.usage.clickhouse",),
+    ("promptaudit.usage",),  # __init__, inputs, engine, scan, options
+    ("promptaudit.usage.results",),
     ("promptaudit.report",),
     ("promptaudit.mcpserver",),
     ("promptaudit.commands",),

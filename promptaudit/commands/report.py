@@ -73,9 +73,9 @@ def _measured(logs: list[str], split_at: str | None, config, prices) -> tuple[st
     """The measured-spend section from usage logs, and whether a log was damaged (the page says what was read)."""
     from promptaudit.money import pricing
     from promptaudit.report import html_usage, usage_json
-    from promptaudit.usage import result
-    from promptaudit.usage.aggregate import combined
-    from promptaudit.usage.costing import PriceBook
+    from promptaudit.usage.records.aggregate import combined
+    from promptaudit.usage.results import assemble as result
+    from promptaudit.usage.results.costing import PriceBook
 
     settings, book = config.get("usage") or {}, PriceBook(pricing.schedule_for)
     days = _scan(logs, "day", None, settings, book)

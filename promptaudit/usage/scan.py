@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from promptaudit.errors import InputError
-from promptaudit.usage.aggregate import (
+from promptaudit.usage.inputs import read_input
+from promptaudit.usage.records.aggregate import (
     CACHE_READ,
     CAPPED,
     INPUT,
@@ -21,10 +22,9 @@ from promptaudit.usage.aggregate import (
     Group,
     price_mode,
 )
-from promptaudit.usage.inputs import read_input
-from promptaudit.usage.normal import IGNORED, Bucket, Noted, Skipped
-from promptaudit.usage.readers import LogFile
-from promptaudit.usage.values import BadValue
+from promptaudit.usage.records.logfile import LogFile
+from promptaudit.usage.records.normal import IGNORED, Bucket, Noted, Skipped
+from promptaudit.usage.records.values import BadValue
 
 BY_CHOICES = ("model", "tag", "day", "all")
 FIRST_BAD_LINES = 5

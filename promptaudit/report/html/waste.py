@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from promptaudit.report.common import money
-from promptaudit.report.html_common import esc
-from promptaudit.report.html_text import Marker, Span, highlight
+from promptaudit.report.html.common import esc
+from promptaudit.report.html.text import Marker, Span, highlight
 
 KINDS = {
     "PA101": ("redundant", "Repeated sentence"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from promptaudit import __version__
-from promptaudit.report.audit_common import AuditReport
+from promptaudit.report.audit.common import AuditReport
 from promptaudit.report.common import print_json
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -16,6 +16,15 @@ if TYPE_CHECKING:  # (pathlib, json and the reader and writer are imported on us
     from pathlib import Path
 
 
+def digest(data: bytes) -> str:
+    """A short content digest (BLAKE2b without importing hashlib's OpenSSL binding)."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - CPython always builds _blake2
+        from hashlib import blake2b
+    return blake2b(data, digest_size=16).hexdigest()
+
+
 def cache_path() -> str | None:
     """The cache directory as a string, or None when caching is disabled (no import beyond ``os``)."""
     if os.environ.get("PROMPTAUDIT_NO_CACHE", "").strip() not in ("", "0"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from promptaudit.report.audit_common import AuditReport
+from promptaudit.report.audit.common import AuditReport
 from promptaudit.report.common import print_json
 
 

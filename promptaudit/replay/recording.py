@@ -1,4 +1,4 @@
-"""Record a run for :mod:`promptaudit.tokens.replay`: its output, exit code and dependencies.
+"""Record a run for :mod:`promptaudit.replay.answers`: its output, exit code and dependencies.
 
 Imported only when no recorded answer holds. The run itself is untouched: its output still goes to the
 real stdout and stderr as it is written (a tee keeps a copy), and anything that makes the run unsafe to
@@ -12,8 +12,8 @@ import os
 import sys
 import time
 
+from promptaudit.replay.snapshot import DEVICES, observe
 from promptaudit.tokens import expiry
-from promptaudit.tokens.snapshot import DEVICES, observe
 
 PYPROJECT = "pyproject.toml"  # found by config.find_config
 DEFAULT_BASELINE = ".promptaudit-baseline.json"  # gate.baseline.DEFAULT_NAME (a higher layer); a test keeps them equal
@@ -110,7 +110,7 @@ class _Watcher:
 
 def record(slow, save) -> None:
     """Run ``slow()`` with its output teed and its reads watched; ``save(answer)`` when it can be replayed."""
-    from promptaudit.cache import cache_path
+    from promptaudit.tokens.cache import cache_path
 
     chunks: list = []
     watcher = _Watcher(cache_path() or "")
@@ -161,7 +161,7 @@ def _merged(chunks: list) -> list:
 
 
 def dependencies(watcher: _Watcher) -> list:
-    """What must be unchanged for the run's output to be the same (see :mod:`promptaudit.tokens.replay`)."""
+    """What must be unchanged for the run's output to be the same (see :mod:`promptaudit.replay.answers`)."""
     installed = tuple(os.path.join(os.path.abspath(p), "") for p in {sys.prefix, sys.base_prefix, sys.exec_prefix})
     modules = _module_files()
     deps = [("stat", p, observe("stat", p)) for p in modules]

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from promptaudit.lint.findings import Finding
 
-RENDERERS = {"text": "audit_text", "json": "audit_json", "markdown": "audit_markdown", "sarif": "audit_sarif"}
+RENDERERS = ("text", "json", "markdown", "sarif")  # modules of promptaudit.report.audit
 
 
 @dataclass(frozen=True)
@@ -134,4 +134,6 @@ def render(report: AuditReport, fmt: str) -> None:
     """Print ``report`` in ``fmt`` (text, json, markdown or sarif) on stdout."""
     import importlib
 
-    importlib.import_module(f"promptaudit.report.{RENDERERS[fmt]}").render(report)
+    if fmt not in RENDERERS:
+        raise KeyError(fmt)
+    importlib.import_module(f"promptaudit.report.audit.{fmt}").render(report)

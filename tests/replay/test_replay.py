@@ -1,4 +1,4 @@
-"""replay.py and recording.py: a repeated hook run is answered from its recording, and only when nothing changed."""
+"""replay.answers and replay.recording: a repeated hook run is answered from its recording, and only when nothing changed."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from promptaudit.tokens import replay
+from promptaudit.replay import answers as replay
 
 REPO = Path(__file__).resolve().parents[2]
 # Runs the console entry point as the installed script does, and says on stderr whether Typer or Rich was
@@ -234,7 +234,7 @@ def test_without_a_cache_nothing_is_recorded(run):
 def test_discovery_candidates_name_what_config_and_baseline_look_for(tmp_path):
     from promptaudit import config
     from promptaudit.gate import baseline
-    from promptaudit.tokens import recording
+    from promptaudit.replay import recording
 
     names = {Path(p).name for p in recording.discovery_candidates(str(tmp_path))}
     assert names == {*config.CONFIG_NAMES, "pyproject.toml", baseline.DEFAULT_NAME}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from promptaudit.report.audit_common import AuditReport
+from promptaudit.report.audit.common import AuditReport
 from promptaudit.report.common import money, tokens, write_text
 
 _ICON = {"error": "🔴", "warning": "🟡", "info": "🔵"}

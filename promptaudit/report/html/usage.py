@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from promptaudit.report import svg
 from promptaudit.report.common import money
-from promptaudit.report.html_common import esc, table
+from promptaudit.report.html import svg
+from promptaudit.report.html.common import esc, table
 
 BINS = 24
 

@@ -15,7 +15,7 @@ checked before the answer is used:
   audit hook sees);
 - every module it imported (size and mtime of its file), so a changed or upgraded tool never replays;
 - the clock, for answers that priced anything: the next moment one of those prices changes (a new date's
-  prices or an off-peak hour, :mod:`.expiry`), after which the answer is not used.
+  prices or an off-peak hour, :mod:`promptaudit.tokens.expiry`), after which the answer is not used.
 
 A run is recorded only when it exits 0 or 1, wrote nothing outside the cache directory, started no
 process, read neither standard input nor a device (``/dev``, ``/proc``, ``/sys``), and all its output reached
@@ -32,7 +32,7 @@ import os
 import sys
 import time
 
-from promptaudit.tokens.snapshot import digest, observe
+from promptaudit.replay.snapshot import digest, observe
 
 FORMAT = 1
 REPLAYED_COMMANDS = frozenset({"check", "count", "audit", "project", "models"})
@@ -55,13 +55,13 @@ def run(argv: list[str], slow) -> None:
     if answer is not None and all(_holds(dep) for dep in answer["deps"]):
         _print(answer["out"])
         sys.exit(answer["code"])
-    from promptaudit.tokens.recording import record
+    from promptaudit.replay.recording import record
 
     record(slow, lambda answer: _save(folder, question, answer))
 
 
 def _cache_folder() -> str | None:
-    from promptaudit.cache import cache_path
+    from promptaudit.tokens.cache import cache_path
 
     return cache_path()
 
@@ -142,7 +142,7 @@ def _print(chunks: list) -> None:
 
 
 def _save(folder: str, question: str, answer: dict) -> None:
-    from promptaudit import cache
+    from promptaudit.tokens import cache
 
     cache.write_bytes(question, marshal.dumps(answer, 2))
     _forget_oldest(folder)

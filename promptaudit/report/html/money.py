@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from promptaudit.report import svg
 from promptaudit.report.common import money
-from promptaudit.report.html_common import card, column, dec, esc, money_cell, table
+from promptaudit.report.html import svg
+from promptaudit.report.html.common import card, column, dec, esc, money_cell, table
 from promptaudit.report.project import LABELS
 
 

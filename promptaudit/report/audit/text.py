@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from promptaudit.report.audit_common import AuditReport, FileSummary
+from promptaudit.report.audit.common import AuditReport, FileSummary
 from promptaudit.report.common import money, printable, stdout_console, tokens
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}

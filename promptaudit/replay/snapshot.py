@@ -1,6 +1,6 @@
 """What a replay dependency looks like now: a file's content digest, a folder's names, a file's size and mtime.
 
-Shared by :mod:`.recording` (which notes what a run depended on) and :mod:`.replay` (which checks it).
+Shared by :mod:`.recording` (which notes what a run depended on) and :mod:`.answers` (which checks it).
 """
 
 from __future__ import annotations
@@ -8,16 +8,9 @@ from __future__ import annotations
 import os
 import stat as stat_module
 
+from promptaudit.tokens.cache import digest
+
 DEVICES = ("/dev/", "/proc/", "/sys/")
-
-
-def digest(data: bytes) -> str:
-    """A short content digest (BLAKE2b without importing hashlib's OpenSSL binding)."""
-    try:
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover - CPython always builds _blake2
-        from hashlib import blake2b
-    return blake2b(data, digest_size=16).hexdigest()
 
 
 def observe(kind: str, path: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from promptaudit.report.common import money
-from promptaudit.report.svg import esc
+from promptaudit.report.html.svg import esc
 
 __all__ = ["card", "column", "dec", "esc", "money_cell", "table"]
 

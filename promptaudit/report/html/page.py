@@ -1,7 +1,7 @@
 """Render the HTML report: one self-contained page (inline CSS and SVG, no script, no network).
 
 The page is drawn from the very documents ``project --format json`` and ``audit --format json`` print
-(:func:`promptaudit.report.project.payload`, :func:`promptaudit.report.audit_json.payload`), so every
+(:func:`promptaudit.report.project.payload`, :func:`promptaudit.report.audit.json.payload`), so every
 number on it is one of theirs, formatted as the terminal formats it. Each figure also carries its
 machine value in a ``data-*`` attribute, which the browser tests compare with the JSON.
 """
@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
 
-from promptaudit.report import svg
 from promptaudit.report.common import money
-from promptaudit.report.html_common import card, dec, esc
-from promptaudit.report.html_money import costs, savings
+from promptaudit.report.html import svg
+from promptaudit.report.html.common import card, dec, esc
+from promptaudit.report.html.money import costs, savings
 from promptaudit.tokens import approximations
 
 
@@ -34,7 +34,7 @@ class Page:
 
 def render(page: Page) -> str:
     """The whole HTML document."""
-    css = resources.files("promptaudit.report").joinpath("html.css").read_text(encoding="utf-8")
+    css = resources.files("promptaudit.report.html").joinpath("page.css").read_text(encoding="utf-8")
     sections = [costs(page.project), savings(page.project), page.waste_html, page.usage_html, _sources(page)]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

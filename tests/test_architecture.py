@@ -181,3 +181,19 @@ def _file_calls(name: str) -> list[str]:
 @pytest.mark.parametrize("name", sorted(n for n in MODULES if n not in OPENS_FILES and not _not_yet(n)))
 def test_files_are_read_and_written_only_through_reading_files(name):
     assert _file_calls(name) == [], f"{name}: use promptaudit.reading.files (read_regular, write_atomic)"
+
+
+ONE_PLACE = ("DEFAULT_MODEL",)  # facts that are defined once and imported wherever they are used (issue 26 item 1)
+
+
+@pytest.mark.parametrize("fact", ONE_PLACE)
+def test_a_fact_is_defined_in_one_module(fact):
+    defined = sorted(
+        name
+        for name, path in MODULES.items()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, (ast.Assign, ast.AnnAssign))
+        and fact
+        in [t.id for t in (node.targets if isinstance(node, ast.Assign) else [node.target]) if isinstance(t, ast.Name)]
+    )
+    assert len(defined) == 1, defined

@@ -227,16 +227,16 @@ class _Counter:
         slot = self._place(bucket.record)
         if slot is None:
             return
-        requests, stamp = bucket.requests or 0, bucket.record[5]
+        requests, stamp = bucket.requests or 0, bucket.record.stamp
         slot[0] += requests
         self._bucket_requests += requests
         counts = slot[1]
         if slot[4] is not None:  # a bucket's size tier is the one its requests had (see buckets.py)
             counts = slot[4](bucket.tier_input, stamp)
             counts[REQUESTS] += requests
-        for index, value in zip((INPUT, CACHE_READ, WRITE_5M, WRITE_1H, OUTPUT), bucket.record[2]):
+        for index, value in zip((INPUT, CACHE_READ, WRITE_5M, WRITE_1H, OUTPUT), bucket.record.counts):
             counts[index] += value
-        counts[WEB_SEARCHES] += bucket.record[9]
+        counts[WEB_SEARCHES] += bucket.record.web_searches
         group = slot[5]
         group.bucket_rows += 1
         group.unknown_request_rows += bucket.requests is None

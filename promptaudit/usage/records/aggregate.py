@@ -9,10 +9,27 @@ number of distinct output lengths (at most the largest ``max_tokens`` in use), n
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 
-# Per price class counters, in this order (a plain list is the cheapest thing to increment).
-REQUESTS, INPUT, CACHE_READ, WRITE_5M, WRITE_1H, OUTPUT, CAPPED, STOP_KNOWN, WEB_SEARCHES = range(9)
-COUNTERS = 9
+
+class Counter(IntEnum):
+    """The counters kept per price class, as indexes into its list (a plain list is the cheapest thing to
+    increment, and an ``IntEnum`` indexes it as fast as an int)."""
+
+    REQUESTS = 0
+    INPUT = 1
+    CACHE_READ = 2
+    WRITE_5M = 3
+    WRITE_1H = 4
+    OUTPUT = 5
+    CAPPED = 6
+    STOP_KNOWN = 7
+    WEB_SEARCHES = 8
+
+
+# The members by name, for the counting loops (a module global is found faster than a class attribute).
+REQUESTS, INPUT, CACHE_READ, WRITE_5M, WRITE_1H, OUTPUT, CAPPED, STOP_KNOWN, WEB_SEARCHES = Counter
+COUNTERS = len(Counter)
 NO_MODEL = "(no model)"
 
 # A price class: (model, mode, tier, period). ``mode`` is "standard", "batch", "flex" or "priority";
@@ -52,7 +69,7 @@ class Group:
         if self.last is None or stamp > self.last:
             self.last = stamp
 
-    def total(self, index: int) -> int:
+    def total(self, index: Counter) -> int:
         """One counter summed over every price class."""
         return sum(counts[index] for counts in self.classes.values())
 

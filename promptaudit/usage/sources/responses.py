@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from promptaudit.usage.records.normal import UsageRecord, new_record
 from promptaudit.usage.records.values import (
     CAP_REASONS,
     SERVICE_TIERS,
@@ -57,7 +58,7 @@ def parse(obj: object, tag_path: tuple[str, ...] = (), route_path: tuple[str, ..
 
 
 def fields(obj: object, tag_path: tuple[str, ...] = (), route_path: tuple[str, ...] = (), timed: bool = True):
-    """``parse`` as a plain tuple for the scan's hot loop: Record's fields, with the five token counts
+    """``parse`` as a UsageRecord for the scan's hot loop: Record's fields, with the five token counts
     as one tuple (input, cache read, 5-minute write, 1-hour write, output) in third place, and the service
     tier and web-search count last (see /docs/prices.md, "Normalisation and pricing").
 
@@ -83,7 +84,7 @@ def fields(obj: object, tag_path: tuple[str, ...] = (), route_path: tuple[str, .
     tag = _field(obj, body, tag_path) if tag_path else None
     route = _field(obj, body, route_path) if route_path else None
     tier, searches = _service_tier(body, usage), _web_searches(body, usage)
-    return fmt, model, counts, _capped(fmt, body), batch, stamp, tag, route, tier, searches
+    return new_record(UsageRecord, (fmt, model, counts, _capped(fmt, body), batch, stamp, tag, route, tier, searches))
 
 
 def _first(*values: object) -> object:

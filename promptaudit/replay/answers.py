@@ -139,6 +139,22 @@ def _print(chunks: list) -> None:
         sys.stdout.buffer.flush()
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
+    except OSError as exc:  # a full disk, a quota: what the CLI's guarded stdout says, in one line
+        _unwritable(exc)
+
+
+def _unwritable(exc: OSError) -> None:
+    """Say that standard output cannot take the answer, the way the CLI does, and exit 2."""
+    from promptaudit import exitcodes
+    from promptaudit.reading.files import os_reason
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit fails no more
+    try:
+        sys.stderr.write(f"promptaudit: error: standard output: {os_reason(exc)}\n")
+        sys.stderr.flush()
+    except OSError:
+        pass
+    sys.exit(exitcodes.USAGE)
 
 
 def _save(folder: str, question: str, answer: dict) -> None:

@@ -155,3 +155,5 @@ def _load_document(log: LogFile) -> object:
         return json.loads(b"".join(chunks))
     except ValueError as exc:
         raise InputError(log.path, f"not valid JSON ({exc})") from None
+    except RecursionError:  # json's decoder recurses once per nesting level
+        raise InputError(log.path, "not valid JSON (nested too deeply)") from None

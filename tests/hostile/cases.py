@@ -247,8 +247,8 @@ def run(case: dict, folder: Path, script: str | Path, env: dict[str, str]) -> Ou
             time.monotonic() - start,
         )
     except subprocess.TimeoutExpired as exc:
-        out = (exc.stderr or b"").decode("utf-8", "replace")
-        return Outcome(None, "", out, time.monotonic() - start, timed_out=True)
+        said = (exc.stderr or b"").decode("utf-8", "replace")  # not `out`: the finally below closes that
+        return Outcome(None, "", said, time.monotonic() - start, timed_out=True)
     finally:
         if handle not in (subprocess.DEVNULL, subprocess.PIPE):
             handle.close()

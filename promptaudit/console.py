@@ -1,6 +1,6 @@
 """The console-script entry point (``promptaudit`` and ``python -m promptaudit``).
 
-The tokens layer may answer a repeated hook run from its replay cache (:mod:`promptaudit.tokens.replay`)
+The replay package may answer a repeated hook run from its cache (:mod:`promptaudit.replay.answers`)
 before Typer is imported. Cache writes that only later runs need wait until the output is flushed
 (:mod:`promptaudit.tokens.deferred`). Otherwise the Typer app runs, with only the command being invoked registered
 when the first argument names one: Typer inspects every registered command's signature at start-up
@@ -15,7 +15,8 @@ import sys
 
 def main() -> None:
     """Console-script entry point."""
-    from promptaudit.tokens import deferred, replay
+    from promptaudit.replay import answers as replay
+    from promptaudit.tokens import deferred
 
     deferred.activate()
     try:

@@ -14,7 +14,8 @@ import time
 import traceback
 from pathlib import Path
 
-from promptaudit import __version__, cache, exitcodes
+from promptaudit import __version__, exitcodes
+from promptaudit.tokens import cache
 
 
 def report(exc: BaseException) -> int:

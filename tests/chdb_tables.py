@@ -105,7 +105,7 @@ def as_string(value: object) -> str:
         return str(int(number)) if number.is_integer() and abs(number) < 1e21 else repr(number)
     if kind == "boolValue":
         return "true" if inner else "false"
-    from promptaudit.usage.otlp import any_value
+    from promptaudit.usage.sources.otlp import any_value
 
     return json.dumps(any_value(value), separators=(",", ":"))
 

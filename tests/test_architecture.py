@@ -17,16 +17,24 @@ PACKAGE = Path(promptaudit.__file__).parent
 # Lowest first. A module may import its own layer and any layer listed before it, never one after it.
 LAYERS = [
     ("promptaudit", "promptaudit.errors", "promptaudit.exitcodes"),
-    ("promptaudit.reading",),  # reading.files: the one reader and writer, which the cache uses too
-    ("promptaudit.cache", "promptaudit.config"),
+    ("promptaudit.reading",),  # reading.files: the one reader and writer, which the cache (tokens.cache) uses too
+    ("promptaudit.config",),
     ("promptaudit.tokens",),
     ("promptaudit.money",),
     ("promptaudit.gate",),
     ("promptaudit.lint",),
-    ("promptaudit.usage",),
+    # usage, lowest first: records, one reader per source, the three engines, the scan, then the results
+    ("promptaudit.usage.records",),
+    ("promptaudit.usage.sources",),
+    ("promptaudit.usage.stream",),
+    ("promptaudit.usage.duck",),
+    ("promptaudit.usage.clickhouse",),
+    ("promptaudit.usage",),  # __init__, inputs, engine, scan, options
+    ("promptaudit.usage.results",),
     ("promptaudit.report",),
     ("promptaudit.mcpserver",),
     ("promptaudit.commands",),
+    ("promptaudit.replay",),  # a whole-CLI mechanism: the console entry point consults it before Typer loads
     ("promptaudit.cli", "promptaudit.console", "promptaudit.__main__", "promptaudit.crash"),
 ]
 
@@ -65,6 +73,16 @@ def _layer(name: str) -> int:
 
 
 GRAPH = {name: _imports(name) for name in MODULES}
+
+
+MAX_ROOMS = 16  # issue 26: the top-level picture of the package stays small enough to hold in one's head
+
+
+def test_the_package_has_at_most_sixteen_rooms():
+    """A room is a subpackage or a module at the top of the package (``__init__`` and ``__main__`` are its doors)."""
+    rooms = sorted(p.stem for p in PACKAGE.iterdir() if (p.suffix == ".py" or (p / "__init__.py").exists()))
+    rooms = [r for r in rooms if r not in ("__init__", "__main__")]
+    assert len(rooms) <= MAX_ROOMS, rooms
 
 
 def test_every_module_has_a_layer():
@@ -125,9 +143,9 @@ OPENS_FILES = {
     "promptaudit.gate.baseline": "os.open of the baseline's folder, to lock it",
 }
 NOT_YET_SWITCHED = (  # areas other work in progress owned; issue 26 phase 2 switches them and empties this list
-    "promptaudit.reading.code",  # the module a Python import reaches (main already reads it with read_regular)
     "promptaudit.usage",  # usage-log readers
-    "promptaudit.tokens",  # vocabulary tables, replay answers, snapshots
+    "promptaudit.tokens",  # vocabulary tables
+    "promptaudit.replay",  # replay answers, snapshots
     "promptaudit.money.price_seed",  # genai-prices' files digested (the speed branch)
     "promptaudit.mcpserver",  # the MCP server's empty scratch config (the mcp branch)
 )
@@ -162,3 +180,19 @@ def _file_calls(name: str) -> list[str]:
 @pytest.mark.parametrize("name", sorted(n for n in MODULES if n not in OPENS_FILES and not _not_yet(n)))
 def test_files_are_read_and_written_only_through_reading_files(name):
     assert _file_calls(name) == [], f"{name}: use promptaudit.reading.files (read_regular, write_atomic)"
+
+
+ONE_PLACE = ("DEFAULT_MODEL",)  # facts that are defined once and imported wherever they are used (issue 26 item 1)
+
+
+@pytest.mark.parametrize("fact", ONE_PLACE)
+def test_a_fact_is_defined_in_one_module(fact):
+    defined = sorted(
+        name
+        for name, path in MODULES.items()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, (ast.Assign, ast.AnnAssign))
+        and fact
+        in [t.id for t in (node.targets if isinstance(node, ast.Assign) else [node.target]) if isinstance(t, ast.Name)]
+    )
+    assert len(defined) == 1, defined

@@ -80,3 +80,15 @@ def test_claude_samples_are_recognised_so_python_311_skips_only_those():
     bodies = [body for _, body, _ in docs_samples.BLOCK.findall(readme)]
     assert any(docs_samples.needs_ctok(body) for body in bodies)
     assert not all(docs_samples.needs_ctok(body) for body in bodies)
+
+
+def test_no_page_keeps_its_own_table_of_the_rules():
+    """The rules table is generated from the registry (docs/rules.md at build time); a page that lists rules by
+    ID and name in a table of its own falls behind the day a rule is added (issue 26)."""
+    from promptaudit.lint.rules import RULE_MODULES
+
+    rows = {f"| {m.ID} | {m.NAME} |" for m in RULE_MODULES} | {f"| {m.ID} | `{m.NAME}` |" for m in RULE_MODULES}
+    pages = [*ROOT.joinpath("docs").rglob("*.md"), ROOT / "README.md"]
+    kept = [f"{p.name}: {line[:40]}" for p in pages for line in p.read_text(encoding="utf-8").splitlines()
+            if any(line.startswith(row) for row in rows)]  # fmt: skip
+    assert kept == []

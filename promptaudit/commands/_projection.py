@@ -52,11 +52,11 @@ def calibration_for(logs: list[str] | None, model: str, config=None):
     if not logs:
         return None
     try:
-        from promptaudit.usage.calibrate import calibrate
+        from promptaudit.usage.results.calibrate import calibrate
     except ImportError:
         from promptaudit.errors import UsageError
 
-        raise UsageError("--calibrate needs promptaudit.usage.calibrate, which this install lacks") from None
+        raise UsageError("--calibrate needs promptaudit.usage.results.calibrate, which this install lacks") from None
     usage = (config.get("usage") if config is not None else None) or {}
     return calibrate(list(logs), model, columns=usage.get("columns"))
 

@@ -61,7 +61,7 @@ def audit_command(
     from promptaudit.lint import linter
     from promptaudit.lint.findings import at_or_above
     from promptaudit.money import pricing, traffic, volume
-    from promptaudit.report.audit_common import build, render
+    from promptaudit.report.audit.common import build, render
     from promptaudit.tokens import tokenizers as tokens
 
     config = load_settings(config_file)

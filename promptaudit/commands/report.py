@@ -53,8 +53,8 @@ def _audit(prompts, choice, config, volumes) -> dict:
     """``audit --format json``'s document for the prompts, each at its model and at the report's volume."""
     from promptaudit.commands._common import lint_settings
     from promptaudit.lint import linter
-    from promptaudit.report import audit_json
-    from promptaudit.report.audit_common import build
+    from promptaudit.report.audit import json as audit_json
+    from promptaudit.report.audit.common import build
 
     settings = lint_settings(config, choice, prompts, volumes)
     return audit_json.payload(build(prompts, linter.lint(prompts, settings), settings))
@@ -72,10 +72,11 @@ def _cache_rules(prompts, done) -> list:
 def _measured(logs: list[str], split_at: str | None, config, prices) -> tuple[str, bool]:
     """The measured-spend section from usage logs, and whether a log was damaged (the page says what was read)."""
     from promptaudit.money import pricing
-    from promptaudit.report import html_usage, usage_json
-    from promptaudit.usage import result
-    from promptaudit.usage.aggregate import combined
-    from promptaudit.usage.costing import PriceBook
+    from promptaudit.report import usage_json
+    from promptaudit.report.html import usage as html_usage
+    from promptaudit.usage.records.aggregate import combined
+    from promptaudit.usage.results import assemble as result
+    from promptaudit.usage.results.costing import PriceBook
 
     settings, book = config.get("usage") or {}, PriceBook(pricing.schedule_for)
     days = _scan(logs, "day", None, settings, book)
@@ -220,8 +221,9 @@ def build_page(command: str, prompts, choice, volumes, config, traffic, logs, sa
     from datetime import datetime, timezone
 
     from promptaudit.money import pricing
-    from promptaudit.report import html, html_waste
     from promptaudit.report import project as project_report
+    from promptaudit.report.html import page as html
+    from promptaudit.report.html import waste as html_waste
 
     options, days = volumes
     done = compute(prompts, choice, options, days, config, traffic, build_plan(*[None] * 6), None)

@@ -73,7 +73,7 @@ def usage_command(
     config_file: ConfigOption = None,
 ) -> None:
     """Read API usage logs (OpenAI, Anthropic, Gemini) and show actual cost, caching and output lengths."""
-    from promptaudit.usage.ch_source import from_config
+    from promptaudit.usage.clickhouse.source import from_config
     from promptaudit.usage.options import build_options, check_inputs
 
     settings = load_settings(config_file).get("usage") or {}  # also installs config prices: negotiated rates
@@ -96,9 +96,9 @@ def _print_sql(text: str) -> None:
 def _run(paths: list[str], compare: tuple[str, str] | None, options, fmt: str) -> int:
     from promptaudit.money import pricing
     from promptaudit.report import usage as report
-    from promptaudit.usage import result
-    from promptaudit.usage.costing import PriceBook
-    from promptaudit.usage.readers import total_size
+    from promptaudit.usage.records.logfile import total_size
+    from promptaudit.usage.results import assemble as result
+    from promptaudit.usage.results.costing import PriceBook
     from promptaudit.usage.scan import scan
 
     book = PriceBook(pricing.schedule_for)
@@ -116,7 +116,7 @@ def _run(paths: list[str], compare: tuple[str, str] | None, options, fmt: str) -
 
 
 def _sides(scans, options, book):
-    from promptaudit.usage import result
+    from promptaudit.usage.results import assemble as result
 
     if len(scans) == 2:
         return (result.build(s, options.by, book, label=label) for s, label in zip(scans, ("before", "after")))

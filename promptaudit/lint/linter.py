@@ -19,10 +19,10 @@ from promptaudit.config import Config
 from promptaudit.errors import ConfigError, UsageError
 from promptaudit.lint.findings import SEVERITIES, Finding, Problem
 from promptaudit.money import volume as volumes
+from promptaudit.money.prompt_models import DEFAULT_MODEL
 from promptaudit.reading.prompts import Prompt
 from promptaudit.reading.sentences import Sentence
 
-DEFAULT_MODEL = "gpt-4o"
 PART_SEPARATOR = "\n\n"  # parts never share a sentence
 RULES_KEYS = ("select", "ignore", "severity", "options")
 

@@ -18,11 +18,10 @@ import re
 from dataclasses import dataclass
 from decimal import InvalidOperation
 
-from promptaudit import cache
 from promptaudit.errors import PromptauditError
 from promptaudit.money import price_seed
 from promptaudit.money import schedule as schedules
-from promptaudit.tokens import deferred
+from promptaudit.tokens import cache, deferred
 
 INDEX_FILE = "prices-v3.json"  # v3: context windows found under other providers' entries (issue 20)
 

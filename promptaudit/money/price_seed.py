@@ -33,7 +33,7 @@ def _folder(package: str) -> str | None:
 
 def inputs_digest() -> str | None:
     """A digest of every file the seed's entries depend on, as installed now (None without genai-prices)."""
-    from promptaudit.tokens.snapshot import digest
+    from promptaudit.tokens.cache import digest
 
     theirs, ours = _folder("genai_prices"), os.path.dirname(os.path.abspath(__file__))
     if theirs is None:

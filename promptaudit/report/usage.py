@@ -20,9 +20,9 @@ from promptaudit.report.common import (
     stdout_console,
     write_text,
 )
-from promptaudit.usage.result import Comparison, UsageReport
+from promptaudit.usage.results.assemble import Comparison, UsageReport
+from promptaudit.usage.results.summary import Summary
 from promptaudit.usage.scan import Scan
-from promptaudit.usage.summary import Summary
 
 PROGRESS_MIN_BYTES = 16 * 1024 * 1024
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from promptaudit.money.pricing import PriceSource
-from promptaudit.usage.result import Comparison, UsageReport
+from promptaudit.usage.results.assemble import Comparison, UsageReport
+from promptaudit.usage.results.summary import Routing, Summary
 from promptaudit.usage.scan import Scan
-from promptaudit.usage.summary import Routing, Summary
 
 MONEY_PLACES = Decimal("1e-10")
 

@@ -161,7 +161,7 @@ def reconstruct_hint(models: list[str]) -> str | None:
     families = [family_for(m) for m in models]
     if ctok_version() is not None or not any(f is not None and f.reconstructable for f in families):
         return None
-    from promptaudit import cache
+    from promptaudit.tokens import cache
 
     seen = cache.read_json(NOTICES) or {}
     if not isinstance(seen, dict) or seen.get("ctok"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 
-from promptaudit import cache
+from promptaudit.tokens import cache
 from promptaudit.tokens.small import as_tiktoken_sees
 
 COUNT_CACHE = "counts-v2.json"

@@ -25,9 +25,8 @@ import tempfile
 import threading
 from importlib import resources
 
-from promptaudit import cache
 from promptaudit.errors import PromptauditError
-from promptaudit.tokens import deferred
+from promptaudit.tokens import cache, deferred
 from promptaudit.tokens.ranktable import RankTable, pack
 
 ENCODINGS = ("o200k_base", "cl100k_base")

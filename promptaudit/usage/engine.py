@@ -62,6 +62,6 @@ def note_for(paths: list[str]) -> str | None:
 
 def read(log, kind: str, counter) -> bool:
     """Read one input with DuckDB into the counter; False when the streaming reader should read it instead."""
-    from promptaudit.usage import duck
+    from promptaudit.usage.duck import read as duck
 
     return duck.read(log, kind, counter)

@@ -19,8 +19,8 @@ import zlib
 from collections.abc import Callable
 
 from promptaudit.errors import InputError
-from promptaudit.usage.readers import GZIP_MAGIC, SNIFF_BYTES, LogFile
-from promptaudit.usage.sse import is_sse
+from promptaudit.usage.records.logfile import GZIP_MAGIC, SNIFF_BYTES, LogFile
+from promptaudit.usage.sources.sse import is_sse
 
 PARQUET_MAGIC = b"PAR1"
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024  # a whole-file JSON document is decoded at once; bigger: use JSON Lines
@@ -30,10 +30,10 @@ TABLE_EXTENSIONS = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
 def read_input(log: LogFile, counter, progress: Callable[[], None]) -> None:
     """Read one input into the counter with the engine and reader its kind needs."""
     from promptaudit.usage import engine
-    from promptaudit.usage.ch_source import is_source, redacted
+    from promptaudit.usage.clickhouse.source import is_source, redacted
 
     if is_source(log.path):
-        from promptaudit.usage import ch_read
+        from promptaudit.usage.clickhouse import read as ch_read
 
         log.path = redacted(log.path)  # from here on no message or output can hold a password
         ch_read.read(log, counter)
@@ -46,17 +46,17 @@ def read_input(log: LogFile, counter, progress: Callable[[], None]) -> None:
     if chosen == "duckdb":
         pass
     elif kind == "csv":
-        from promptaudit.usage.tabular import scan_csv
+        from promptaudit.usage.sources.tabular import scan_csv
 
         scan_csv(log, counter)
     elif kind == "json":
         scan_document(log, counter)
     elif kind == "sse":
-        from promptaudit.usage.sse import scan_sse
+        from promptaudit.usage.sources.sse import scan_sse
 
         scan_sse(log, counter)
     else:
-        from promptaudit.usage.lines import scan_lines
+        from promptaudit.usage.stream.lines import scan_lines
 
         scan_lines(log, counter, progress)
     progress()
@@ -129,8 +129,8 @@ def _gzip_head(path: str, raw) -> bytes:
 
 def scan_document(log: LogFile, counter) -> None:
     """Read a whole-file JSON document (an array of rows, or one page/report object)."""
-    from promptaudit.usage.buckets import is_report
-    from promptaudit.usage.extract import any_records
+    from promptaudit.usage.sources.buckets import is_report
+    from promptaudit.usage.sources.extract import any_records
 
     doc = _load_document(log)
     if isinstance(doc, dict) and isinstance(doc.get("data"), list) and not is_report(doc):
@@ -143,7 +143,7 @@ def scan_document(log: LogFile, counter) -> None:
 
 
 def _load_document(log: LogFile) -> object:
-    from promptaudit.usage.readers import read_lines
+    from promptaudit.usage.records.logfile import read_lines
 
     size, chunks = 0, []
     for line in read_lines(log):
@@ -155,3 +155,5 @@ def _load_document(log: LogFile) -> object:
         return json.loads(b"".join(chunks))
     except ValueError as exc:
         raise InputError(log.path, f"not valid JSON ({exc})") from None
+    except RecursionError:  # json's decoder recurses once per nesting level
+        raise InputError(log.path, "not valid JSON (nested too deeply)") from None

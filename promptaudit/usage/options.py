@@ -30,7 +30,7 @@ def build_options(
     metadata.prompt``); a column mapping's ``tag``/``route`` columns stand in for the tag and route fields.
     """
     from promptaudit.usage.engine import ENGINES
-    from promptaudit.usage.tabular import parse_columns
+    from promptaudit.usage.sources.tabular import parse_columns
 
     mapping = parse_columns(columns or settings.get("columns"))
     if engine not in ENGINES:

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from promptaudit.errors import InputError
-from promptaudit.usage.aggregate import (
+from promptaudit.usage.inputs import read_input
+from promptaudit.usage.records.aggregate import (
     CACHE_READ,
     CAPPED,
     INPUT,
@@ -21,10 +22,9 @@ from promptaudit.usage.aggregate import (
     Group,
     price_mode,
 )
-from promptaudit.usage.inputs import read_input
-from promptaudit.usage.normal import IGNORED, Bucket, Noted, Skipped
-from promptaudit.usage.readers import LogFile
-from promptaudit.usage.values import BadValue
+from promptaudit.usage.records.logfile import LogFile
+from promptaudit.usage.records.normal import IGNORED, Bucket, Noted, Skipped
+from promptaudit.usage.records.values import BadValue
 
 BY_CHOICES = ("model", "tag", "day", "all")
 FIRST_BAD_LINES = 5
@@ -227,16 +227,16 @@ class _Counter:
         slot = self._place(bucket.record)
         if slot is None:
             return
-        requests, stamp = bucket.requests or 0, bucket.record[5]
+        requests, stamp = bucket.requests or 0, bucket.record.stamp
         slot[0] += requests
         self._bucket_requests += requests
         counts = slot[1]
         if slot[4] is not None:  # a bucket's size tier is the one its requests had (see buckets.py)
             counts = slot[4](bucket.tier_input, stamp)
             counts[REQUESTS] += requests
-        for index, value in zip((INPUT, CACHE_READ, WRITE_5M, WRITE_1H, OUTPUT), bucket.record[2]):
+        for index, value in zip((INPUT, CACHE_READ, WRITE_5M, WRITE_1H, OUTPUT), bucket.record.counts):
             counts[index] += value
-        counts[WEB_SEARCHES] += bucket.record[9]
+        counts[WEB_SEARCHES] += bucket.record.web_searches
         group = slot[5]
         group.bucket_rows += 1
         group.unknown_request_rows += bucket.requests is None

@@ -88,7 +88,7 @@ def _deep(path: Path, levels: int, name: str) -> None:
 def _device(target: Path, step: dict) -> None:
     """A character device like /dev/full made inside the case folder (cases with it need root): a writer
     that replaced a device must never get near the machine's own /dev."""
-    os.mknod(target, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    os.mknod(target, 0o666 | stat.S_IFCHR, os.makedev(1, int(step.get("minor", 7))))  # 7 full, 5 zero
 
 
 def _nested(target: Path, step: dict) -> None:
@@ -247,7 +247,7 @@ def run(case: dict, folder: Path, script: str | Path, env: dict[str, str]) -> Ou
             time.monotonic() - start,
         )
     except subprocess.TimeoutExpired as exc:
-        said = (exc.stderr or b"").decode("utf-8", "replace")
+        said = (exc.stderr or b"").decode("utf-8", "replace")  # not `out`: the finally below closes that
         return Outcome(None, "", said, time.monotonic() - start, timed_out=True)
     finally:
         if handle not in (subprocess.DEVNULL, subprocess.PIPE):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from promptaudit.report import svg
-from promptaudit.report.html_text import Marker, Span, highlight
-from promptaudit.report.html_usage import bin_width
+from promptaudit.report.html import svg
+from promptaudit.report.html.text import Marker, Span, highlight
+from promptaudit.report.html.usage import bin_width
 from tests.report.browser import parse
 
 

@@ -196,7 +196,7 @@ def test_bad_tables_are_one_line_naming_the_source(cli, store, setup, url, said)
 
 
 def test_more_groups_than_the_bound_is_an_error_with_nothing_counted(cli, store, monkeypatch):
-    from promptaudit.usage import ch_read
+    from promptaudit.usage.clickhouse import read as ch_read
 
     path, client = _fresh(store, "bound")
     chdb_tables.fill_otel(client, "bound", FORMATS / "otlp_traces.jsonl")
@@ -323,7 +323,7 @@ def test_server_failures_are_one_line_naming_the_source_and_never_the_password(c
 
 
 def test_a_server_that_does_not_answer_in_time_is_one_line(cli, server, monkeypatch):
-    from promptaudit.usage import ch_read
+    from promptaudit.usage.clickhouse import read as ch_read
 
     standin, _ = server
     monkeypatch.setattr(ch_read, "CLIENT_GRACE", 0)

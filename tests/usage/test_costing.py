@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from promptaudit.money import schedule
 from promptaudit.money.pricing import ModelPrice, PricedModel
-from promptaudit.usage.costing import PriceBook
+from promptaudit.usage.results.costing import PriceBook
 
 
 def book_for(price: ModelPrice) -> PriceBook:
@@ -27,7 +27,7 @@ def test_openai_cache_writes_cost_the_input_price_when_not_listed():
 
 
 def test_timestamps_no_clock_produces_are_unreadable_not_a_crash():
-    from promptaudit.usage.records import timestamp_of, to_epoch
+    from promptaudit.usage.records.values import timestamp_of, to_epoch
 
     assert timestamp_of({"created": 10**400}) is None
     assert to_epoch(-5) is None and to_epoch(float("nan")) is None and to_epoch("1" + "0" * 400) is None
@@ -36,7 +36,7 @@ def test_timestamps_no_clock_produces_are_unreadable_not_a_crash():
 
 
 def test_records_without_a_model_are_not_reported_as_an_unknown_model():
-    from promptaudit.usage.aggregate import NO_MODEL
+    from promptaudit.usage.records.aggregate import NO_MODEL
 
     def lookup(model):
         raise AssertionError(f"looked up {model!r}")

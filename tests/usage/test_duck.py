@@ -101,7 +101,7 @@ def test_odd_lines_are_judged_by_the_streaming_rules(cli, tmp_path, wrap):
 
 
 def test_a_clean_log_takes_the_typed_path(tmp_path, monkeypatch):
-    from promptaudit.usage import duck
+    from promptaudit.usage.duck import read as duck
 
     calls = []
     real = duck._leftovers
@@ -133,7 +133,7 @@ def test_parquet_reads_as_its_csv_does(cli, tmp_path):
 
 
 def test_project_calibrates_from_parquet(tmp_path):
-    from promptaudit.usage.calibrate import calibrate
+    from promptaudit.usage.results.calibrate import calibrate
 
     measured = calibrate([_parquet(tmp_path)], columns=WAREHOUSE)
     assert measured.source.startswith("warehouse.parquet: 3 requests") and measured.output_tokens_p95 == 4096
@@ -174,7 +174,7 @@ def _priced_line(model: str, prompt: int, when: str, **extra) -> dict:
 
 
 def test_prices_that_vary_by_size_time_and_tier_are_grouped_in_sql(cli, tmp_path, monkeypatch):
-    from promptaudit.usage import duck
+    from promptaudit.usage.duck import read as duck
 
     leftovers = []
     monkeypatch.setattr(duck, "_leftovers", lambda *a: leftovers.append(a))
@@ -196,7 +196,7 @@ def test_prices_that_vary_by_size_time_and_tier_are_grouped_in_sql(cli, tmp_path
 
 def test_a_line_longer_than_the_fast_paths_buffer_reads_the_same(cli, tmp_path):
     """The typed read uses DuckDB's default object size (parallel buffers); a longer line is read by the raw path."""
-    from promptaudit.usage import duck
+    from promptaudit.usage.duck import read as duck
 
     long_reply = {**CHAT, "choices": [{"index": 0, "finish_reason": "length",
                                        "message": {"content": "x" * (duck.FAST_LINE_BYTES + 10)}}]}  # fmt: skip

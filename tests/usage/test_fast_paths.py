@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from promptaudit.usage.decoding import json_loader, stdlib_loads
-from promptaudit.usage.readers import LogFile, read_lines
-from promptaudit.usage.records import fields, parse
+from promptaudit.usage.records.logfile import LogFile, read_lines
 from promptaudit.usage.scan import ScanOptions, scan
+from promptaudit.usage.sources.responses import fields, parse
+from promptaudit.usage.stream.decoding import json_loader, stdlib_loads
 
 DATA = Path(__file__).parent.parent / "data" / "usage"
 ROUTE = ("metadata", "route")

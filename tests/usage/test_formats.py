@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from genai_prices import Usage, calc_price
 
-from promptaudit.usage.calibrate import calibrate
+from promptaudit.usage.results.calibrate import calibrate
 
 FORMATS = Path(__file__).parent.parent / "data" / "usage" / "formats"
 WAREHOUSE_COLUMNS = (

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from promptaudit.errors import InputError
-from promptaudit.usage.calibrate import calibrate
-from promptaudit.usage.readers import LogFile, read_lines
-from promptaudit.usage.records import parse, to_epoch
+from promptaudit.usage.records.logfile import LogFile, read_lines
+from promptaudit.usage.records.values import to_epoch
+from promptaudit.usage.results.calibrate import calibrate
+from promptaudit.usage.results.stats import percentiles, suggested_cap, tokens_over
 from promptaudit.usage.scan import ScanOptions, scan
-from promptaudit.usage.stats import percentiles, suggested_cap, tokens_over
+from promptaudit.usage.sources.responses import parse
 
 DATA = Path(__file__).parent.parent / "data" / "usage"
 PROVIDER_LINES = (DATA / "providers.jsonl").read_text().splitlines()

@@ -52,7 +52,7 @@ def test_otel_2026_spans_are_priced_as_calc_price_prices_them(cli):
 
 
 def test_the_2026_cache_write_name_and_the_older_one_mean_the_same(cli, tmp_path):
-    from promptaudit.usage.otlp import span_counts
+    from promptaudit.usage.sources.otlp import span_counts
 
     old = span_counts({"gen_ai.usage.input_tokens": 10, "gen_ai.usage.cache_creation.input_tokens": 4})
     new = span_counts({"gen_ai.usage.input_tokens": 10, "gen_ai.usage.cache_write.input_tokens": 4})
@@ -135,7 +135,7 @@ def test_bedrock_invocation_logs_are_priced_at_anthropics_rates(cli):
     ],
 )  # fmt: skip
 def test_bedrock_model_ids(model_id, name):
-    from promptaudit.usage.bedrock import bedrock_model
+    from promptaudit.usage.sources.bedrock import bedrock_model
 
     assert bedrock_model(model_id) == name
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from promptaudit.usage.values import BadValue, model_name, tokens
+from promptaudit.usage.records.values import BadValue, model_name, tokens
 
 CHAT = {
     "object": "chat.completion",

@@ -1,0 +1,2 @@
+"""The DuckDB engine (an optional extra): JSON Lines, CSV and Parquet aggregated in SQL, counted by the
+streaming reader's counter."""

@@ -1,0 +1,1 @@
+"""The standard-library engine: JSON Lines decoded and counted line by line, in one pass."""

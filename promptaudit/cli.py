@@ -2,32 +2,53 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import typer
 
 from promptaudit import __version__
-from promptaudit.commands import audit, check, comment, count, diff, fix, mcp, models, project, report, usage
 
-app = typer.Typer(
-    name="promptaudit",
-    help="What your LLM prompts cost, where the money goes, and what each lever saves. Offline.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # plain Click help and usage errors: no Rich import, --help in ~0.1 s
+# (command name, module under promptaudit.commands, function): the one list of commands.
+COMMANDS = (
+    ("count", "count", "count_command"),
+    ("models", "models", "models_command"),
+    ("project", "project", "project_command"),
+    ("audit", "audit", "audit_command"),
+    ("check", "check", "check_command"),
+    ("fix", "fix", "fix_command"),
+    ("diff", "diff", "diff_command"),
+    ("usage", "usage", "usage_command"),
+    ("report", "report", "report_command"),
+    ("pr-comment", "comment", "pr_comment_command"),
+    ("mcp", "mcp", "mcp_command"),
 )
-app.command("count")(count.count_command)
-app.command("models")(models.models_command)
-app.command("project")(project.project_command)
-app.command("audit")(audit.audit_command)
-app.command("check")(check.check_command)
-app.command("fix")(fix.fix_command)
-app.command("diff")(diff.diff_command)
-app.command("usage")(usage.usage_command)
-app.command("report")(report.report_command)
-app.command("pr-comment")(comment.pr_comment_command)
-app.command("mcp")(mcp.mcp_command)
+NAMES = frozenset(name for name, _, _ in COMMANDS)
+
+
+def build(only: str | None = None) -> typer.Typer:
+    """The Typer app with every command, or with ``only`` that one (the only command module then imported)."""
+    app = typer.Typer(
+        name="promptaudit",
+        help="What your LLM prompts cost, where the money goes, and what each lever saves. Offline.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,  # plain Click help and usage errors: no Rich import, --help in ~0.1 s
+    )
+    for name, module, function in COMMANDS:
+        if only in (None, name):
+            app.command(name)(getattr(importlib.import_module(f"promptaudit.commands.{module}"), function))
+    app.callback()(_root)
+    return app
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``cli.app``: the full app, built on first use (PEP 562), so the console script imports one command."""
+    if name != "app":
+        raise AttributeError(name)
+    globals()["app"] = full = build()
+    return full
 
 
 def _version(value: bool) -> None:
@@ -36,16 +57,18 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
     """What your LLM prompts cost, where the money goes, and what each lever saves. Offline."""
 
 
-def main() -> None:
-    """Console-script entry point: exit codes from ``exitcodes``, never a traceback."""
+def main(app: typer.Typer | None = None) -> None:
+    """Console-script entry point: exit codes from ``exitcodes``, never a traceback; ``app`` defaults to the full
+    app (``cli.app``)."""
     from promptaudit.reading.files import guard_stdout
+
+    app = app if app is not None else sys.modules[__name__].app
 
     guard_stdout()  # a failed write to stdout (``> /dev/full``) is one line and exit 2
     code = None

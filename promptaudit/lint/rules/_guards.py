@@ -121,7 +121,12 @@ _CODE_SYMBOLS = re.compile(r"[(){}\[\]=<>;|\"\\+*/]")
 
 def guarded(text: str, min_words: int) -> bool:
     """Whether one sentence, on its own, is structure rather than prose (see the module docstring)."""
-    if markup_only(text) or template_logic(text, min_words):
+    return template_logic(text, min_words) or structure(text)
+
+
+def structure(text: str) -> bool:
+    """``guarded`` without its word floor: the part that does not depend on a rule's ``min_words``."""
+    if markup_only(text):
         return True
     bare = " ".join(_TEMPLATE.sub(" ", text).split())
     if listing_entry(bare):
@@ -208,10 +213,10 @@ def heading_like(text: str) -> bool:
     words = _WORD.findall(text)
     if _MD_INDENTED_HEADING.match(text) or (len(words) <= 8 and text.rstrip("*_ ").endswith(":")):
         return True
-    letters = [c for c in text if c.isalpha()]
-    if text.rstrip("*_ ").endswith((".", "!", "?")):  # a sentence in capitals is shouted, not a heading
+    if len(words) > 8 or text.rstrip("*_ ").endswith((".", "!", "?")):  # a sentence in capitals is shouted
         return False
-    return len(words) <= 8 and len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def key_value(text: str) -> bool:
@@ -242,8 +247,8 @@ def code_like(text: str) -> bool:
     """Code outside a fence: a code keyword or listing at the start, or mostly brackets and operators."""
     if _CODE_START.match(text):
         return True
-    letters = sum(c.isalpha() for c in text)
-    return len(_CODE_SYMBOLS.findall(text)) >= max(3, 0.12 * letters)
+    symbols = len(_CODE_SYMBOLS.findall(text))
+    return symbols >= 3 and symbols >= 0.12 * sum(c.isalpha() for c in text)
 
 
 _SLOT_TOKEN = re.compile(r"`[^`\n]+`|\w+(?:[./-]\w+)*")  # `a name`, file.md, a/b, snake-case; no final full stop

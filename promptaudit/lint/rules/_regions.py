@@ -27,10 +27,11 @@ from promptaudit.lint.rules._guards import (
     _VARIABLE_LINE,
     code_line,
     example_lead,
-    guarded,
     list_lead_in,
     markup_field,
     parameter_line,
+    structure,
+    template_logic,
 )
 from promptaudit.lint.rules._subjects import parallel_subjects, subject_of
 from promptaudit.reading.sentences import HEADING, Sentence
@@ -69,8 +70,16 @@ def comparable(ctx, min_words: int) -> list[Comparable]:
     """The sentences of ``ctx`` no guard claims, in order (computed once per prompt and ``min_words``)."""
     memo = ctx.__dict__.setdefault("_guarded", {})
     if min_words not in memo:
+        memo[min_words] = [item for item in _prose(ctx) if not template_logic(item.sentence.text, min_words)]
+    return memo[min_words]
+
+
+def _prose(ctx) -> list[Comparable]:
+    """The sentences no guard claims whatever the word floor (computed once per prompt, shared by the rules)."""
+    memo = ctx.__dict__.setdefault("_guarded", {})
+    if "prose" not in memo:
         found = regions(ctx)
-        memo[min_words] = [
+        memo["prose"] = [
             Comparable(
                 s,
                 found.in_recap(s.start),
@@ -82,10 +91,10 @@ def comparable(ctx, min_words: int) -> list[Comparable]:
             for s in ctx.sentences()
             if s.kind != HEADING
             and not found.excluded(s.start)
-            and not guarded(s.text, min_words)
+            and not structure(s.text)
             and not list_lead_in(ctx.text, s)
         ]
-    return memo[min_words]
+    return memo["prose"]
 
 
 def regions(ctx) -> _Regions:

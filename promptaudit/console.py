@@ -20,10 +20,33 @@ def main() -> None:
     from promptaudit.tokens import deferred
 
     deferred.activate()
+    code = None
     try:
         replay.run(sys.argv[1:], _cli)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+        raise
     finally:
         deferred.run_all()
+        if code is not None and "chdb" in sys.modules:
+            _end_before_engine_teardown(code)
+
+
+def _end_before_engine_teardown(code: int | str | None) -> None:
+    """End the process now, output flushed and caches written: chdb's engine (``usage chdb://``) can crash the
+    interpreter's own exit with SIGSEGV after the answer is out (its static destructors run while its thread
+    pools still live; chdb-io/chdb-core issues 177 and 181), which would turn exit 0 into 139."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    if isinstance(code, str):
+        print(code, file=sys.stderr, flush=True)
+    os._exit(code if isinstance(code, int) else 0 if code is None else 1)
 
 
 def _cli() -> None:

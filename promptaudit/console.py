@@ -30,10 +30,10 @@ def main() -> None:
     finally:
         deferred.run_all()
         if code is not None and "chdb" in sys.modules:
-            _end_before_engine_teardown(code)
+            end_before_engine_teardown(code)
 
 
-def _end_before_engine_teardown(code: int | str | None) -> None:
+def end_before_engine_teardown(code: int | str | None) -> None:
     """End the process now, output flushed and caches written: chdb's engine (``usage chdb://``) can crash the
     interpreter's own exit with SIGSEGV after the answer is out (its static destructors run while its thread
     pools still live; chdb-io/chdb-core issues 177 and 181), which would turn exit 0 into 139."""

@@ -152,13 +152,12 @@ def pytest_sessionfinish(session, exitstatus):
 def pytest_unconfigure(config):
     """A run that loaded chdb (tests/usage/test_clickhouse.py) ends here with its own exit status, as the console
     script does (promptaudit.console): chdb's engine can crash the interpreter's exit after every test passed."""
-    import os
     import sys
 
     if "chdb" in sys.modules and _EXIT_STATUS in config.stash and not hasattr(config, "workerinput"):
-        for stream in (sys.stdout, sys.stderr):
-            stream.flush()
-        os._exit(config.stash[_EXIT_STATUS])
+        from promptaudit.console import end_before_engine_teardown
+
+        end_before_engine_teardown(config.stash[_EXIT_STATUS])
 
 
 _EXIT_STATUS = pytest.StashKey[int]()

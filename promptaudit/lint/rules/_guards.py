@@ -119,13 +119,9 @@ _BRANCH = re.compile(r"\{%-?\s*(if|elif|else|endif)\b")
 _CODE_SYMBOLS = re.compile(r"[(){}\[\]=<>;|\"\\+*/]")
 
 
-def guarded(text: str, min_words: int) -> bool:
-    """Whether one sentence, on its own, is structure rather than prose (see the module docstring)."""
-    return template_logic(text, min_words) or structure(text)
-
-
 def structure(text: str) -> bool:
-    """``guarded`` without its word floor: the part that does not depend on a rule's ``min_words``."""
+    """Whether one sentence, on its own, is structure rather than prose (see the module docstring); a rule's
+    word floor is ``template_logic``, applied apart (``_regions.comparable``) so this runs once per prompt."""
     if markup_only(text):
         return True
     bare = " ".join(_TEMPLATE.sub(" ", text).split())
